@@ -1,0 +1,158 @@
+package dev.tippen.app;
+
+import dev.tippen.site.ApiKey;
+import dev.tippen.site.KeyStore;
+import dev.tippen.site.Site;
+import dev.tippen.store.sqlite.SqliteDatabase;
+import dev.tippen.store.sqlite.SqliteKeyStore;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tippen keys ...}: sites and their keys, in the same store a running server reads. A server
+ * notices changes within a second; revoked keys stop working and their sockets are closed.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list, revoke and rotate site keys.",
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.Rotate.class})
+final class KeysCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static class StoreOptions {
+        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        SqliteKeyStore open() {
+            return new SqliteKeyStore(SqliteDatabase.open(dataDir));
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a site and print its keys (shown only once).")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--name", required = true, description = "The site's name, e.g. \"Acme\".")
+        String name;
+
+        @Option(names = "--json", description = "Print {\"siteId\",\"name\",\"publicKey\",\"secretKey\"}.")
+        boolean json;
+
+        @Option(names = "--single-key", description = "One key for both roles, as older trackers and dashboards expect. Insecure: anyone who reads your page can watch your visitors.")
+        boolean singleKey;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (name.isBlank() || name.length() > 200) {
+                err.println("tippen: --name must be 1-200 characters");
+                return 2;
+            }
+            KeyStore.CreatedSite created;
+            try (SqliteKeyStore keys = store.open()) {
+                created = keys.createSite(name.trim(), singleKey);
+            }
+            if (singleKey) {
+                err.println("warning: this site has one key for both roles; anyone who can read a page that embeds it can open the dashboard");
+            }
+            if (json) {
+                out.println(new JsonObject().put("siteId", created.site().siteId()).put("name", created.site().name())
+                        .put("publicKey", created.publicKey()).put("secretKey", created.secretKey()).encode());
+            } else {
+                out.println("site:        " + created.site().siteId() + " (" + created.site().name() + ")");
+                out.println("public key:  " + created.publicKey() + "   <- in your pages' <script data-tippen-api-key=...>");
+                out.println("secret key:  " + created.secretKey() + "   <- for the dashboard and invites; keep it secret");
+                out.println("The secret key is not stored and cannot be shown again.");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List sites and keys (secret keys only as a hint).")
+    static final class ListKeys implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (SqliteKeyStore keys = store.open()) {
+                List<ApiKey> all = keys.keys();
+                for (Site s : keys.sites()) {
+                    out.printf("%s  %s%s  created %s%n", s.siteId(), s.name(), s.singleKey() ? "  (single key)" : "",
+                            Instant.ofEpochMilli(s.createdAt()));
+                    for (ApiKey k : all) {
+                        if (!k.siteId().equals(s.siteId())) continue;
+                        out.printf("    %-7s %s%s%n", k.role().wire(), k.hint(),
+                                k.revoked() ? "  revoked " + Instant.ofEpochMilli(k.revokedAt()) : "");
+                    }
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke all keys of a site, or one key.")
+    static final class Revoke implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "<siteId|key>", description = "A site id, or a key in full.")
+        String target;
+
+        @Override
+        public Integer call() {
+            int n;
+            try (SqliteKeyStore keys = store.open()) {
+                n = keys.revoke(target.trim());
+            }
+            if (n == 0) {
+                spec.commandLine().getErr().println("tippen: no active key matches " + target);
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+            spec.commandLine().getOut().println("revoked " + n + " key" + (n == 1 ? "" : "s"));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-secret", mixinStandardHelpOptions = true, description = "Revoke a site's secret key and print a new one.")
+    static final class Rotate implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "<siteId>")
+        String siteId;
+
+        @Override
+        public Integer call() {
+            try (SqliteKeyStore keys = store.open()) {
+                String secret = keys.rotateSecret(siteId.trim());
+                spec.commandLine().getOut().println("secret key:  " + secret);
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("tippen: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+}

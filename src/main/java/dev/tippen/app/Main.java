@@ -1,0 +1,26 @@
+package dev.tippen.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tippen serve | keys ...}: the command line of the one runnable jar. */
+@Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen 0.1.0",
+        description = "Real-time website-visitor backend: tracking, live dashboards and video invites.",
+        subcommands = {ServeCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tippen.http;
+
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.store.VisitorStore;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Set;
+
+/** The routes that are about the server itself: health, readiness, metrics, the tracker script, the index page. */
+public final class OpsRoutes {
+    private static final Set<String> ROUTES = Set.of("/track/visitor", "/ws/dashboard", "/ws/visitor",
+            "/api/send-video-invite", "/tippen-tracker.js", "/healthz", "/readyz", "/metrics", "/");
+
+    private final VisitorStore store;
+    private final TippenMetrics metrics;
+    private final Buffer tracker = resource("tracker/tippen-tracker.js");
+    private final Buffer index = resource("public/index.html");
+
+    public OpsRoutes(VisitorStore store, TippenMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** Counts every answered request by route; unknown paths share one label so the series stay bounded. */
+    public void countRequests(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        String route = ROUTES.contains(path) ? path : "other";
+        ctx.addHeadersEndHandler(v -> metrics.request(route, ctx.response().getStatusCode()));
+        ctx.next();
+    }
+
+    public void trackerScript(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Type", "application/javascript; charset=utf-8")
+                .putHeader("Cache-Control", "public, max-age=300")
+                .end(tracker);
+    }
+
+    public void health(RoutingContext ctx) {
+        json(ctx, 200, new JsonObject().put("status", "ok"));
+    }
+
+    public void ready(RoutingContext ctx) {
+        boolean ok = store.healthy();
+        json(ctx, ok ? 200 : 503, ok ? new JsonObject().put("status", "ready")
+                : new JsonObject().put("error", "storage unavailable"));
+    }
+
+    public void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", TippenMetrics.contentType()).end(metrics.scrape());
+    }
+
+    public void index(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(index);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private static Buffer resource(String name) {
+        try (InputStream in = OpsRoutes.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tippen.http;
+
+import dev.tippen.fanout.Connection;
+import dev.tippen.metrics.TippenMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The shared part of opening a socket: refuse plain GETs with JSON, upgrade, size the write queue,
+ * and count the socket in /metrics for as long as it is open. Keys are checked by the caller first,
+ * so a bad key is refused before the upgrade.
+ */
+public final class SocketUpgrade {
+    private final TippenMetrics metrics;
+    private final int writeQueueBytes;
+
+    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes) {
+        this.metrics = metrics;
+        this.writeQueueBytes = writeQueueBytes;
+    }
+
+    public void upgrade(RoutingContext ctx, Connection.Kind kind, Handler<ServerWebSocket> onOpen) {
+        String upgrade = ctx.request().getHeader("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
+        }
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            ws.setWriteQueueMaxSize(writeQueueBytes);
+            metrics.socketOpened(kind.label());
+            metrics.request(ctx.normalizedPath(), 101);
+            ws.closeHandler(v -> metrics.socketClosed(kind.label()));
+            onOpen.handle(ws);
+        }).onFailure(err -> {
+            if (!ctx.response().ended()) ctx.fail(new ApiError(400, "WebSocket upgrade failed: " + err.getMessage()));
+        });
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tippen.invite;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.http.Credentials;
+import dev.tippen.site.Authentication;
+import dev.tippen.site.KeyRole;
+import dev.tippen.track.TrackRequest;
+import dev.tippen.visitor.Sites;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** POST /api/send-video-invite: the secret key, a live visitor, a safe guest URL. */
+public final class InviteHandler {
+    private static final Logger log = LoggerFactory.getLogger(InviteHandler.class);
+
+    private final Credentials credentials;
+    private final Sites sites;
+
+    public InviteHandler(Credentials credentials, Sites sites) {
+        this.credentials = credentials;
+        this.sites = sites;
+    }
+
+    public void handle(RoutingContext ctx) {
+        JsonObject body = parse(ctx);
+        String key = Credentials.presented(ctx.request());
+        if (key == null) key = string(body, "apiKey");
+        Authentication.Granted auth = credentials.require(key, KeyRole.SECRET);
+        String visitorId = string(body, "visitorId");
+        if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
+        if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
+        String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
+        String siteId = auth.site().siteId();
+        sites.call(siteId, site -> site.invite(visitorId, guestUrl))
+                .onSuccess(outcome -> {
+                    log.info("event=invite_sent site={} visitor={} delivered={}", siteId, visitorId, outcome.delivered());
+                    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                            .put("success", true)
+                            .put("delivered", outcome.delivered())
+                            .put("inviteId", outcome.invite().inviteId())
+                            .put("expiresAt", outcome.invite().expiresAt()).encode());
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private static JsonObject parse(RoutingContext ctx) {
+        if (ctx.body().buffer() == null || ctx.body().length() == 0) throw ApiError.badRequest("empty body; expected a JSON object");
+        try {
+            Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+            if (v instanceof JsonObject o) return o;
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("body is not valid JSON");
+        }
+        throw ApiError.badRequest("body must be a JSON object");
+    }
+
+    private static String string(JsonObject body, String field) {
+        Object v = body.getValue(field);
+        if (v == null) return null;
+        if (!(v instanceof String s)) throw ApiError.badRequest("'" + field + "' must be a string");
+        return s;
+    }
+}

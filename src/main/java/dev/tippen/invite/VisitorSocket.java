@@ -1,0 +1,75 @@
+package dev.tippen.invite;
+
+import dev.tippen.dashboard.DashboardMessages;
+import dev.tippen.fanout.ClientFrame;
+import dev.tippen.fanout.Connection;
+import dev.tippen.fanout.Hub;
+import dev.tippen.http.ApiError;
+import dev.tippen.http.Credentials;
+import dev.tippen.http.SocketUpgrade;
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.site.Authentication;
+import dev.tippen.site.KeyRole;
+import dev.tippen.site.SiteLanes;
+import dev.tippen.track.TrackRequest;
+import dev.tippen.visitor.Sites;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * GET /ws/visitor: a visitor's browser waiting for an invite. It hears only its own invites, including
+ * one sent while it was offline and not yet expired.
+ */
+public final class VisitorSocket {
+    private final Credentials credentials;
+    private final SocketUpgrade upgrade;
+    private final SiteLanes lanes;
+    private final Hub hub;
+    private final Sites sites;
+    private final TippenMetrics metrics;
+
+    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, SiteLanes lanes, Hub hub, Sites sites,
+                         TippenMetrics metrics) {
+        this.credentials = credentials;
+        this.upgrade = upgrade;
+        this.lanes = lanes;
+        this.hub = hub;
+        this.sites = sites;
+        this.metrics = metrics;
+    }
+
+    public void handle(RoutingContext ctx) {
+        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
+        String visitorId = ctx.request().getParam("visitorId");
+        if (visitorId == null) throw ApiError.badRequest("missing 'visitorId' query parameter");
+        if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) {
+            throw ApiError.badRequest("'visitorId' must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+        }
+        String siteId = auth.site().siteId();
+        upgrade.upgrade(ctx, Connection.Kind.VISITOR, ws -> open(ws, new Connection(ws, Connection.Kind.VISITOR,
+                siteId, auth.key().hash(), visitorId, false, metrics)));
+    }
+
+    private void open(ServerWebSocket ws, Connection c) {
+        String siteId = c.siteId();
+        ws.textMessageHandler(text -> {
+            c.seen();
+            ClientFrame frame = ClientFrame.parse(text);
+            if (frame.ok() && frame.type().equals("PING")) c.send(DashboardMessages.pong(System.currentTimeMillis()));
+            else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
+        });
+        ws.pongHandler(b -> c.seen());
+        ws.exceptionHandler(err -> { });
+        ws.closeHandler(v -> lanes.execute(siteId, () -> {
+            hub.detach(c);
+            sites.releaseIfIdle(siteId);
+        }));
+        sites.call(siteId, site -> {
+            hub.attach(c);
+            c.send(VisitorMessages.connected(c.visitorId()));
+            site.pendingInvite(c.visitorId()).ifPresent(invite -> c.send(VisitorMessages.videoInvite(invite)));
+            return Future.succeededFuture();
+        });
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tippen.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Every figure /metrics shows, in one registry per server (tests run several servers in one JVM). */
+public final class TippenMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter events;
+    private final Counter dropped;
+    private final Histogram commitSeconds;
+    private final Histogram batchSize;
+    private final Gauge sockets;
+    private final AtomicLong liveVisitors = new AtomicLong();
+    private final LongAdder eventCount = new LongAdder();
+    private volatile double eventsPerSecond;
+    private long lastCount;
+    private long lastSampleNanos = System.nanoTime();
+
+    public TippenMetrics() {
+        requests = Counter.builder().name("tippen_http_requests_total")
+                .help("HTTP requests by route and status").labelNames("route", "status").register(registry);
+        events = Counter.builder().name("tippen_events_total")
+                .help("Tracking events stored, by event").labelNames("event").register(registry);
+        dropped = Counter.builder().name("tippen_sockets_closed_slow_total")
+                .help("Sockets closed because they stopped reading").labelNames("kind").register(registry);
+        commitSeconds = Histogram.builder().name("tippen_store_commit_seconds")
+                .help("Time to make one batch durable").classicOnly()
+                .classicUpperBounds(.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5).register(registry);
+        batchSize = Histogram.builder().name("tippen_store_batch_rows")
+                .help("Rows written per commit").classicOnly()
+                .classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000).register(registry);
+        sockets = Gauge.builder().name("tippen_open_sockets")
+                .help("Open WebSockets by kind").labelNames("kind").register(registry);
+        GaugeWithCallback.builder().name("tippen_live_visitors").help("Live visitors across all sites")
+                .callback(cb -> cb.call(liveVisitors.get())).register(registry);
+        GaugeWithCallback.builder().name("tippen_events_per_second")
+                .help("Stored events per second over the last sampling period")
+                .callback(cb -> cb.call(eventsPerSecond)).register(registry);
+    }
+
+    public void request(String route, int status) {
+        requests.labelValues(route, Integer.toString(status)).inc();
+    }
+
+    public void event(String type) {
+        events.labelValues(type).inc();
+        eventCount.increment();
+    }
+
+    public void liveVisitors(long delta) {
+        liveVisitors.addAndGet(delta);
+    }
+
+    public void socketOpened(String kind) {
+        sockets.labelValues(kind).inc();
+    }
+
+    public void socketClosed(String kind) {
+        sockets.labelValues(kind).dec();
+    }
+
+    public void slowSocketClosed(String kind) {
+        dropped.labelValues(kind).inc();
+    }
+
+    public void storeCommit(long nanos, int rows) {
+        commitSeconds.observe(nanos / 1e9);
+        batchSize.observe(rows);
+    }
+
+    /** Called once a second by the server. */
+    public synchronized void sample() {
+        long now = System.nanoTime();
+        long count = eventCount.sum();
+        double secs = (now - lastSampleNanos) / 1e9;
+        if (secs > 0) eventsPerSecond = (count - lastCount) / secs;
+        lastCount = count;
+        lastSampleNanos = now;
+    }
+
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+}

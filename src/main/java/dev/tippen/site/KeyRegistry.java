@@ -1,0 +1,76 @@
+package dev.tippen.site;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The server's in-memory view of the key store, swapped whole on reload so request threads read it
+ * without locks. Reloads happen when the store's version moves (another process ran {@code keys}).
+ */
+public final class KeyRegistry {
+    private record Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites) {}
+
+    private final KeyStore store;
+    private volatile Snapshot snapshot = new Snapshot(-1, Map.of(), Map.of());
+    private volatile Consumer<Set<String>> onRevoked = hashes -> {};
+
+    public KeyRegistry(KeyStore store) {
+        this.store = store;
+        reload();
+    }
+
+    /** Called with the hashes of keys revoked since the last reload, so open sockets using them can be closed. */
+    public void onRevoked(Consumer<Set<String>> listener) {
+        this.onRevoked = listener;
+    }
+
+    /** Blocking: reads the store. Call from a worker, never from an event loop. */
+    public boolean reloadIfChanged() {
+        if (store.version() == snapshot.version()) return false;
+        reload();
+        return true;
+    }
+
+    private synchronized void reload() {
+        long version = store.version();
+        Map<String, ApiKey> byHash = new HashMap<>();
+        for (ApiKey k : store.keys()) byHash.put(k.hash(), k);
+        Map<String, Site> sites = new HashMap<>();
+        for (Site s : store.sites()) sites.put(s.siteId(), s);
+        Snapshot old = snapshot;
+        snapshot = new Snapshot(version, Map.copyOf(byHash), Map.copyOf(sites));
+        Set<String> newlyRevoked = new HashSet<>();
+        for (ApiKey k : byHash.values()) {
+            ApiKey before = old.byHash().get(k.hash());
+            if (k.revoked() && before != null && !before.revoked()) newlyRevoked.add(k.hash());
+        }
+        if (!newlyRevoked.isEmpty()) onRevoked.accept(newlyRevoked);
+    }
+
+    public Authentication authenticate(String presentedKey, KeyRole wanted) {
+        if (presentedKey == null || presentedKey.isBlank()) return Authentication.MISSING;
+        if (presentedKey.length() > 256) return Authentication.UNKNOWN;
+        Snapshot s = snapshot;
+        ApiKey key = s.byHash().get(ApiKeys.hash(presentedKey.trim()));
+        if (key == null) return Authentication.UNKNOWN;
+        if (key.revoked()) return Authentication.REVOKED;
+        if (!key.role().allows(wanted)) return wrongRole(wanted);
+        Site site = s.sites().get(key.siteId());
+        if (site == null) return Authentication.UNKNOWN;
+        return new Authentication.Granted(site, key);
+    }
+
+    private static Authentication.Refused wrongRole(KeyRole wanted) {
+        return wanted == KeyRole.SECRET
+                ? new Authentication.Refused(403, "this is a public key; the dashboard and invites need the site's secret key")
+                : new Authentication.Refused(403, "this is a secret key; web pages must use the site's public key");
+    }
+
+    public List<Site> sites() {
+        return List.copyOf(snapshot.sites().values());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tippen.site;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sites and keys live. Both the server and the {@code keys} command use it, possibly at the same
+ * time from two processes; {@link #version()} changes with every write so a running server can notice.
+ */
+public interface KeyStore {
+
+    /** A created site with its keys in clear text: the only moment they are ever visible. */
+    record CreatedSite(Site site, String publicKey, String secretKey) {}
+
+    CreatedSite createSite(String name, boolean singleKey);
+
+    /** Makes sure a site exists with exactly this key (used for the demo site); returns false if it existed. */
+    boolean ensureSite(Site site, String key, KeyRole role);
+
+    List<Site> sites();
+
+    List<ApiKey> keys();
+
+    Optional<Site> site(String siteId);
+
+    /** Revokes every key of a site, or one key given in clear text; returns how many keys were revoked. */
+    int revoke(String siteIdOrKey);
+
+    /** Revokes the site's secret key(s) and issues a new one, returned in clear text. */
+    String rotateSecret(String siteId);
+
+    long version();
+}

@@ -1,0 +1,79 @@
+package dev.tippen.store.sqlite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The one SQLite file under the data dir: opens connections with the same settings and owns the schema. */
+public final class SqliteDatabase {
+    public static final String FILE_NAME = "tippen.db";
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+        "INSERT OR IGNORE INTO meta (k, v) VALUES ('keys_version', '0')",
+        """
+        CREATE TABLE IF NOT EXISTS sites (
+          site_id TEXT PRIMARY KEY, name TEXT NOT NULL, single_key INTEGER NOT NULL, created_at INTEGER NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS api_keys (
+          key_hash TEXT PRIMARY KEY, site_id TEXT NOT NULL, role TEXT NOT NULL, hint TEXT NOT NULL,
+          created_at INTEGER NOT NULL, revoked_at INTEGER)""",
+        "CREATE INDEX IF NOT EXISTS api_keys_site ON api_keys (site_id)",
+        """
+        CREATE TABLE IF NOT EXISTS visitors (
+          site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last_activity INTEGER NOT NULL, data TEXT NOT NULL,
+          PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
+        """
+        CREATE TABLE IF NOT EXISTS invites (
+          site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, invite_id TEXT NOT NULL, guest_url TEXT NOT NULL,
+          created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+          PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
+    };
+
+    private final Path file;
+
+    private SqliteDatabase(Path file) {
+        this.file = file;
+    }
+
+    /** Creates the data dir and schema if needed; fails with a message that names the path. */
+    public static SqliteDatabase open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isWritable(dataDir)) {
+            throw new IllegalStateException("data dir " + dataDir.toAbsolutePath() + " is not writable");
+        }
+        SqliteDatabase db = new SqliteDatabase(dataDir.resolve(FILE_NAME));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            for (String sql : SCHEMA) st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open database " + db.file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return db;
+    }
+
+    /**
+     * synchronous=FULL: every commit is fsync'd, so an acknowledged event survives power loss as well as a
+     * killed process. Group commit is what keeps that affordable.
+     */
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout=10000");
+            st.execute("PRAGMA synchronous=FULL");
+            st.execute("PRAGMA foreign_keys=OFF");
+        }
+        return c;
+    }
+
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tippen.track;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.http.ClientAddress;
+import dev.tippen.http.Credentials;
+import dev.tippen.site.Authentication;
+import dev.tippen.site.KeyRole;
+import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorEvent;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** POST /track/visitor: check the public key, parse, hand to the site, answer once the event is durable. */
+public final class TrackHandler {
+    private final Credentials credentials;
+    private final ClientAddress clientAddress;
+    private final Sites sites;
+
+    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites) {
+        this.credentials = credentials;
+        this.clientAddress = clientAddress;
+        this.sites = sites;
+    }
+
+    public void handle(RoutingContext ctx) {
+        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
+        checkContentType(ctx.request().getHeader("Content-Type"));
+        VisitorEvent event = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+                clientAddress.of(ctx.request()));
+        sites.call(auth.site().siteId(), site -> site.track(event))
+                .onSuccess(v -> ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("success", true).put("sessionId", v.visitorId()).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    /** JSON, or text/plain as navigator.sendBeacon sends it; a missing type is read as JSON. */
+    static void checkContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) return;
+        String type = contentType.split(";", 2)[0].trim().toLowerCase();
+        if (type.equals("application/json") || type.equals("text/plain")) return;
+        throw new ApiError(415, "Content-Type must be application/json or text/plain, not " + type);
+    }
+}

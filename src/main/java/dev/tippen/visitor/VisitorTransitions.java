@@ -1,0 +1,73 @@
+package dev.tippen.visitor;
+
+import dev.tippen.enrich.OfflineEnrichment;
+
+/**
+ * How one event changes one visitor: a pure function, so it is tested without a server and any
+ * storage engine can rely on the same rules.
+ */
+public final class VisitorTransitions {
+    private VisitorTransitions() {}
+
+    public static Visitor apply(Visitor prev, VisitorEvent e, long now) {
+        if (prev == null) return create(e, now);
+        VisitorEvent.Page p = e.page();
+        VisitorEvent.Browser b = e.browser();
+        boolean pageview = e.type() == EventType.PAGEVIEW;
+        // A visitor who exited and comes back (the next page of a multi-page site) continues its count.
+        String status = switch (e.type()) {
+            case EXIT -> VisitorStatus.LEFT;
+            case VIDEO_ACCEPTED -> VisitorStatus.IN_CALL;
+            case VIDEO_DECLINED -> VisitorStatus.ACTIVE;
+            case PAGEVIEW, HEARTBEAT -> prev.live() ? prev.status() : VisitorStatus.ACTIVE;
+        };
+        Long declinedAt = e.type() == EventType.VIDEO_DECLINED ? Long.valueOf(now) : prev.videoDeclinedAt();
+        return new Visitor(
+                prev.visitorId(),
+                or(e.website(), prev.website()),
+                pageview ? or(p.url(), prev.url()) : prev.url(),
+                pageview ? or(p.referrer(), prev.referrer()) : prev.referrer(),
+                pageview ? or(p.title(), prev.title()) : prev.title(),
+                or(b.userAgent(), prev.userAgent()),
+                or(b.screenResolution(), prev.screenResolution()),
+                or(b.language(), prev.language()),
+                or(b.timezone(), prev.timezone()),
+                or(e.clientTimestamp(), prev.clientTimestamp()),
+                or(e.ip(), prev.ip()),
+                prev.firstSeen(),
+                now,
+                pageview ? prev.pageViews() + 1 : prev.pageViews(),
+                status,
+                prev.company(),
+                prev.location(),
+                prev.lastRole(),
+                prev.guestUrl(),
+                declinedAt,
+                e.type().wire());
+    }
+
+    private static Visitor create(VisitorEvent e, long now) {
+        VisitorEvent.Page p = e.page();
+        VisitorEvent.Browser b = e.browser();
+        String status = switch (e.type()) {
+            case EXIT -> VisitorStatus.LEFT;
+            case VIDEO_ACCEPTED -> VisitorStatus.IN_CALL;
+            default -> VisitorStatus.ACTIVE;
+        };
+        return new Visitor(
+                e.visitorId(), e.website(), p.url(), p.referrer(), p.title(),
+                b.userAgent(), b.screenResolution(), b.language(), b.timezone(),
+                e.clientTimestamp(), e.ip(),
+                now, now, 1, status,
+                OfflineEnrichment.company(p.url(), p.referrer()),
+                OfflineEnrichment.location(b.timezone()),
+                OfflineEnrichment.role(b.userAgent()),
+                null,
+                e.type() == EventType.VIDEO_DECLINED ? Long.valueOf(now) : null,
+                e.type().wire());
+    }
+
+    private static String or(String a, String b) {
+        return a != null ? a : b;
+    }
+}

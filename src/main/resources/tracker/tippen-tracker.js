@@ -1,0 +1,240 @@
+/*
+ * Tippen tracker. Drop into any page:
+ *   <script src="https://YOUR-TIPPEN-HOST/tippen-tracker.js" data-tippen-api-key="pk_..."></script>
+ * Sends pageview / heartbeat / exit to /track/visitor and waits on /ws/visitor for video invites.
+ * It never throws into the host page, and its overlay lives in a shadow root so no styles leak either way.
+ */
+(function () {
+  'use strict';
+  if (window.__tippen) return;
+
+  function safe(fn) {
+    return function () {
+      try { return fn.apply(this, arguments); } catch (e) { /* never break the host page */ }
+    };
+  }
+
+  safe(function () {
+    var script = document.currentScript ||
+      document.querySelector('script[data-tippen-api-key],script[data-api-key]');
+    if (!script) return;
+    var apiKey = script.getAttribute('data-tippen-api-key') || script.getAttribute('data-api-key');
+    if (!apiKey) return;
+    var backend = (script.getAttribute('data-tippen-backend') || new URL(script.src, location.href).origin)
+      .replace(/\/+$/, '');
+    var HEARTBEAT_MS = 30000;
+    var STORAGE_KEY = 'tippen_visitor_id';
+    var ANSWERED_KEY = 'tippen_answered_invites';
+
+    function randomId() {
+      var bytes = new Uint8Array(16);
+      (window.crypto || window.msCrypto).getRandomValues(bytes);
+      var s = 'v_';
+      for (var i = 0; i < bytes.length; i++) s += ('0' + bytes[i].toString(16)).slice(-2);
+      return s;
+    }
+
+    function visitorId() {
+      var id = null;
+      try { id = localStorage.getItem(STORAGE_KEY); } catch (e) { /* storage blocked */ }
+      if (!id || !/^[A-Za-z0-9_.:-]{1,128}$/.test(id)) {
+        id = randomId();
+        try { localStorage.setItem(STORAGE_KEY, id); } catch (e) { /* keep it for this page only */ }
+      }
+      return id;
+    }
+
+    var id = visitorId();
+    var trackUrl = backend + '/track/visitor?apiKey=' + encodeURIComponent(apiKey);
+
+    function payload(event) {
+      var tz = null;
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browser */ }
+      return JSON.stringify({
+        event: event,
+        website: location.hostname,
+        visitor: {
+          visitorId: id,
+          url: location.href,
+          referrer: document.referrer || 'direct',
+          title: document.title,
+          userAgent: navigator.userAgent,
+          timestamp: new Date().toISOString(),
+          screenResolution: screen.width + 'x' + screen.height,
+          language: navigator.language,
+          timezone: tz
+        }
+      });
+    }
+
+    // text/plain with the key in the query is a "simple" request: no CORS preflight per event.
+    function send(event) {
+      try {
+        fetch(trackUrl, {
+          method: 'POST', body: payload(event), keepalive: true, mode: 'cors', credentials: 'omit',
+          headers: { 'Content-Type': 'text/plain;charset=UTF-8' }
+        }).catch(function () {});
+      } catch (e) { /* offline or blocked */ }
+    }
+
+    function beacon(event) {
+      try {
+        if (navigator.sendBeacon && navigator.sendBeacon(trackUrl, new Blob([payload(event)], { type: 'text/plain' }))) return;
+      } catch (e) { /* fall back to fetch */ }
+      send(event);
+    }
+
+    var lastUrl = null;
+    function pageview() {
+      if (location.href === lastUrl) return;
+      lastUrl = location.href;
+      send('pageview');
+    }
+
+    // Single-page apps: a pushState or back/forward is a new page.
+    var push = history.pushState;
+    history.pushState = function () {
+      var r = push.apply(this, arguments);
+      safe(pageview)();
+      return r;
+    };
+    window.addEventListener('popstate', safe(pageview));
+    window.addEventListener('pagehide', safe(function () { beacon('exit'); }));
+    setInterval(safe(function () {
+      if (document.visibilityState === 'visible') send('heartbeat');
+    }), HEARTBEAT_MS);
+
+    // ---- invites -------------------------------------------------------------------------------
+    function answered() {
+      try { return JSON.parse(sessionStorage.getItem(ANSWERED_KEY) || '[]'); } catch (e) { return []; }
+    }
+    function remember(inviteId) {
+      try {
+        var a = answered();
+        a.push(inviteId);
+        sessionStorage.setItem(ANSWERED_KEY, JSON.stringify(a.slice(-20)));
+      } catch (e) { /* storage blocked */ }
+    }
+
+    var current = null;
+    var STYLE =
+      ':host{all:initial}' +
+      '.backdrop{position:fixed;inset:0;background:rgba(15,23,42,.55);display:flex;align-items:center;justify-content:center;font:15px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif}' +
+      '.card{background:#fff;color:#0f172a;border-radius:12px;box-shadow:0 20px 50px rgba(0,0,0,.3);padding:24px;max-width:360px;width:calc(100% - 48px);text-align:center;position:relative}' +
+      '.card.call{max-width:none;width:min(960px,calc(100% - 32px));height:min(640px,calc(100% - 32px));padding:0;overflow:hidden}' +
+      'h2{font-size:18px;margin:0 0 8px}p{margin:0 0 20px;color:#475569}' +
+      'button{font:inherit;border:0;border-radius:8px;padding:10px 18px;margin:0 6px;cursor:pointer}' +
+      '.join{background:#2563eb;color:#fff}.decline{background:#e2e8f0;color:#0f172a}' +
+      '.close{position:absolute;top:6px;right:6px;background:rgba(255,255,255,.9);padding:4px 10px;margin:0;z-index:1}' +
+      'iframe{border:0;width:100%;height:100%}';
+
+    function closeOverlay() {
+      if (current && current.host.parentNode) current.host.parentNode.removeChild(current.host);
+      current = null;
+    }
+
+    function safeUrl(u) {
+      try {
+        var url = new URL(u);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+      } catch (e) { return null; }
+    }
+
+    function showInvite(msg) {
+      var guestUrl = safeUrl(msg.guestUrl);
+      if (!guestUrl) return;
+      if (msg.inviteId && answered().indexOf(msg.inviteId) >= 0) return;
+      if (current && current.inviteId === msg.inviteId) return;
+      closeOverlay();
+      var host = document.createElement('div');
+      host.id = 'tippen-video-modal';
+      host.setAttribute('style', 'all:initial;position:fixed;inset:0;z-index:2147483647;display:block');
+      var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+      var style = document.createElement('style');
+      style.textContent = STYLE;
+      var backdrop = document.createElement('div');
+      backdrop.className = 'backdrop';
+      var card = document.createElement('div');
+      card.className = 'card';
+      card.setAttribute('role', 'dialog');
+      card.setAttribute('aria-modal', 'true');
+      var h = document.createElement('h2');
+      h.textContent = 'Someone would like to talk with you';
+      var p = document.createElement('p');
+      p.textContent = 'Join a live video call with our team?';
+      var join = document.createElement('button');
+      join.className = 'join';
+      join.textContent = 'Join';
+      join.setAttribute('data-tippen-action', 'join');
+      var decline = document.createElement('button');
+      decline.className = 'decline';
+      decline.textContent = 'No thanks';
+      decline.setAttribute('data-tippen-action', 'decline');
+      var close = document.createElement('button');
+      close.className = 'close';
+      close.textContent = '\u00d7';
+      close.setAttribute('aria-label', 'Close');
+      close.setAttribute('data-tippen-action', 'close');
+      card.appendChild(close);
+      card.appendChild(h);
+      card.appendChild(p);
+      card.appendChild(join);
+      card.appendChild(decline);
+      backdrop.appendChild(card);
+      root.appendChild(style);
+      root.appendChild(backdrop);
+      current = { host: host, inviteId: msg.inviteId, inCall: false };
+
+      function answer(event) {
+        if (msg.inviteId) remember(msg.inviteId);
+        send(event);
+      }
+      join.addEventListener('click', safe(function () {
+        answer('video_accepted');
+        current.inCall = true;
+        card.className = 'card call';
+        while (card.firstChild) card.removeChild(card.firstChild);
+        var frame = document.createElement('iframe');
+        frame.setAttribute('allow', 'camera; microphone; autoplay; display-capture; fullscreen');
+        frame.setAttribute('title', 'Video call');
+        frame.src = guestUrl;
+        card.appendChild(close);
+        card.appendChild(frame);
+      }));
+      decline.addEventListener('click', safe(function () {
+        answer('video_declined');
+        closeOverlay();
+      }));
+      close.addEventListener('click', safe(function () {
+        if (!current.inCall) answer('video_declined');
+        closeOverlay();
+      }));
+      (document.body || document.documentElement).appendChild(host);
+    }
+
+    // ---- visitor socket, with jittered backoff -----------------------------------------------------
+    var wsUrl = backend.replace(/^http/, 'ws') + '/ws/visitor?apiKey=' + encodeURIComponent(apiKey) +
+      '&visitorId=' + encodeURIComponent(id);
+    var attempt = 0;
+    function connect() {
+      if (!window.WebSocket) return;
+      var ws;
+      try { ws = new WebSocket(wsUrl); } catch (e) { return retry(); }
+      ws.onopen = function () { attempt = 0; };
+      ws.onmessage = safe(function (e) {
+        var msg = JSON.parse(e.data);
+        if (msg && msg.type === 'VIDEO_INVITE' && msg.visitorId === id) showInvite(msg);
+      });
+      ws.onclose = function () { retry(); };
+      ws.onerror = function () { /* onclose follows */ };
+    }
+    function retry() {
+      var base = Math.min(30000, 1000 * Math.pow(2, attempt++));
+      setTimeout(safe(connect), base / 2 + Math.random() * base / 2);
+    }
+
+    window.__tippen = { visitorId: id, backend: backend };
+    pageview();
+    connect();
+  })();
+})();
