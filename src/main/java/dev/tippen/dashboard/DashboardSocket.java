@@ -62,7 +62,6 @@ public final class DashboardSocket {
         });
         ws.binaryMessageHandler(b -> c.send(DashboardMessages.error("binary messages are not supported; send JSON text")));
         ws.pongHandler(b -> c.seen());
-        ws.exceptionHandler(err -> log.debug("event=dashboard_socket_error site={} error=\"{}\"", siteId, err.toString()));
         ws.closeHandler(v -> lanes.execute(siteId, () -> {
             hub.detach(c);
             sites.releaseIfIdle(siteId);

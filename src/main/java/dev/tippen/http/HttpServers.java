@@ -7,45 +7,50 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server per event loop, all on the same port, sharing the router (which is immutable once
- * built). Port 0 binds a free port first, and the remaining instances join it.
+ * built).
  */
 public final class HttpServers {
     private final Vertx vertx;
-    private final String deploymentA;
-    private final String deploymentB;
+    private final String deployment;
     private final int port;
 
-    private HttpServers(Vertx vertx, String a, String b, int port) {
+    private HttpServers(Vertx vertx, String deployment, int port) {
         this.vertx = vertx;
-        this.deploymentA = a;
-        this.deploymentB = b;
+        this.deployment = deployment;
         this.port = port;
     }
 
     public static Future<HttpServers> start(Vertx vertx, Router router, TippenConfig config, int instances) {
-        int[] bound = new int[1];
-        return deploy(vertx, router, config, config.port(), 1, bound).compose(first -> {
-            if (instances <= 1) return Future.succeededFuture(new HttpServers(vertx, first, null, bound[0]));
-            return deploy(vertx, router, config, bound[0], instances - 1, new int[1])
-                    .map(rest -> new HttpServers(vertx, first, rest, bound[0]));
-        }).recover(err -> Future.failedFuture(new IllegalStateException(
-                "cannot listen on " + config.host() + ":" + config.port() + ": " + err.getMessage(), err)));
-    }
-
-    private static Future<String> deploy(Vertx vertx, Router router, TippenConfig config, int port, int instances,
-                                         int[] bound) {
+        Set<Integer> bound = ConcurrentHashMap.newKeySet();
+        int port = config.port() == 0 ? freePort(config.host()) : config.port();
         HttpServerOptions options = options(config).setPort(port);
         return vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(router).listen()
-                        .onSuccess(s -> bound[0] = s.actualPort());
-            }
-        }, new DeploymentOptions().setInstances(instances));
+                    @Override
+                    public Future<?> start() {
+                        return vertx.createHttpServer(options).requestHandler(router).listen()
+                                .onSuccess(s -> bound.add(s.actualPort()));
+                    }
+                }, new DeploymentOptions().setInstances(instances))
+                .compose(id -> bound.size() == 1
+                        ? Future.succeededFuture(new HttpServers(vertx, id, bound.iterator().next()))
+                        : Future.failedFuture("servers bound different ports " + bound))
+                .recover(err -> Future.failedFuture(new IllegalStateException(
+                        "cannot listen on " + config.host() + ":" + config.port() + ": " + err.getMessage(), err)));
+    }
+
+    /** Servers share a port only when they ask for the same number, so port 0 is resolved once, here. */
+    private static int freePort(String host) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port on " + host + ": " + e.getMessage(), e);
+        }
     }
 
     static HttpServerOptions options(TippenConfig config) {
@@ -70,7 +75,6 @@ public final class HttpServers {
     }
 
     public Future<Void> close() {
-        Future<Void> a = vertx.undeploy(deploymentA);
-        return deploymentB == null ? a : Future.all(a, vertx.undeploy(deploymentB)).mapEmpty();
+        return vertx.undeploy(deployment);
     }
 }

@@ -12,12 +12,21 @@ import io.vertx.ext.web.RoutingContext;
  * so a bad key is refused before the upgrade.
  */
 public final class SocketUpgrade {
+    /** RFC 6455: a message too big to process. */
+    static final short MESSAGE_TOO_BIG = 1009;
+
     private final TippenMetrics metrics;
     private final int writeQueueBytes;
 
     public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes) {
         this.metrics = metrics;
         this.writeQueueBytes = writeQueueBytes;
+    }
+
+    /** Vert.x reports an over-long fragmented message as an exception and leaves the socket open; we close it. */
+    private static boolean tooBig(Throwable err) {
+        String m = String.valueOf(err.getMessage());
+        return m.contains("max message size") || m.contains("Max frame length") || m.contains("too big");
     }
 
     public void upgrade(RoutingContext ctx, Connection.Kind kind, Handler<ServerWebSocket> onOpen) {
@@ -30,6 +39,9 @@ public final class SocketUpgrade {
             metrics.socketOpened(kind.label());
             metrics.request(ctx.normalizedPath(), 101);
             ws.closeHandler(v -> metrics.socketClosed(kind.label()));
+            ws.exceptionHandler(err -> {
+                if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
+            });
             onOpen.handle(ws);
         }).onFailure(err -> {
             if (!ctx.response().ended()) ctx.fail(new ApiError(400, "WebSocket upgrade failed: " + err.getMessage()));

@@ -60,7 +60,6 @@ public final class VisitorSocket {
             else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
         ws.pongHandler(b -> c.seen());
-        ws.exceptionHandler(err -> { });
         ws.closeHandler(v -> lanes.execute(siteId, () -> {
             hub.detach(c);
             sites.releaseIfIdle(siteId);

@@ -54,6 +54,7 @@ public final class SiteCoordinator {
     private int live;
     private int inFlight;
     private long sweepTimer = -1;
+    private long sweepAt;
     private long lastSweep;
 
     SiteCoordinator(String siteId, Vertx vertx, SiteLanes lanes, VisitorStore store, Broker broker,
@@ -223,14 +224,17 @@ public final class SiteCoordinator {
      * O(1) per event, and no scan of other sites.
      */
     private void scheduleSweep() {
-        if (sweepTimer != -1) return;
         long due = Long.MAX_VALUE;
         if (!visitors.isEmpty()) due = visitors.values().iterator().next().lastActivity() + settings.visitorTtl().toMillis();
         if (!invites.isEmpty()) due = Math.min(due, invites.values().iterator().next().expiresAt());
         if (due == Long.MAX_VALUE) return;
         due = Math.max(due, lastSweep + settings.sweepInterval().toMillis());
-        long delay = Math.max(1, due - clock.millis());
-        sweepTimer = vertx.setTimer(delay, id -> sweep());
+        if (sweepTimer != -1) {
+            if (sweepAt <= due) return;
+            vertx.cancelTimer(sweepTimer);
+        }
+        sweepAt = due;
+        sweepTimer = vertx.setTimer(Math.max(1, due - clock.millis()), id -> sweep());
     }
 
     private Future<Void> commit(List<Write> writes) {

@@ -1,0 +1,85 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.app.Main;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code tippen keys ...} against the store of a running server, which picks changes up without a restart. */
+class KeysCommandTest {
+    record Run(int exit, String out, String err) {}
+
+    static Run keys(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void createListRotateRevokeWhileTheServerRuns() throws Exception {
+        Path dir = Files.createTempDirectory("tippen-keys");
+        try (TestServer server = TestServer.start(dir, c -> c.withDemo(false))) {
+            Run created = keys("keys", "create", "--name", "Acme", "--json", "--data-dir", dir.toString());
+            assertThat(created.exit()).isZero();
+            JsonObject site = new JsonObject(created.out().trim());
+            String publicKey = site.getString("publicKey");
+            String secretKey = site.getString("secretKey");
+            assertThat(publicKey).startsWith("pk_").hasSizeGreaterThanOrEqualTo(3 + 22);
+            assertThat(secretKey).startsWith("sk_");
+            assertThat(site.getString("name")).isEqualTo("Acme");
+
+            server.waitForKey(publicKey);
+            assertThat(server.track(publicKey, "pageview", "v1").status()).isEqualTo(200);
+
+            Run list = keys("keys", "list", "--data-dir", dir.toString());
+            assertThat(list.out()).contains(site.getString("siteId")).contains("Acme").contains(publicKey);
+            assertThat(list.out()).doesNotContain(secretKey);
+            // Secrets are stored hashed: the file never holds the secret key.
+            assertThat(new String(Files.readAllBytes(dir.resolve("tippen.db")), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain(secretKey);
+
+            TestServer.Socket dash = server.dashboard(secretKey);
+            dash.next("INITIAL_VISITORS");
+            Run rotated = keys("keys", "rotate-secret", site.getString("siteId"), "--data-dir", dir.toString());
+            assertThat(rotated.exit()).isZero();
+            String newSecret = rotated.out().replace("secret key:", "").trim();
+            assertThat(newSecret).startsWith("sk_").isNotEqualTo(secretKey);
+            // The socket opened with the old secret is closed once the server notices.
+            assertThat(dash.awaitClose()).isEqualTo(1008);
+            assertThat(server.refusedUpgrade("/ws/dashboard?apiKey=" + secretKey)).isEqualTo(403);
+            try (TestServer.Socket fresh = server.dashboard(newSecret)) {
+                assertThat(TestServer.ids(fresh.next("INITIAL_VISITORS"))).contains("v1");
+            }
+
+            Run revoked = keys("keys", "revoke", site.getString("siteId"), "--data-dir", dir.toString());
+            assertThat(revoked.exit()).isZero();
+            assertThat(revoked.out()).contains("revoked 2 keys");
+            TestServer.sleep(1500);
+            assertThat(server.track(publicKey, "pageview", "v1").status()).isEqualTo(403);
+            assertThat(keys("keys", "revoke", "pk_nothing", "--data-dir", dir.toString()).exit()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void singleKeySitesWarnAndHelpExplainsOptions() throws Exception {
+        Path dir = Files.createTempDirectory("tippen-keys");
+        Run single = keys("keys", "create", "--name", "Legacy", "--single-key", "--json", "--data-dir", dir.toString());
+        assertThat(single.exit()).isZero();
+        assertThat(single.err()).contains("warning");
+        JsonObject site = new JsonObject(single.out().trim());
+        assertThat(site.getString("publicKey")).isEqualTo(site.getString("secretKey"));
+        Run help = keys("serve", "--help");
+        assertThat(help.out()).contains("--port", "--host", "--data-dir", "--visitor-ttl", "--sweep-interval", "--demo",
+                "--trusted-proxy", "--allowed-origin", "TIPPEN_PORT");
+    }
+}

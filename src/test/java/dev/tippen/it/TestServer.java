@@ -1,0 +1,274 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.app.App;
+import dev.tippen.config.TippenConfig;
+import dev.tippen.site.KeyStore;
+import dev.tippen.store.sqlite.SqliteDatabase;
+import dev.tippen.store.sqlite.SqliteKeyStore;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** A real server on a free port with its own data dir, and the clients tests use to talk to it. */
+public final class TestServer implements AutoCloseable {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public final Path dataDir;
+    public final App app;
+    public final URI base;
+
+    private TestServer(Path dataDir, App app) {
+        this.dataDir = dataDir;
+        this.app = app;
+        this.base = URI.create("http://127.0.0.1:" + app.port());
+    }
+
+    public static TestServer start() {
+        return start(c -> c);
+    }
+
+    public static TestServer start(UnaryOperator<TippenConfig> tweak) {
+        try {
+            return start(Files.createTempDirectory("tippen-test"), tweak);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<TippenConfig> tweak) {
+        TippenConfig config = tweak.apply(TippenConfig.defaults(dataDir).withPort(0).withDemo(true));
+        return new TestServer(dataDir, App.start(config));
+    }
+
+    /** Creates a site directly in the store; a running server sees it within a second. */
+    public static KeyStore.CreatedSite createSite(Path dataDir, String name) {
+        try (SqliteKeyStore keys = new SqliteKeyStore(SqliteDatabase.open(dataDir))) {
+            return keys.createSite(name, false);
+        }
+    }
+
+    public KeyStore.CreatedSite createSite(String name) {
+        KeyStore.CreatedSite site = createSite(dataDir, name);
+        waitForKey(site.publicKey());
+        return site;
+    }
+
+    public void waitForKey(String publicKey) {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline) {
+            // A known key gets past authentication to the "not an upgrade" answer.
+            if (get("/ws/visitor?visitorId=probe&apiKey=" + publicKey).status() == 400) return;
+            sleep(100);
+        }
+        throw new AssertionError("server never accepted the new key");
+    }
+
+    // ---- HTTP -----------------------------------------------------------------------------------
+
+    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        public JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        public String error() {
+            return json().getString("error");
+        }
+    }
+
+    public Response request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response post(String path, String body, String... headers) {
+        return request("POST", path, body, headers);
+    }
+
+    public Response get(String path) {
+        return request("GET", path, null);
+    }
+
+    public Response track(String key, String event, String visitorId) {
+        return post("/track/visitor", trackBody(event, visitorId), "Content-Type", "application/json", "X-Tippen-API-Key", key);
+    }
+
+    public static String trackBody(String event, String visitorId) {
+        return new JsonObject().put("event", event).put("website", "example.com").put("visitor", new JsonObject()
+                .put("visitorId", visitorId).put("url", "https://example.com/p/" + event)
+                .put("referrer", "https://www.google.com/").put("userAgent",
+                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
+                .put("timestamp", "2026-11-24T10:00:00Z").put("screenResolution", "1920x1080")
+                .put("language", "en-US").put("timezone", "Europe/Berlin")).encode();
+    }
+
+    public Response invite(String secretKey, String visitorId, String guestUrl) {
+        return post("/api/send-video-invite", new JsonObject().put("apiKey", secretKey).put("visitorId", visitorId)
+                .put("guestUrl", guestUrl).encode(), "Content-Type", "application/json");
+    }
+
+    // ---- WebSockets -----------------------------------------------------------------------------
+
+    /** A client socket that keeps every text message in arrival order. */
+    public static final class Socket implements WebSocket.Listener, AutoCloseable {
+        public final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+        public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket ws;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(new JsonObject(partial.toString()));
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.complete(-1);
+        }
+
+        public JsonObject next() {
+            try {
+                JsonObject m = messages.poll(10, TimeUnit.SECONDS);
+                assertThat(m).as("a message within 10 s").isNotNull();
+                return m;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The next message of this type; messages of other types before it are skipped. */
+        public JsonObject next(String type) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                JsonObject m;
+                try {
+                    m = messages.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (m != null && type.equals(m.getString("type"))) return m;
+            }
+            throw new AssertionError("no " + type + " within 10 s");
+        }
+
+        /** Nothing arrives for a while. */
+        public void assertQuiet(long millis) {
+            try {
+                JsonObject m = messages.poll(millis, TimeUnit.MILLISECONDS);
+                assertThat(m).as("no message expected").isNull();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void send(String text) {
+            ws.sendText(text, true).join();
+        }
+
+        public int awaitClose() {
+            try {
+                return closeCode.get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("socket not closed within 15 s", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (ws != null && !ws.isOutputClosed()) ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            if (ws != null) ws.abort();
+        }
+    }
+
+    public Socket socket(String pathAndQuery) {
+        Socket s = new Socket();
+        URI uri = URI.create("ws://127.0.0.1:" + app.port() + pathAndQuery);
+        try {
+            s.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, s).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open " + pathAndQuery + ": " + e, e);
+        }
+        return s;
+    }
+
+    public Socket dashboard(String secretKey) {
+        return socket("/ws/dashboard?apiKey=" + secretKey);
+    }
+
+    public Socket visitor(String publicKey, String visitorId) {
+        return socket("/ws/visitor?apiKey=" + publicKey + "&visitorId=" + visitorId);
+    }
+
+    /** The status a refused upgrade answered with. */
+    public int refusedUpgrade(String pathAndQuery) {
+        URI uri = URI.create("ws://127.0.0.1:" + app.port() + pathAndQuery);
+        try {
+            HTTP.newWebSocketBuilder().buildAsync(uri, new Socket()).get(10, TimeUnit.SECONDS).abort();
+            throw new AssertionError("upgrade to " + pathAndQuery + " was accepted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) return h.getResponse().statusCode();
+            throw new AssertionError("unexpected failure " + e.getCause(), e);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public static List<String> ids(JsonObject listMessage) {
+        List<String> out = new ArrayList<>();
+        listMessage.getJsonArray("visitors").forEach(v -> out.add(((JsonObject) v).getString("visitorId")));
+        return out;
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
