@@ -146,9 +146,11 @@
       if (msg.inviteId && answered().indexOf(msg.inviteId) >= 0) return;
       if (current && current.inviteId === msg.inviteId) return;
       closeOverlay();
-      var host = document.createElement('div');
+      // A custom element escapes the page's element selectors; !important inline styles win over its rules.
+      var host = document.createElement('tippen-overlay');
       host.id = 'tippen-video-modal';
-      host.setAttribute('style', 'all:initial;position:fixed;inset:0;z-index:2147483647;display:block');
+      host.setAttribute('style', 'all:initial !important;position:fixed !important;inset:0 !important;' +
+        'z-index:2147483647 !important;display:block !important;visibility:visible !important;opacity:1 !important');
       var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
       var style = document.createElement('style');
       style.textContent = STYLE;
