@@ -74,7 +74,7 @@ public class Probe {
             sent.put(id, System.nanoTime());
             HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "/track/visitor")).header("X-Tippen-API-Key", pub)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
-                    .thenAccept(r -> { if (r.statusCode() != 200) errors.incrementAndGet(); });
+                    .whenComplete((r, e) -> { if (e != null || r.statusCode() != 200) errors.incrementAndGet(); });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
         Thread.sleep(seconds * 1000L + 3000);
         task.cancel(false);
