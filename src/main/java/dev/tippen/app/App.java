@@ -99,8 +99,8 @@ public final class App implements AutoCloseable {
         Credentials credentials = new Credentials(keys);
         SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes());
         TrackHandler track = new TrackHandler(credentials, new ClientAddress(config.trustedProxies()), sites);
-        DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, lanes, hub, sites, metrics);
-        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, lanes, hub, sites, metrics);
+        DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, sites, metrics);
+        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, sites, metrics);
         InviteHandler invite = new InviteHandler(credentials, sites);
         OpsRoutes ops = new OpsRoutes(store, metrics);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());

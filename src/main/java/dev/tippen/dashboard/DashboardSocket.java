@@ -2,7 +2,6 @@ package dev.tippen.dashboard;
 
 import dev.tippen.fanout.ClientFrame;
 import dev.tippen.fanout.Connection;
-import dev.tippen.fanout.Hub;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
@@ -10,7 +9,6 @@ import dev.tippen.http.SocketUpgrade;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
-import dev.tippen.site.SiteLanes;
 import dev.tippen.visitor.Sites;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
@@ -28,18 +26,14 @@ public final class DashboardSocket {
     private final Credentials credentials;
     private final Cors cors;
     private final SocketUpgrade upgrade;
-    private final SiteLanes lanes;
-    private final Hub hub;
     private final Sites sites;
     private final TippenMetrics metrics;
 
-    public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, SiteLanes lanes, Hub hub,
-                           Sites sites, TippenMetrics metrics) {
+    public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, Sites sites,
+                           TippenMetrics metrics) {
         this.credentials = credentials;
         this.cors = cors;
         this.upgrade = upgrade;
-        this.lanes = lanes;
-        this.hub = hub;
         this.sites = sites;
         this.metrics = metrics;
     }
@@ -54,25 +48,15 @@ public final class DashboardSocket {
                 siteId, auth.key().hash(), null, cleanupList, metrics)));
     }
 
-    private void open(ServerWebSocket ws, Connection c) {
-        String siteId = c.siteId();
+    private Runnable open(ServerWebSocket ws, Connection c) {
         ws.textMessageHandler(text -> {
             c.seen();
             onMessage(c, text);
         });
         ws.binaryMessageHandler(b -> c.send(DashboardMessages.error("binary messages are not supported; send JSON text")));
         ws.pongHandler(b -> c.seen());
-        ws.closeHandler(v -> lanes.execute(siteId, () -> {
-            hub.detach(c);
-            sites.releaseIfIdle(siteId);
-        }));
-        // Attach and snapshot in one lane task: no update can slip between the list and the stream.
-        sites.call(siteId, site -> {
-            hub.attach(c);
-            c.send(DashboardMessages.initialVisitors(site.liveVisitors()));
-            return Future.succeededFuture();
-        });
-        log.info("event=dashboard_connected site={}", siteId);
+        log.info("event=dashboard_connected site={}", c.siteId());
+        return sites.join(c, site -> c.send(DashboardMessages.initialVisitors(site.liveVisitors())));
     }
 
     private void onMessage(Connection c, String text) {

@@ -2,9 +2,9 @@ package dev.tippen.http;
 
 import dev.tippen.fanout.Connection;
 import dev.tippen.metrics.TippenMetrics;
-import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 
 /**
  * The shared part of opening a socket: refuse plain GETs with JSON, upgrade, size the write queue,
@@ -29,7 +29,11 @@ public final class SocketUpgrade {
         return m.contains("max message size") || m.contains("Max frame length") || m.contains("too big");
     }
 
-    public void upgrade(RoutingContext ctx, Connection.Kind kind, Handler<ServerWebSocket> onOpen) {
+    /**
+     * {@code onOpen} wires the socket and returns what must happen when it closes. Vert.x keeps one close
+     * handler per socket, so this is the only place that sets it.
+     */
+    public void upgrade(RoutingContext ctx, Connection.Kind kind, Function<ServerWebSocket, Runnable> onOpen) {
         String upgrade = ctx.request().getHeader("Upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
@@ -38,11 +42,14 @@ public final class SocketUpgrade {
             ws.setWriteQueueMaxSize(writeQueueBytes);
             metrics.socketOpened(kind.label());
             metrics.request(ctx.normalizedPath(), 101);
-            ws.closeHandler(v -> metrics.socketClosed(kind.label()));
             ws.exceptionHandler(err -> {
                 if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
             });
-            onOpen.handle(ws);
+            Runnable onClose = onOpen.apply(ws);
+            ws.closeHandler(v -> {
+                metrics.socketClosed(kind.label());
+                onClose.run();
+            });
         }).onFailure(err -> {
             if (!ctx.response().ended()) ctx.fail(new ApiError(400, "WebSocket upgrade failed: " + err.getMessage()));
         });

@@ -3,17 +3,14 @@ package dev.tippen.invite;
 import dev.tippen.dashboard.DashboardMessages;
 import dev.tippen.fanout.ClientFrame;
 import dev.tippen.fanout.Connection;
-import dev.tippen.fanout.Hub;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.SocketUpgrade;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
-import dev.tippen.site.SiteLanes;
 import dev.tippen.track.TrackRequest;
 import dev.tippen.visitor.Sites;
-import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 
@@ -24,17 +21,12 @@ import io.vertx.ext.web.RoutingContext;
 public final class VisitorSocket {
     private final Credentials credentials;
     private final SocketUpgrade upgrade;
-    private final SiteLanes lanes;
-    private final Hub hub;
     private final Sites sites;
     private final TippenMetrics metrics;
 
-    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, SiteLanes lanes, Hub hub, Sites sites,
-                         TippenMetrics metrics) {
+    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Sites sites, TippenMetrics metrics) {
         this.credentials = credentials;
         this.upgrade = upgrade;
-        this.lanes = lanes;
-        this.hub = hub;
         this.sites = sites;
         this.metrics = metrics;
     }
@@ -51,8 +43,7 @@ public final class VisitorSocket {
                 siteId, auth.key().hash(), visitorId, false, metrics)));
     }
 
-    private void open(ServerWebSocket ws, Connection c) {
-        String siteId = c.siteId();
+    private Runnable open(ServerWebSocket ws, Connection c) {
         ws.textMessageHandler(text -> {
             c.seen();
             ClientFrame frame = ClientFrame.parse(text);
@@ -60,15 +51,9 @@ public final class VisitorSocket {
             else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
         ws.pongHandler(b -> c.seen());
-        ws.closeHandler(v -> lanes.execute(siteId, () -> {
-            hub.detach(c);
-            sites.releaseIfIdle(siteId);
-        }));
-        sites.call(siteId, site -> {
-            hub.attach(c);
+        return sites.join(c, site -> {
             c.send(VisitorMessages.connected(c.visitorId()));
             site.pendingInvite(c.visitorId()).ifPresent(invite -> c.send(VisitorMessages.videoInvite(invite)));
-            return Future.succeededFuture();
         });
     }
 }

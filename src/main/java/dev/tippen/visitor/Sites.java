@@ -1,6 +1,7 @@
 package dev.tippen.visitor;
 
 import dev.tippen.fanout.Broker;
+import dev.tippen.fanout.Connection;
 import dev.tippen.fanout.Hub;
 import dev.tippen.invite.PendingInvite;
 import dev.tippen.metrics.TippenMetrics;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -47,6 +49,23 @@ public final class Sites {
     /** Runs {@code work} with the site's coordinator, on the site's lane. */
     public <T> Future<T> call(String siteId, Function<SiteCoordinator, Future<T>> work) {
         return lanes.run(siteId, () -> work.apply(coordinator(siteId)));
+    }
+
+    /**
+     * Puts an open socket in its site's hub and greets it, in one lane task, so no update can slip
+     * between the greeting (a snapshot) and the stream. Returns what to run when the socket closes.
+     */
+    public Runnable join(Connection c, Consumer<SiteCoordinator> greet) {
+        String siteId = c.siteId();
+        call(siteId, site -> {
+            hub.attach(c);
+            greet.accept(site);
+            return Future.succeededFuture();
+        });
+        return () -> lanes.execute(siteId, () -> {
+            hub.detach(c);
+            releaseIfIdle(siteId);
+        });
     }
 
     /** On the site's lane: drops the coordinator if nothing is left in it. */

@@ -64,6 +64,27 @@ class OpsTest {
     }
 
     @Test
+    void openSocketsAreCountedUntilTheyClose() {
+        KeyStore.CreatedSite site = server.createSite("Socket gauge");
+        TestServer.Socket dash = server.dashboard(site.secretKey());
+        TestServer.Socket visitor = server.visitor(site.publicKey(), "v_gauge");
+        dash.next("INITIAL_VISITORS");
+        visitor.next("CONNECTED");
+        assertThat(server.get("/metrics").body()).contains("tippen_open_sockets{kind=\"visitor\"} 1.0");
+        dash.close();
+        visitor.close();
+        String metrics = "";
+        for (int i = 0; i < 50; i++) {
+            metrics = server.get("/metrics").body();
+            if (metrics.contains("tippen_open_sockets{kind=\"visitor\"} 0.0")
+                    && metrics.contains("tippen_open_sockets{kind=\"dashboard\"} 0.0")) break;
+            TestServer.sleep(100);
+        }
+        assertThat(metrics).contains("tippen_open_sockets{kind=\"dashboard\"} 0.0")
+                .contains("tippen_open_sockets{kind=\"visitor\"} 0.0");
+    }
+
+    @Test
     void trackerScriptIsServed() {
         TestServer.Response r = server.get("/tippen-tracker.js");
         assertThat(r.status()).isEqualTo(200);
