@@ -130,10 +130,6 @@ public final class App implements AutoCloseable {
         return servers.port();
     }
 
-    public TippenMetrics metrics() {
-        return metrics;
-    }
-
     /** Graceful stop: no new connections, sockets told 1001, every queued write stored, then shut down. */
     @Override
     public void close() {

@@ -59,18 +59,6 @@ public record TippenConfig(
                 proxies, allowedOrigins, limits);
     }
 
-    public TippenConfig withAllowedOrigins(List<String> origins) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, origins, limits);
-    }
 
-    public TippenConfig withLimits(Limits l) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, l);
-    }
 
-    public TippenConfig withPingInterval(Duration d) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, d, demo,
-                trustedProxies, allowedOrigins, limits);
-    }
 }

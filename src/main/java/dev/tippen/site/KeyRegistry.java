@@ -2,7 +2,6 @@ package dev.tippen.site;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -68,9 +67,5 @@ public final class KeyRegistry {
         return wanted == KeyRole.SECRET
                 ? new Authentication.Refused(403, "this is a public key; the dashboard and invites need the site's secret key")
                 : new Authentication.Refused(403, "this is a secret key; web pages must use the site's public key");
-    }
-
-    public List<Site> sites() {
-        return List.copyOf(snapshot.sites().values());
     }
 }

@@ -38,10 +38,6 @@ public final class SiteLanes {
         return lanes[Math.floorMod(siteId.hashCode(), lanes.length)];
     }
 
-    public boolean onLaneOf(String siteId) {
-        return Vertx.currentContext() == of(siteId);
-    }
-
     /** Runs {@code work} on the site's lane (at once if already there) and hands back its result. */
     public <T> Future<T> run(String siteId, Supplier<Future<T>> work) {
         Context lane = of(siteId);

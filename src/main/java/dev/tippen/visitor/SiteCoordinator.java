@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,9 +253,5 @@ public final class SiteCoordinator {
 
     public String siteId() {
         return siteId;
-    }
-
-    Map<String, Visitor> visitorsForTest() {
-        return visitors;
     }
 }

@@ -93,9 +93,7 @@ class DurabilityTest {
 
         Process again = startChild(dir, port);
         try {
-            TestServer.Socket dash = new TestServer.Socket();
-            dash.ws = TestServer.HTTP.newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey()), dash).get(10, TimeUnit.SECONDS);
+            TestServer.Socket dash = TestServer.connect("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey());
             List<String> restored = new ArrayList<>(TestServer.ids(dash.next("INITIAL_VISITORS")));
             assertThat(restored).containsAll(acked);
             dash.close();
@@ -111,9 +109,7 @@ class DurabilityTest {
         KeyStore.CreatedSite site = TestServer.createSite(dir, "Graceful");
         int port = freePort();
         Process child = startChild(dir, port);
-        TestServer.Socket dash = new TestServer.Socket();
-        dash.ws = TestServer.HTTP.newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey()), dash).get(10, TimeUnit.SECONDS);
+        TestServer.Socket dash = TestServer.connect("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey());
         dash.next("INITIAL_VISITORS");
         HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
                 .header("X-Tippen-API-Key", site.publicKey())
@@ -125,9 +121,7 @@ class DurabilityTest {
         assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
         Process again = startChild(dir, port);
         try {
-            TestServer.Socket after = new TestServer.Socket();
-            after.ws = TestServer.HTTP.newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey()), after).get(10, TimeUnit.SECONDS);
+            TestServer.Socket after = TestServer.connect("ws://127.0.0.1:" + port + "/ws/dashboard?apiKey=" + site.secretKey());
             assertThat(TestServer.ids(after.next("INITIAL_VISITORS"))).contains("v_term");
         } finally {
             again.destroyForcibly();

@@ -221,12 +221,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Socket socket(String pathAndQuery) {
+        return connect("ws://127.0.0.1:" + app.port() + pathAndQuery);
+    }
+
+    /** A socket to any Tippen server, such as one running in a child process. */
+    public static Socket connect(String url) {
         Socket s = new Socket();
-        URI uri = URI.create("ws://127.0.0.1:" + app.port() + pathAndQuery);
+        URI uri = URI.create(url);
         try {
             s.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, s).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot open " + pathAndQuery + ": " + e, e);
+            throw new IllegalStateException("cannot open " + url + ": " + e, e);
         }
         return s;
     }

@@ -38,6 +38,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Job> queue;
     private final int maxBatch;
     private final Connection conn;
+    private final PreparedStatement putVisitor;
+    private final PreparedStatement removeVisitor;
+    private final PreparedStatement putInvite;
+    private final PreparedStatement removeInvite;
     private final TippenMetrics metrics;
     private final Thread thread;
     private volatile boolean accepting = true;
@@ -49,6 +53,15 @@ final class GroupCommitWriter implements AutoCloseable {
         this.metrics = metrics;
         this.conn = db.connect();
         this.conn.setAutoCommit(false);
+        // Prepared once: the writer thread is their only user, for the life of the connection.
+        this.putVisitor = conn.prepareStatement("""
+                INSERT INTO visitors (site_id, visitor_id, last_activity, data) VALUES (?, ?, ?, ?)
+                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data""");
+        this.removeVisitor = conn.prepareStatement("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
+        this.putInvite = conn.prepareStatement("""
+                INSERT OR REPLACE INTO invites (site_id, visitor_id, invite_id, guest_url, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)""");
+        this.removeInvite = conn.prepareStatement("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?");
         this.thread = new Thread(this::run, "tippen-store-writer");
         this.thread.start();
     }
@@ -97,16 +110,7 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         }
         long started = System.nanoTime();
-        try (PreparedStatement putVisitor = conn.prepareStatement("""
-                INSERT INTO visitors (site_id, visitor_id, last_activity, data) VALUES (?, ?, ?, ?)
-                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data""");
-             PreparedStatement removeVisitor = conn.prepareStatement(
-                     "DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
-             PreparedStatement putInvite = conn.prepareStatement("""
-                INSERT OR REPLACE INTO invites (site_id, visitor_id, invite_id, guest_url, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)""");
-             PreparedStatement removeInvite = conn.prepareStatement(
-                     "DELETE FROM invites WHERE site_id = ? AND visitor_id = ?")) {
+        try {
             for (Write w : rows.values()) {
                 if (w instanceof PutVisitor p) {
                     putVisitor.setString(1, p.siteId());
@@ -137,9 +141,10 @@ final class GroupCommitWriter implements AutoCloseable {
             putInvite.executeBatch();
             removeInvite.executeBatch();
             conn.commit();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            clearBatches();
             rollbackQuietly();
-            if (healthy) log.error("event=store_commit_failed error=\"{}\"", e.getMessage());
+            if (healthy) log.error("event=store_commit_failed error=\"{}\"", e.toString());
             healthy = false;
             fail(batch, e);
             return;
@@ -153,6 +158,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private void fail(List<Job> batch, Exception cause) {
         StoreException e = new StoreException("storage unavailable: " + cause.getMessage(), false, cause);
         for (Job job : batch) job.done().tryFail(e);
+    }
+
+    private void clearBatches() {
+        for (PreparedStatement ps : new PreparedStatement[] {putVisitor, removeVisitor, putInvite, removeInvite}) {
+            try {
+                ps.clearBatch();
+            } catch (SQLException ignored) {
+                // A statement that cannot be cleared fails again, visibly, on the next batch.
+            }
+        }
     }
 
     private void rollbackQuietly() {
