@@ -12,6 +12,7 @@ import dev.tippen.http.Credentials;
 import dev.tippen.http.Errors;
 import dev.tippen.http.HttpServers;
 import dev.tippen.http.OpsRoutes;
+import dev.tippen.http.RateLimits;
 import dev.tippen.http.SocketUpgrade;
 import dev.tippen.invite.InviteHandler;
 import dev.tippen.invite.VisitorSocket;
@@ -97,16 +98,19 @@ public final class App implements AutoCloseable {
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);
         Credentials credentials = new Credentials(keys);
-        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes());
-        TrackHandler track = new TrackHandler(credentials, new ClientAddress(config.trustedProxies()), sites);
+        ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+        RateLimits rateLimits = new RateLimits(config.rates(), metrics);
+        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress);
+        TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits);
         DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, sites, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, sites, metrics);
-        InviteHandler invite = new InviteHandler(credentials, sites);
+        InviteHandler invite = new InviteHandler(credentials, sites, rateLimits);
         OpsRoutes ops = new OpsRoutes(store, metrics);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
         router.route().handler(ops::countRequests).handler(cors::handle).failureHandler(errors::handle);
+        router.post("/track/visitor").handler(track::limitByAddress); // before the body is read
         router.post("/track/visitor").handler(body).handler(track::handle);
         router.get("/ws/dashboard").handler(dashboard::handle);
         router.get("/ws/visitor").handler(visitor::handle);

@@ -2,6 +2,7 @@ package dev.tippen.app;
 
 import dev.tippen.config.Cidr;
 import dev.tippen.config.Durations;
+import dev.tippen.config.RateLimit;
 import dev.tippen.config.TippenConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Origins whose pages may use the dashboard socket and invite API (TIPPEN_ALLOWED_ORIGIN, default ${DEFAULT-VALUE}). Tracking always accepts any origin.")
     List<String> allowedOrigins;
 
+    @Option(names = "--track-limit-ip", defaultValue = "${env:TIPPEN_TRACK_LIMIT_IP:-100/s:1000}",
+            description = "Tracking events per client IP: RATE/s[:BURST] or off (TIPPEN_TRACK_LIMIT_IP, default ${DEFAULT-VALUE}).")
+    String trackLimitIp;
+
+    @Option(names = "--track-limit-site", defaultValue = "${env:TIPPEN_TRACK_LIMIT_SITE:-5000/s:20000}",
+            description = "Tracking events per site (TIPPEN_TRACK_LIMIT_SITE, default ${DEFAULT-VALUE}).")
+    String trackLimitSite;
+
+    @Option(names = "--upgrade-limit-ip", defaultValue = "${env:TIPPEN_UPGRADE_LIMIT_IP:-50/s:1000}",
+            description = "WebSocket upgrades per client IP (TIPPEN_UPGRADE_LIMIT_IP, default ${DEFAULT-VALUE}).")
+    String upgradeLimitIp;
+
+    @Option(names = "--sockets-per-ip", defaultValue = "${env:TIPPEN_SOCKETS_PER_IP:-5000}",
+            description = "Open WebSockets per client IP, 0 for no limit (TIPPEN_SOCKETS_PER_IP, default ${DEFAULT-VALUE}).")
+    int socketsPerIp;
+
+    @Option(names = "--invite-limit-site", defaultValue = "${env:TIPPEN_INVITE_LIMIT_SITE:-20/s:100}",
+            description = "Video invites per site (TIPPEN_INVITE_LIMIT_SITE, default ${DEFAULT-VALUE}).")
+    String inviteLimitSite;
+
     @Override
     public Integer call() {
         TippenConfig config;
@@ -93,8 +114,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         List<Cidr> proxies = nonBlank(trustedProxies).stream().map(Cidr::parse).toList();
         List<String> origins = nonBlank(allowedOrigins);
+        if (socketsPerIp < 0) throw new IllegalArgumentException("--sockets-per-ip must be 0 (no limit) or more");
+        TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
+                RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite));
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, ping, demo, proxies,
-                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults());
+                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates);
     }
 
     private static List<String> nonBlank(List<String> values) {

@@ -19,7 +19,8 @@ public record TippenConfig(
         boolean demo,
         List<Cidr> trustedProxies,
         List<String> allowedOrigins,
-        Limits limits) {
+        Limits limits,
+        Rates rates) {
 
     /** Bounds on every queue and buffer, so that no input can grow memory without limit. */
     public record Limits(
@@ -34,31 +35,58 @@ public record TippenConfig(
         }
     }
 
+    /**
+     * Abuse limits; a null rate means no limit. The defaults let 1,000 visitors behind one corporate
+     * NAT (33 heartbeats/s, bursts of page views, a reconnect storm after a restart) through untouched.
+     */
+    public record Rates(
+            RateLimit trackPerIp,
+            RateLimit trackPerSite,
+            RateLimit upgradesPerIp,
+            int socketsPerIp,
+            RateLimit invitesPerSite) {
+        public static Rates defaults() {
+            return new Rates(new RateLimit(100, 1_000), new RateLimit(5_000, 20_000), new RateLimit(50, 1_000), 5_000,
+                    new RateLimit(20, 100));
+        }
+
+        public static Rates unlimited() {
+            return new Rates(null, null, null, 0, null);
+        }
+    }
+
     public static TippenConfig defaults(Path dataDir) {
         return new TippenConfig("127.0.0.1", 8787, dataDir, Duration.ofMinutes(30), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults());
+                Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults(), Rates.defaults());
     }
 
     public TippenConfig withPort(int p) {
         return new TippenConfig(host, p, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits);
+                trustedProxies, allowedOrigins, limits, rates);
     }
 
     public TippenConfig withDemo(boolean d) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, d,
-                trustedProxies, allowedOrigins, limits);
+                trustedProxies, allowedOrigins, limits, rates);
     }
 
     public TippenConfig withTimes(Duration ttl, Duration sweep, Duration invite) {
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, pingInterval, demo, trustedProxies,
-                allowedOrigins, limits);
+                allowedOrigins, limits, rates);
     }
 
     public TippenConfig withTrustedProxies(List<Cidr> proxies) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                proxies, allowedOrigins, limits);
+                proxies, allowedOrigins, limits, rates);
     }
 
+    public TippenConfig withLimits(Limits l) {
+        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
+                trustedProxies, allowedOrigins, l, rates);
+    }
 
-
+    public TippenConfig withRates(Rates r) {
+        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
+                trustedProxies, allowedOrigins, limits, r);
+    }
 }

@@ -44,8 +44,8 @@ public final class DashboardSocket {
         if (!cors.allows(origin)) throw new ApiError(403, "origin " + origin + " may not open the dashboard");
         boolean cleanupList = !"false".equalsIgnoreCase(ctx.request().getParam("cleanupList"));
         String siteId = auth.site().siteId();
-        upgrade.upgrade(ctx, Connection.Kind.DASHBOARD, ws -> open(ws, new Connection(ws, Connection.Kind.DASHBOARD,
-                siteId, auth.key().hash(), null, cleanupList, metrics)));
+        upgrade.upgrade(ctx, new Connection.Spec(Connection.Kind.DASHBOARD, siteId, auth.key().hash(), null, cleanupList),
+                this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {

@@ -2,10 +2,16 @@ package dev.tippen.fanout;
 
 import dev.tippen.metrics.TippenMetrics;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One open socket and what the hub needs to know about it. Writes are bounded: a socket whose write
- * queue is full has stopped reading, and is closed rather than allowed to hold memory.
+ * One open socket and what the hub needs to know about it. Writes are bounded in bytes: a socket
+ * with more than its budget written but not yet taken by the kernel has stopped reading, and is
+ * closed rather than allowed to hold memory.
+ *
+ * <p>The budget is counted here rather than read from {@code writeQueueFull()}: for writes from
+ * another thread (the site's lane), Vert.x 5 reports the queue full after 16 pending messages,
+ * whatever their size, which closed healthy dashboards during bursts.
  */
 public final class Connection {
     public enum Kind {
@@ -26,30 +32,38 @@ public final class Connection {
     private final String visitorId;
     private final boolean wantsCleanupList;
     private final TippenMetrics metrics;
+    private final long maxQueuedBytes;
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile long lastSeen = System.currentTimeMillis();
     private volatile boolean closing;
 
-    public Connection(ServerWebSocket ws, Kind kind, String siteId, String keyHash, String visitorId,
-                      boolean wantsCleanupList, TippenMetrics metrics) {
+    /** Who a socket belongs to, known before it is upgraded. */
+    public record Spec(Kind kind, String siteId, String keyHash, String visitorId, boolean wantsCleanupList) {
+    }
+
+    public Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, TippenMetrics metrics) {
         this.ws = ws;
-        this.kind = kind;
-        this.siteId = siteId;
-        this.keyHash = keyHash;
-        this.visitorId = visitorId;
-        this.wantsCleanupList = wantsCleanupList;
+        this.kind = spec.kind();
+        this.siteId = spec.siteId();
+        this.keyHash = spec.keyHash();
+        this.visitorId = spec.visitorId();
+        this.wantsCleanupList = spec.wantsCleanupList();
+        this.maxQueuedBytes = maxQueuedBytes;
         this.metrics = metrics;
     }
 
-    /** Returns whether the message was written. */
+    /** From any thread. Returns whether the message was queued for writing. */
     public boolean send(String json) {
         if (closing || ws.isClosed()) return false;
-        if (ws.writeQueueFull()) {
+        long size = json.length();
+        if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
+            queuedBytes.addAndGet(-size);
             closing = true;
             metrics.slowSocketClosed(kind.label());
             ws.close(SLOW_CONSUMER, "slow consumer: stopped reading");
             return false;
         }
-        ws.writeFinalTextFrame(json);
+        ws.writeFinalTextFrame(json).onComplete(done -> queuedBytes.addAndGet(-size));
         return true;
     }
 

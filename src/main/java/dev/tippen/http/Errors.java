@@ -21,6 +21,7 @@ public final class Errors {
     public void handle(RoutingContext ctx) {
         Throwable f = ctx.failure();
         if (f instanceof ApiError e) {
+            if (e.retryAfterSeconds() > 0) ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             send(ctx, e.status(), e.getMessage());
         } else if (f instanceof SiteRefusal r) {
             if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) send(ctx, 404, r.getMessage());

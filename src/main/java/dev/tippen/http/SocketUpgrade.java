@@ -4,7 +4,7 @@ import dev.tippen.fanout.Connection;
 import dev.tippen.metrics.TippenMetrics;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The shared part of opening a socket: refuse plain GETs with JSON, upgrade, size the write queue,
@@ -17,10 +17,14 @@ public final class SocketUpgrade {
 
     private final TippenMetrics metrics;
     private final int writeQueueBytes;
+    private final RateLimits limits;
+    private final ClientAddress clientAddress;
 
-    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes) {
+    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes, RateLimits limits, ClientAddress clientAddress) {
         this.metrics = metrics;
         this.writeQueueBytes = writeQueueBytes;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
     }
 
     /** Vert.x reports an over-long fragmented message as an exception and leaves the socket open; we close it. */
@@ -33,24 +37,27 @@ public final class SocketUpgrade {
      * {@code onOpen} wires the socket and returns what must happen when it closes. Vert.x keeps one close
      * handler per socket, so this is the only place that sets it.
      */
-    public void upgrade(RoutingContext ctx, Connection.Kind kind, Function<ServerWebSocket, Runnable> onOpen) {
+    public void upgrade(RoutingContext ctx, Connection.Spec spec, BiFunction<ServerWebSocket, Connection, Runnable> onOpen) {
+        Connection.Kind kind = spec.kind();
         String upgrade = ctx.request().getHeader("Upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
         }
+        Runnable giveBack = limits.openSocket(clientAddress.of(ctx.request()));
         ctx.request().toWebSocket().onSuccess(ws -> {
-            ws.setWriteQueueMaxSize(writeQueueBytes);
             metrics.socketOpened(kind.label());
             metrics.request(ctx.normalizedPath(), 101);
             ws.exceptionHandler(err -> {
                 if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
             });
-            Runnable onClose = onOpen.apply(ws);
+            Runnable onClose = onOpen.apply(ws, new Connection(ws, spec, writeQueueBytes, metrics));
             ws.closeHandler(v -> {
                 metrics.socketClosed(kind.label());
+                giveBack.run();
                 onClose.run();
             });
         }).onFailure(err -> {
+            giveBack.run();
             if (!ctx.response().ended()) ctx.fail(new ApiError(400, "WebSocket upgrade failed: " + err.getMessage()));
         });
     }

@@ -2,6 +2,7 @@ package dev.tippen.invite;
 
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.RateLimits;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
 import dev.tippen.track.TrackRequest;
@@ -18,10 +19,12 @@ public final class InviteHandler {
 
     private final Credentials credentials;
     private final Sites sites;
+    private final RateLimits limits;
 
-    public InviteHandler(Credentials credentials, Sites sites) {
+    public InviteHandler(Credentials credentials, Sites sites, RateLimits limits) {
         this.credentials = credentials;
         this.sites = sites;
+        this.limits = limits;
     }
 
     public void handle(RoutingContext ctx) {
@@ -29,6 +32,7 @@ public final class InviteHandler {
         String key = Credentials.presented(ctx.request());
         if (key == null) key = string(body, "apiKey");
         Authentication.Granted auth = credentials.require(key, KeyRole.SECRET);
+        limits.inviteForSite(auth.site().siteId());
         String visitorId = string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
         if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) throw ApiError.badRequest("'visitorId' is not a valid visitor id");

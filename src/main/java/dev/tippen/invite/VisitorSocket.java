@@ -39,8 +39,8 @@ public final class VisitorSocket {
             throw ApiError.badRequest("'visitorId' must be 1-128 characters of A-Z a-z 0-9 _ . : -");
         }
         String siteId = auth.site().siteId();
-        upgrade.upgrade(ctx, Connection.Kind.VISITOR, ws -> open(ws, new Connection(ws, Connection.Kind.VISITOR,
-                siteId, auth.key().hash(), visitorId, false, metrics)));
+        upgrade.upgrade(ctx, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false),
+                this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {

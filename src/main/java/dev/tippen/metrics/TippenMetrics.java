@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ public final class TippenMetrics {
     private final Counter requests;
     private final Counter events;
     private final Counter dropped;
+    private final Counter limited;
     private final Histogram commitSeconds;
     private final Histogram batchSize;
     private final Gauge sockets;
@@ -33,6 +35,8 @@ public final class TippenMetrics {
                 .help("Tracking events stored, by event").labelNames("event").register(registry);
         dropped = Counter.builder().name("tippen_sockets_closed_slow_total")
                 .help("Sockets closed because they stopped reading").labelNames("kind").register(registry);
+        limited = Counter.builder().name("tippen_rate_limited_total")
+                .help("Requests refused with 429, by limit").labelNames("limit").register(registry);
         commitSeconds = Histogram.builder().name("tippen_store_commit_seconds")
                 .help("Time to make one batch durable").classicOnly()
                 .classicUpperBounds(.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5).register(registry);
@@ -46,6 +50,11 @@ public final class TippenMetrics {
         GaugeWithCallback.builder().name("tippen_events_per_second")
                 .help("Stored events per second over the last sampling period")
                 .callback(cb -> cb.call(eventsPerSecond)).register(registry);
+        // Sockets cost mostly native memory (Netty's pooled buffers), which heap figures do not show.
+        GaugeWithCallback.builder().name("tippen_netty_direct_memory_bytes")
+                .help("Direct memory held by Netty's allocators (-1 when Netty does not track it)")
+                .callback(cb -> cb.call(io.netty.util.internal.PlatformDependent.usedDirectMemory())).register(registry);
+        JvmMetrics.builder().register(registry);
     }
 
     public void request(String route, int status) {
@@ -71,6 +80,10 @@ public final class TippenMetrics {
 
     public void slowSocketClosed(String kind) {
         dropped.labelValues(kind).inc();
+    }
+
+    public void rateLimited(String limit) {
+        limited.labelValues(limit).inc();
     }
 
     public void storeCommit(long nanos, int rows) {

@@ -3,6 +3,7 @@ package dev.tippen.track;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.RateLimits;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
 import dev.tippen.visitor.Sites;
@@ -12,21 +13,35 @@ import io.vertx.ext.web.RoutingContext;
 
 /** POST /track/visitor: check the public key, parse, hand to the site, answer once the event is durable. */
 public final class TrackHandler {
+    private static final String CLIENT_IP = "tippen.clientIp";
+
     private final Credentials credentials;
     private final ClientAddress clientAddress;
     private final Sites sites;
+    private final RateLimits limits;
 
-    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites) {
+    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits) {
         this.credentials = credentials;
         this.clientAddress = clientAddress;
         this.sites = sites;
+        this.limits = limits;
+    }
+
+    /** In front of the body handler, so a flood from one address is refused before its bodies are read. */
+    public void limitByAddress(RoutingContext ctx) {
+        String ip = clientAddress.of(ctx.request());
+        limits.trackFromIp(ip);
+        ctx.put(CLIENT_IP, ip);
+        ctx.next();
     }
 
     public void handle(RoutingContext ctx) {
         Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
         checkContentType(ctx.request().getHeader("Content-Type"));
+        limits.trackForSite(auth.site().siteId());
+        String ip = ctx.get(CLIENT_IP);
         VisitorEvent event = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-                clientAddress.of(ctx.request()));
+                ip != null ? ip : clientAddress.of(ctx.request()));
         sites.call(auth.site().siteId(), site -> site.track(event))
                 .onSuccess(v -> ctx.response()
                         .putHeader("Content-Type", "application/json")

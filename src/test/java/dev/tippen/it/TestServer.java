@@ -55,7 +55,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<TippenConfig> tweak) {
-        TippenConfig config = tweak.apply(TippenConfig.defaults(dataDir).withPort(0).withDemo(true));
+        // Every test client shares 127.0.0.1, so limits are off unless a test turns them on.
+        TippenConfig config = tweak.apply(TippenConfig.defaults(dataDir).withPort(0).withDemo(true)
+                .withRates(TippenConfig.Rates.unlimited()));
         return new TestServer(dataDir, App.start(config));
     }
 

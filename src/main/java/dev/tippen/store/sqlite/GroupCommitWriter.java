@@ -52,6 +52,7 @@ final class GroupCommitWriter implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.metrics = metrics;
         this.conn = db.connect();
+        WalCheckpointer.disableAutomaticCheckpoints(conn);
         this.conn.setAutoCommit(false);
         // Prepared once: the writer thread is their only user, for the life of the connection.
         this.putVisitor = conn.prepareStatement("""

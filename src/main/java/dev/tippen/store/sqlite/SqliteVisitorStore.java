@@ -22,11 +22,13 @@ public final class SqliteVisitorStore implements VisitorStore {
 
     private final SqliteDatabase db;
     private final GroupCommitWriter writer;
+    private final WalCheckpointer checkpointer;
 
     public SqliteVisitorStore(SqliteDatabase db, int queueCapacity, int maxBatch, TippenMetrics metrics) {
         this.db = db;
         try {
             this.writer = new GroupCommitWriter(db, queueCapacity, maxBatch, metrics);
+            this.checkpointer = new WalCheckpointer(db);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + db.file() + ": " + e.getMessage(), e);
         }
@@ -73,5 +75,6 @@ public final class SqliteVisitorStore implements VisitorStore {
     @Override
     public void close() {
         writer.close();
+        checkpointer.close();
     }
 }

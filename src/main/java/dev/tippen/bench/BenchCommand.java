@@ -1,0 +1,211 @@
+package dev.tippen.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tippen bench [track] [fanout] [invite] [idle]}: measures a Tippen server it starts on a
+ * scratch data dir, and, in the same run and with the same load, the ceiling server (the bare
+ * stack). Prints a human summary and one JSON line per scenario. Loopback only; every load is
+ * bounded in count and time.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Load-test a fresh local server and the bare-stack ceiling; one JSON line per scenario.")
+public final class BenchCommand implements Callable<Integer> {
+    static final List<String> ALL = List.of("track", "fanout", "invite", "idle");
+
+    @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
+    List<String> scenarios;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured time per run (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured load before each run, in seconds (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--connections", defaultValue = "50", description = "track: concurrent connections (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--visitors", defaultValue = "10000", description = "track: size of the visitor id pool (default ${DEFAULT-VALUE}).")
+    int visitors;
+
+    @Option(names = "--fanout-rates", split = ",", defaultValue = "500,2000,5000", description = "fanout: events/s (default ${DEFAULT-VALUE}).")
+    List<Integer> fanoutRates;
+
+    @Option(names = "--dashboards", defaultValue = "20", description = "fanout: dashboards on the site (default ${DEFAULT-VALUE}).")
+    int dashboards;
+
+    @Option(names = "--invite-sockets", defaultValue = "10000", description = "invite: visitor sockets held open (default ${DEFAULT-VALUE}).")
+    int inviteSockets;
+
+    @Option(names = "--invite-rate", defaultValue = "200", description = "invite: invites/s (default ${DEFAULT-VALUE}).")
+    int inviteRate;
+
+    @Option(names = "--idle-sockets", split = ",", defaultValue = "2000,10000,19000", description = "idle: socket counts (default ${DEFAULT-VALUE}).")
+    List<Integer> idleSockets;
+
+    @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
+    boolean histogram;
+
+    @Option(names = "--server-jvm", defaultValue = "${env:TIPPEN_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -Xss512k}",
+            description = "JVM options of both servers under test (default: TIPPEN_JAVA_OPTS or ${DEFAULT-VALUE}).")
+    String serverJvm;
+
+    @Option(names = "--serve-arg", description = "Extra option for the Tippen server (repeatable), e.g. --serve-arg=--visitor-ttl=1h.")
+    List<String> extraServeArgs = List.of();
+
+    /** The load comes from a handful of loopback addresses: abuse limits would measure themselves. */
+    private static final List<String> NO_LIMITS = List.of("--track-limit-ip=off", "--track-limit-site=off",
+            "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    static final class Scenarios implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ALL.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> chosen = scenarios == null || scenarios.isEmpty() ? ALL : scenarios;
+        for (String s : chosen) {
+            if (!ALL.contains(s)) {
+                System.err.println("bench: unknown scenario " + s + " (known: " + ALL + ")");
+                return 2;
+            }
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        try {
+            for (String s : chosen) {
+                switch (s) {
+                    case "track" -> track(vertx);
+                    case "fanout" -> fanout(vertx);
+                    case "invite" -> invite(vertx);
+                    default -> idle(vertx);
+                }
+            }
+        } finally {
+            vertx.close();
+        }
+        return 0;
+    }
+
+    private void track(Vertx vertx) throws Exception {
+        Map<String, Object> ceiling;
+        try (ChildServer server = ChildServer.ceiling(jvm())) {
+            ceiling = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+        }
+        Map<String, Object> tippen;
+        Map<String, Object> half;
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            tippen = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+            int rate = (int) Math.max(100, ((Number) tippen.get("requests_per_s")).longValue() / 2);
+            half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, seconds));
+        }
+        Map<String, Object> r = scenario("track");
+        r.put("tippen", tippen);
+        r.put("tippen_half_rate", half);
+        r.put("ceiling", ceiling);
+        r.put("ratio_to_ceiling", ratio(tippen.get("requests_per_s"), ceiling.get("requests_per_s")));
+        report(r);
+    }
+
+    private void fanout(Vertx vertx) throws Exception {
+        for (int rate : fanoutRates) {
+            compare("fanout", server -> FanoutScenario.run(vertx, server, dashboards, rate, warmup, seconds), "latency_p99_ms");
+        }
+    }
+
+    private void invite(Vertx vertx) throws Exception {
+        compare("invite", server -> InviteScenario.run(vertx, server, inviteSockets, inviteRate, warmup, seconds), "latency_p99_ms");
+    }
+
+    private void idle(Vertx vertx) throws Exception {
+        for (int count : idleSockets) {
+            compare("idle", server -> IdleScenario.run(vertx, server, count, seconds, histogram), "rss_per_socket_kib");
+        }
+    }
+
+    private interface Scenario {
+        Map<String, Object> run(ChildServer server) throws Exception;
+    }
+
+    /** Runs one scenario against the ceiling, then against a fresh Tippen server, and reports both. */
+    private void compare(String name, Scenario scenario, String ratioOf) throws Exception {
+        Map<String, Object> ceiling;
+        try (ChildServer server = ChildServer.ceiling(jvm())) {
+            ceiling = measured(() -> scenario.run(server));
+        }
+        Map<String, Object> tippen;
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            tippen = measured(() -> scenario.run(server));
+        }
+        Map<String, Object> r = scenario(name);
+        r.put("tippen", tippen);
+        r.put("ceiling", ceiling);
+        r.put(ratioOf.replace("_ms", "").replace("_kib", "") + "_ratio_to_ceiling", ratio(tippen.get(ratioOf), ceiling.get(ratioOf)));
+        report(r);
+    }
+
+    private interface Run {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /** Adds the load generator's own CPU use, so a reader can see it was not the bottleneck. */
+    private static Map<String, Object> measured(Run run) throws Exception {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        Map<String, Object> r = run.run();
+        r.put("client_cpu_cores", Latencies.round((os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0)));
+        return r;
+    }
+
+    private Map<String, Object> scenario(String name) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", name);
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("seconds", seconds);
+        return r;
+    }
+
+    private void report(Map<String, Object> r) throws Exception {
+        System.out.println("== " + r.get("scenario"));
+        r.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m) System.out.println("  " + k + ": " + m);
+        });
+        r.forEach((k, v) -> {
+            if (k.contains("ratio")) System.out.println("  " + k + ": " + v);
+        });
+        System.out.println(json.writeValueAsString(r));
+        System.out.flush();
+    }
+
+    private List<String> serveArgs() {
+        List<String> args = new java.util.ArrayList<>(NO_LIMITS);
+        args.addAll(extraServeArgs);
+        return args;
+    }
+
+    private List<String> jvm() {
+        return Arrays.stream(serverJvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Object ratio(Object a, Object b) {
+        double x = ((Number) a).doubleValue();
+        double y = ((Number) b).doubleValue();
+        return y == 0 ? null : Latencies.round(x / y);
+    }
+}

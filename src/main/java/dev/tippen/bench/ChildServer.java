@@ -1,0 +1,167 @@
+package dev.tippen.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server under measurement, in a JVM of its own, so that its memory and CPU are its own and not
+ * the load generator's. Either a real Tippen server on a scratch data dir, or the ceiling server.
+ */
+final class ChildServer implements AutoCloseable {
+    private static final HttpClient CONTROL = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path dataDir;
+    final String publicKey;
+    final String secretKey;
+
+    private ChildServer(Process process, int port, Path dataDir, String publicKey, String secretKey) {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.publicKey = publicKey;
+        this.secretKey = secretKey;
+    }
+
+    /** A Tippen server with one fresh site on an empty data dir; {@code args} are extra serve options. */
+    static ChildServer tippen(List<String> jvmOptions, List<String> args) throws IOException, InterruptedException {
+        Path data = Files.createTempDirectory("tippen-bench");
+        Process keys = new ProcessBuilder(command(List.of(), "dev.tippen.app.Main", "keys", "create", "--name", "bench",
+                "--json", "--data-dir", data.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String json = new String(keys.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keys.waitFor() != 0) throw new IOException("keys create failed: " + json);
+        JsonNode site = new ObjectMapper().readTree(json);
+        int port = freePort();
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--data-dir", data.toString()));
+        serve.addAll(args);
+        Process p = start(command(jvmOptions, "dev.tippen.app.Main", serve.toArray(String[]::new)), data.resolve("server.log"));
+        ChildServer server = new ChildServer(p, port, data, site.get("publicKey").asText(), site.get("secretKey").asText());
+        server.awaitReady("/readyz");
+        return server;
+    }
+
+    /** The bare stack: same framework, same routes, constant answers, no state and no storage. */
+    static ChildServer ceiling(List<String> jvmOptions) throws IOException, InterruptedException {
+        Path data = Files.createTempDirectory("tippen-ceiling");
+        int port = freePort();
+        Process p = start(command(jvmOptions, CeilingServer.class.getName(), Integer.toString(port)), data.resolve("server.log"));
+        ChildServer server = new ChildServer(p, port, data, "pk_ceiling", "sk_ceiling");
+        server.awaitReady("/healthz");
+        return server;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size now, from the kernel's own accounting. */
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /** CPU time (user + system) the server has used so far, in milliseconds. */
+    long cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 10; // USER_HZ is 100 on Linux
+    }
+
+    /** Asks the server's JVM for a full collection, so heap figures compare live data only. */
+    void collectGarbage() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) return;
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The server's largest heap classes by bytes (jcmd GC.class_histogram), for finding what a socket costs. */
+    String classHistogram(int lines) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return String.join("\n", out.lines().limit(lines).toList());
+    }
+
+    /** One sample from /metrics (Tippen only), or -1 if absent. */
+    double metric(String nameAndLabels) throws IOException, InterruptedException {
+        String text = get("/metrics");
+        for (String line : text.split("\n")) {
+            if (line.startsWith(nameAndLabels + " ")) return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
+        }
+        return -1;
+    }
+
+    String get(String path) throws IOException, InterruptedException {
+        return CONTROL.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    private void awaitReady(String path) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IOException("server exited; see " + dataDir.resolve("server.log") + ":\n"
+                    + Files.readString(dataDir.resolve("server.log")));
+            try {
+                if (CONTROL.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("server not ready within 60 s");
+    }
+
+    private static List<String> command(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

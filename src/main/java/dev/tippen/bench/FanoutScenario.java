@@ -1,0 +1,108 @@
+package dev.tippen.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@code fanout}: D dashboards on one site, page views at a fixed rate. For every acknowledged
+ * event, each dashboard must receive its VISITOR_UPDATE: the time from when the POST was due to
+ * the update's arrival is recorded per dashboard, and every update that never arrives is a miss.
+ */
+final class FanoutScenario {
+    private static final int ACKED = 1;
+    private static final int REFUSED = 2;
+
+    private FanoutScenario() {
+    }
+
+    static Map<String, Object> run(Vertx vertx, ChildServer server, int dashboards, int rate, int warmupSeconds,
+                                   int seconds) throws Exception {
+        Pacer warmup = Pacer.of(rate, warmupSeconds);
+        int base = warmup.total; // warm-up events carry sequence numbers below this, and are not measured
+        Pacer pacer = Pacer.of(rate, seconds);
+        AtomicIntegerArray outcome = new AtomicIntegerArray(pacer.total);
+        Latencies latencies = new Latencies();
+        LongAdder delivered = new LongAdder();
+        LongAdder duplicates = new LongAdder();
+        List<BitSet> seen = new ArrayList<>();
+        WebSocketClient sockets = Load.sockets(vertx, null, dashboards);
+        List<WebSocket> open = new ArrayList<>();
+        for (int d = 0; d < dashboards; d++) {
+            BitSet received = new BitSet(pacer.total);
+            seen.add(received);
+            open.add(await(Load.open(sockets, server.port(), "/ws/dashboard?apiKey=" + server.secretKey, m -> {
+                int seq = Load.seq(m, "VISITOR_UPDATE") - base;
+                if (seq < 0 || seq >= pacer.total) return;
+                latencies.recordNanos(System.nanoTime() - pacer.dueNanos(seq));
+                synchronized (received) {
+                    if (received.get(seq)) duplicates.increment();
+                    received.set(seq);
+                }
+                delivered.increment();
+            })));
+        }
+        LongAdder closedEarly = new LongAdder();
+        open.forEach(ws -> ws.closeHandler(v -> closedEarly.increment()));
+        HttpClient client = Load.http(vertx, server.port(), 128);
+        LongAdder answered = new LongAdder();
+        await(warmup.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey,
+                Load.track("pageview", "f_" + (seq % 1000), seq))));
+        pacer.restart();
+        long cpu0 = server.cpuMillis();
+        await(pacer.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey,
+                Load.track("pageview", "f_" + (seq % 1000), base + seq)).onComplete(ar -> {
+            outcome.set(seq, ar.succeeded() && ar.result() == 200 ? ACKED : REFUSED);
+            answered.increment();
+        })));
+        long serverCpu = server.cpuMillis() - cpu0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && (answered.sum() < pacer.total || delivered.sum() < expected(outcome) * dashboards)) {
+            Thread.sleep(20);
+        }
+        long acked = expected(outcome);
+        long missed = 0;
+        for (BitSet received : seen) {
+            synchronized (received) {
+                for (int seq = 0; seq < pacer.total; seq++) if (outcome.get(seq) == ACKED && !received.get(seq)) missed++;
+            }
+        }
+        long closedBeforeEnd = closedEarly.sum();
+        for (WebSocket ws : open) ws.close();
+        client.close();
+        sockets.close();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("dashboards", dashboards);
+        r.put("rate_per_s", rate);
+        r.put("sent", pacer.total);
+        r.put("acked", acked);
+        r.put("refused_or_failed", pacer.total - acked);
+        r.put("deliveries", delivered.sum());
+        r.put("missed", missed);
+        r.put("duplicates", duplicates.sum());
+        r.put("dashboards_closed_early", closedBeforeEnd);
+        r.putAll(latencies.summary("latency_"));
+        r.put("server_cpu_cores", Latencies.round(serverCpu / 1000.0 / seconds));
+        return r;
+    }
+
+    private static long expected(AtomicIntegerArray outcome) {
+        long n = 0;
+        for (int i = 0; i < outcome.length(); i++) if (outcome.get(i) == ACKED) n++;
+        return n;
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tippen.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.function.Consumer;
+
+/**
+ * The load generator's side of the wire: non-blocking Vert.x clients, so one client event loop
+ * keeps thousands of requests and sockets in flight. Request bodies carry a sequence number in the
+ * page URL ({@code bench-seq-N}), which comes back in the messages the server pushes.
+ */
+final class Load {
+    static final String SEQ_MARK = "bench-seq-";
+
+    private Load() {
+    }
+
+    /** At most {@code connections} keep-alive connections; at most 20,000 requests wait for one. */
+    static HttpClient http(Vertx vertx, int port, int connections) {
+        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                        .setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(20_000));
+    }
+
+    static WebSocketClient sockets(Vertx vertx, String localAddress, int maxConnections) {
+        WebSocketClientOptions options = new WebSocketClientOptions().setMaxConnections(maxConnections)
+                .setTcpNoDelay(true).setConnectTimeout(30_000);
+        if (localAddress != null) options.setLocalAddress(localAddress);
+        return vertx.createWebSocketClient(options);
+    }
+
+    /** Resolves to the status code once the whole answer has arrived. */
+    static Future<Integer> post(HttpClient client, String uri, String key, Buffer body) {
+        return client.request(HttpMethod.POST, uri).compose(req -> {
+            req.putHeader("Content-Type", "application/json");
+            if (key != null) req.putHeader("X-Tippen-API-Key", key);
+            return req.send(body);
+        }).compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
+    static Buffer track(String event, String visitorId, int seq) {
+        return Buffer.buffer("{\"event\":\"" + event + "\",\"website\":\"bench.example\",\"visitor\":{\"visitorId\":\""
+                + visitorId + "\",\"url\":\"https://bench.example/" + SEQ_MARK + seq
+                + "\",\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0\",\"timezone\":\"Europe/Berlin\","
+                + "\"timestamp\":\"2026-11-24T10:00:00Z\"}}");
+    }
+
+    static Buffer invite(String secretKey, String visitorId, int seq) {
+        return Buffer.buffer("{\"apiKey\":\"" + secretKey + "\",\"visitorId\":\"" + visitorId
+                + "\",\"guestUrl\":\"https://meet.example/" + SEQ_MARK + seq + "\"}");
+    }
+
+    /** The sequence number in a pushed message of the given type, or -1 if it is another message. */
+    static int seq(String message, String type) {
+        if (!message.startsWith("{\"type\":\"" + type + "\"")) return -1;
+        int i = message.indexOf(SEQ_MARK);
+        if (i < 0) return -1;
+        int n = 0;
+        for (int j = i + SEQ_MARK.length(); j < message.length(); j++) {
+            char c = message.charAt(j);
+            if (c < '0' || c > '9') break;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    /** Opens a socket and resolves once its first message (the server's greeting) has arrived. */
+    static Future<WebSocket> open(WebSocketClient client, int port, String uri, Consumer<String> onMessage) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+        return client.connect(options).compose(ws -> {
+            io.vertx.core.Promise<WebSocket> greeted = io.vertx.core.Promise.promise();
+            ws.textMessageHandler(m -> {
+                if (!greeted.future().isComplete()) greeted.tryComplete(ws);
+                else onMessage.accept(m);
+            });
+            return greeted.future();
+        });
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tippen.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@code track}: durable POST /track/visitor for one site, visitor ids drawn from a pool, one page
+ * view per four heartbeats. First closed-loop (each connection sends its next request when the
+ * last is answered) for the saturation rate, then open-loop at half that rate for latency.
+ */
+final class TrackScenario {
+    private TrackScenario() {
+    }
+
+    static Map<String, Object> saturate(Vertx vertx, ChildServer server, int connections, int visitors, int warmupSeconds,
+                                        int seconds) throws Exception {
+        HttpClient client = Load.http(vertx, server.port(), connections);
+        LongAdder ok = new LongAdder();
+        LongAdder failed = new LongAdder();
+        Latencies latencies = new Latencies();
+        long measureFrom = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+        long end = measureFrom + seconds * 1_000_000_000L;
+        Promise<Void> all = Promise.promise();
+        LongAdder running = new LongAdder();
+        running.add(connections);
+        for (int c = 0; c < connections; c++) loop(client, server.publicKey, visitors, measureFrom, end, ok, failed, latencies, running, all, 0);
+        Future<Void> done = all.future();
+        long cpuAtMeasure = waitUntil(measureFrom, server);
+        done.toCompletionStage().toCompletableFuture().get(seconds + warmupSeconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        long serverCpu = server.cpuMillis() - cpuAtMeasure;
+        client.close();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("connections", connections);
+        r.put("visitor_pool", visitors);
+        r.put("requests_per_s", Math.round(ok.sum() / (double) seconds));
+        r.put("errors", failed.sum());
+        r.putAll(latencies.summary("latency_"));
+        r.put("server_cpu_cores", Latencies.round(serverCpu / 1000.0 / seconds));
+        return r;
+    }
+
+    /** Half-rate latency: requests at a fixed rate, each timed from when it was due. */
+    static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int seconds) throws Exception {
+        HttpClient client = Load.http(vertx, server.port(), 256);
+        Latencies latencies = new Latencies();
+        LongAdder ok = new LongAdder();
+        LongAdder failed = new LongAdder();
+        LongAdder answered = new LongAdder();
+        Pacer pacer = Pacer.of(rate, seconds);
+        pacer.run(vertx, seq -> {
+            long due = pacer.dueNanos(seq);
+            Load.post(client, "/track/visitor", server.publicKey, body(seq, visitors)).onComplete(ar -> {
+                if (ar.succeeded() && ar.result() == 200) {
+                    ok.increment();
+                    latencies.recordNanos(System.nanoTime() - due);
+                } else {
+                    failed.increment();
+                }
+                answered.increment();
+            });
+        }).toCompletionStage().toCompletableFuture().get(seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (answered.sum() < pacer.total && System.nanoTime() < deadline) Thread.sleep(10);
+        client.close();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rate_per_s", rate);
+        r.put("sent", pacer.total);
+        r.put("ok", ok.sum());
+        r.put("errors", failed.sum() + (pacer.total - answered.sum()));
+        r.putAll(latencies.summary("latency_"));
+        return r;
+    }
+
+    private static void loop(HttpClient client, String key, int visitors, long measureFrom, long end, LongAdder ok,
+                             LongAdder failed, Latencies latencies, LongAdder running, Promise<Void> all, int n) {
+        long start = System.nanoTime();
+        if (start >= end) {
+            running.decrement();
+            if (running.sum() == 0) all.tryComplete();
+            return;
+        }
+        Load.post(client, "/track/visitor", key, body(n, visitors)).onComplete(ar -> {
+            long now = System.nanoTime();
+            if (start >= measureFrom && now < end) {
+                if (ar.succeeded() && ar.result() == 200) {
+                    ok.increment();
+                    latencies.recordNanos(now - start);
+                } else {
+                    failed.increment();
+                }
+            }
+            loop(client, key, visitors, measureFrom, end, ok, failed, latencies, running, all, n + 1);
+        });
+    }
+
+    private static io.vertx.core.buffer.Buffer body(int n, int visitors) {
+        String id = "v_" + ThreadLocalRandom.current().nextInt(visitors);
+        return Load.track(n % 5 == 0 ? "pageview" : "heartbeat", id, n);
+    }
+
+    /** Sleeps until {@code at} and returns the server's CPU time then. */
+    private static long waitUntil(long at, ChildServer server) throws Exception {
+        long ms = (at - System.nanoTime()) / 1_000_000;
+        if (ms > 0) Thread.sleep(ms);
+        return server.cpuMillis();
+    }
+}
