@@ -39,9 +39,9 @@ public final class TrackHandler {
         Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
         checkContentType(ctx.request().getHeader("Content-Type"));
         limits.trackForSite(auth.site().siteId());
-        String ip = ctx.get(CLIENT_IP);
+        // limitByAddress always runs first on this route and resolved the address once.
         VisitorEvent event = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-                ip != null ? ip : clientAddress.of(ctx.request()));
+                ctx.get(CLIENT_IP));
         sites.call(auth.site().siteId(), site -> site.track(event))
                 .onSuccess(v -> ctx.response()
                         .putHeader("Content-Type", "application/json")
