@@ -81,6 +81,20 @@ public final class App implements AutoCloseable {
 
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        try {
+            return wire(config, metrics, keyStore, keys, store, vertx, loops);
+        } catch (RuntimeException e) {
+            // A port in use, say: stop what already runs, so its timers do not outlive the failed start.
+            awaitQuietly(vertx.close());
+            store.close();
+            keyStore.close();
+            throw e;
+        }
+    }
+
+    private static App wire(TippenConfig config, TippenMetrics metrics, SqliteKeyStore keyStore, KeyRegistry keys,
+                            VisitorStore store, Vertx vertx, int loops) {
+        TippenConfig.Limits limits = config.limits();
         SiteLanes lanes = await(SiteLanes.start(vertx, loops));
         Hub hub = new Hub(lanes);
         Broker broker = new LocalBroker(lanes, hub);

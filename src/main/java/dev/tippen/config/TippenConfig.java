@@ -75,6 +75,11 @@ public record TippenConfig(
                 allowedOrigins, limits, rates);
     }
 
+    public TippenConfig withPingInterval(Duration ping) {
+        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, ping, demo, trustedProxies,
+                allowedOrigins, limits, rates);
+    }
+
     public TippenConfig withTrustedProxies(List<Cidr> proxies) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
                 proxies, allowedOrigins, limits, rates);

@@ -37,34 +37,62 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final BlockingQueue<Job> queue;
     private final int maxBatch;
-    private final Connection conn;
-    private final PreparedStatement putVisitor;
-    private final PreparedStatement removeVisitor;
-    private final PreparedStatement putInvite;
-    private final PreparedStatement removeInvite;
+    private final SqliteDatabase db;
     private final TippenMetrics metrics;
+    // Owned by the writer thread; replaced after a failed commit (see reopen()).
+    private Connection conn;
+    private PreparedStatement putVisitor;
+    private PreparedStatement removeVisitor;
+    private PreparedStatement putInvite;
+    private PreparedStatement removeInvite;
     private final Thread thread;
     private volatile boolean accepting = true;
     private volatile boolean healthy = true;
+    private long lastProbe;
 
     GroupCommitWriter(SqliteDatabase db, int capacity, int maxBatch, TippenMetrics metrics) throws SQLException {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.metrics = metrics;
-        this.conn = db.connect();
-        WalCheckpointer.disableAutomaticCheckpoints(conn);
-        this.conn.setAutoCommit(false);
-        // Prepared once: the writer thread is their only user, for the life of the connection.
-        this.putVisitor = conn.prepareStatement("""
-                INSERT INTO visitors (site_id, visitor_id, last_activity, data) VALUES (?, ?, ?, ?)
-                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data""");
-        this.removeVisitor = conn.prepareStatement("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
-        this.putInvite = conn.prepareStatement("""
-                INSERT OR REPLACE INTO invites (site_id, visitor_id, invite_id, guest_url, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)""");
-        this.removeInvite = conn.prepareStatement("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?");
+        this.db = db;
+        open();
         this.thread = new Thread(this::run, "tippen-store-writer");
         this.thread.start();
+    }
+
+    private void open() throws SQLException {
+        conn = db.connect();
+        WalCheckpointer.disableAutomaticCheckpoints(conn);
+        conn.setAutoCommit(false);
+        // Prepared once per connection: the writer thread is their only user.
+        putVisitor = conn.prepareStatement("""
+                INSERT INTO visitors (site_id, visitor_id, last_activity, data) VALUES (?, ?, ?, ?)
+                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data""");
+        removeVisitor = conn.prepareStatement("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
+        putInvite = conn.prepareStatement("""
+                INSERT OR REPLACE INTO invites (site_id, visitor_id, invite_id, guest_url, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)""");
+        removeInvite = conn.prepareStatement("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?");
+    }
+
+    /**
+     * After a failed commit the connection's transaction state is unknown: SQLite rolls back by itself
+     * on SQLITE_FULL and I/O errors, and the driver then runs later statements outside any transaction.
+     * A fresh connection is the one state we can be sure of. If even that fails (the disk is still
+     * gone), the next batch tries again.
+     */
+    private void reopen() {
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // Closing a connection we are replacing; its state is what we are getting rid of.
+        }
+        try {
+            open();
+        } catch (SQLException e) {
+            conn = null;
+            log.warn("event=store_reopen_failed error=\"{}\"", e.getMessage());
+        }
     }
 
     Future<Void> submit(List<Write> writes) {
@@ -85,7 +113,10 @@ final class GroupCommitWriter implements AutoCloseable {
         while (accepting || !queue.isEmpty()) {
             try {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
+                if (first == null) {
+                    if (!healthy) probe();
+                    continue;
+                }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 commit(batch);
@@ -102,6 +133,29 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * While storage is failing and no events arrive, a small write once a second finds out when it works
+     * again (space freed, disk remounted), so readiness recovers without waiting for traffic that a
+     * load balancer is no longer sending.
+     */
+    private void probe() {
+        long now = System.currentTimeMillis();
+        if (now - lastProbe < 1000) return;
+        lastProbe = now;
+        try {
+            if (conn == null) open();
+            try (PreparedStatement st = conn.prepareStatement("INSERT OR REPLACE INTO meta (k, v) VALUES ('write_probe', ?)")) {
+                st.setString(1, Long.toString(now));
+                st.executeUpdate();
+            }
+            conn.commit();
+            healthy = true;
+            log.info("event=store_recovered");
+        } catch (SQLException e) {
+            if (conn != null) reopen();
+        }
+    }
+
     private void commit(List<Job> batch) {
         Map<RowKey, Write> rows = new LinkedHashMap<>();
         for (Job job : batch) {
@@ -112,6 +166,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         long started = System.nanoTime();
         try {
+            if (conn == null) open();
             for (Write w : rows.values()) {
                 if (w instanceof PutVisitor p) {
                     putVisitor.setString(1, p.siteId());
@@ -143,11 +198,10 @@ final class GroupCommitWriter implements AutoCloseable {
             removeInvite.executeBatch();
             conn.commit();
         } catch (SQLException | RuntimeException e) {
-            clearBatches();
-            rollbackQuietly();
             if (healthy) log.error("event=store_commit_failed error=\"{}\"", e.toString());
             healthy = false;
             fail(batch, e);
+            if (conn != null) reopen();
             return;
         }
         if (!healthy) log.info("event=store_recovered");
@@ -161,24 +215,6 @@ final class GroupCommitWriter implements AutoCloseable {
         for (Job job : batch) job.done().tryFail(e);
     }
 
-    private void clearBatches() {
-        for (PreparedStatement ps : new PreparedStatement[] {putVisitor, removeVisitor, putInvite, removeInvite}) {
-            try {
-                ps.clearBatch();
-            } catch (SQLException ignored) {
-                // A statement that cannot be cleared fails again, visibly, on the next batch.
-            }
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            conn.rollback();
-        } catch (SQLException ignored) {
-            // The connection is reset by the next successful transaction.
-        }
-    }
-
     /** Stops accepting, stores everything already queued, then closes the connection. */
     @Override
     public void close() {
@@ -189,7 +225,7 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            conn.close();
+            if (conn != null) conn.close();
         } catch (SQLException ignored) {
             // Closing after the last commit; nothing left to lose.
         }

@@ -21,6 +21,7 @@ final class WalCheckpointer implements AutoCloseable {
     private final Connection conn;
     private final Thread thread;
     private volatile boolean running = true;
+    private boolean failing;
 
     WalCheckpointer(SqliteDatabase db) throws SQLException {
         this.conn = db.connect();
@@ -44,10 +45,14 @@ final class WalCheckpointer implements AutoCloseable {
                 try (Statement st = conn.createStatement()) {
                     st.execute("PRAGMA wal_checkpoint(PASSIVE)");
                 }
+                if (failing) log.info("event=checkpoint_recovered");
+                failing = false;
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException e) {
-                log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+                // Once per outage, not once a second: a full disk would otherwise flood the log.
+                if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+                failing = true;
             }
         }
     }
