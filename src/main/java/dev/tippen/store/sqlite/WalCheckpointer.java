@@ -1,6 +1,7 @@
 package dev.tippen.store.sqlite;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.slf4j.Logger;
@@ -10,13 +11,22 @@ import org.slf4j.LoggerFactory;
  * Copies the write-ahead log into the database file on a thread of its own, once a second. SQLite
  * would otherwise checkpoint inside whichever commit crossed 1,000 pages, and that commit, and every
  * acknowledgement waiting on it, would stall for the checkpoint's fsync (measured: p99 of tracking
- * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer; the writer restarts the log from
- * the top once it has all been copied, and {@code journal_size_limit} trims the file then, so the
- * log stays bounded.
+ * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer.
+ *
+ * <p>The log only starts again from the top when a write begins after every frame has been copied,
+ * and under steady traffic a new commit usually lands while PASSIVE is copying. So once the log
+ * passes {@link #RESTART_FRAMES}, the checkpoint is a RESTART: it waits for the writer's current
+ * commit, copies the few frames the last PASSIVE left behind, and lets the next commit start the log
+ * over, where {@code journal_size_limit} trims it. That briefly holds the writer, a bounded pause at
+ * most once per 16 MB of log. Measured by ChurnTest (a day of visitors in 48 one-second waves):
+ * database and log flat at about 10 MB; 16 MB without the RESTART step; 89 MB and growing before the
+ * checkpoint read its result and the journal limit came down from 64 MB.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
-    static final long JOURNAL_SIZE_LIMIT = 64L * 1024 * 1024;
+    static final long JOURNAL_SIZE_LIMIT = 16L * 1024 * 1024;
+    /** 4,096 pages of 4 KiB: the log size at which a checkpoint also restarts the log. */
+    static final int RESTART_FRAMES = 4096;
 
     private final Connection conn;
     private final Thread thread;
@@ -42,9 +52,7 @@ final class WalCheckpointer implements AutoCloseable {
         while (running) {
             try {
                 Thread.sleep(1000);
-                try (Statement st = conn.createStatement()) {
-                    st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-                }
+                if (checkpoint("PASSIVE") > RESTART_FRAMES) checkpoint("RESTART");
                 if (failing) log.info("event=checkpoint_recovered");
                 failing = false;
             } catch (InterruptedException e) {
@@ -54,6 +62,14 @@ final class WalCheckpointer implements AutoCloseable {
                 if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
                 failing = true;
             }
+        }
+    }
+
+    /** Runs one checkpoint; returns how many frames the log held. */
+    private int checkpoint(String mode) throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            return rs.next() ? rs.getInt(2) : 0;
         }
     }
 
