@@ -124,7 +124,7 @@ public final class App implements AutoCloseable {
 
         Router router = Router.router(vertx);
         router.route().handler(ops::countRequests).handler(cors::handle).failureHandler(errors::handle);
-        router.post("/track/visitor").handler(track::limitByAddress); // before the body is read
+        router.post("/track/visitor").handler(track::admit); // limits and key, before the body is read
         router.post("/track/visitor").handler(body).handler(track::handle);
         router.get("/ws/dashboard").handler(dashboard::handle);
         router.get("/ws/visitor").handler(visitor::handle);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tippen bench [track] [fanout] [invite] [idle]}: measures a Tippen server it starts on a
+ * {@code tippen bench [track] [fanout] [invite] [idle] [realistic] [many-sites] [flood]}: measures a Tippen server it starts on a
  * scratch data dir, and, in the same run and with the same load, the ceiling server (the bare
  * stack). Prints a human summary and one JSON line per scenario. Loopback only; every load is
  * bounded in count and time.
@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test a fresh local server and the bare-stack ceiling; one JSON line per scenario.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("track", "fanout", "invite", "idle");
+    static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -39,6 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--visitors", defaultValue = "10000", description = "track: size of the visitor id pool (default ${DEFAULT-VALUE}).")
     int visitors;
 
+    @Option(names = "--preload", description = "track: track every visitor of the pool once before measuring, so the site starts full.")
+    boolean preload;
+
     @Option(names = "--fanout-rates", split = ",", defaultValue = "500,2000,5000", description = "fanout: events/s (default ${DEFAULT-VALUE}).")
     List<Integer> fanoutRates;
 
@@ -53,6 +56,33 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--idle-sockets", split = ",", defaultValue = "2000,10000,19000", description = "idle: socket counts (default ${DEFAULT-VALUE}).")
     List<Integer> idleSockets;
+
+    @Option(names = "--realistic-visitors", defaultValue = "50000", description = "realistic: visitors, each heart-beating every 30 s (default ${DEFAULT-VALUE}).")
+    int realisticVisitors;
+
+    @Option(names = "--realistic-sites", defaultValue = "100", description = "realistic: sites the visitors are spread over (default ${DEFAULT-VALUE}).")
+    int realisticSites;
+
+    @Option(names = "--realistic-dashboards", defaultValue = "100", description = "realistic: dashboards, spread over the sites (default ${DEFAULT-VALUE}).")
+    int realisticDashboards;
+
+    @Option(names = "--realistic-sockets", defaultValue = "1000", description = "realistic: visitors holding a socket for invites (default ${DEFAULT-VALUE}).")
+    int realisticSockets;
+
+    @Option(names = "--realistic-invites", defaultValue = "1", description = "realistic: invites/s (default ${DEFAULT-VALUE}).")
+    int realisticInvites;
+
+    @Option(names = "--sites", defaultValue = "10000", description = "many-sites: sites (default ${DEFAULT-VALUE}).")
+    int manySites;
+
+    @Option(names = "--visitors-per-site", defaultValue = "3", description = "many-sites: visitors tracked on each site (default ${DEFAULT-VALUE}).")
+    int visitorsPerSite;
+
+    @Option(names = "--flood-limit", defaultValue = "500", description = "flood: site A's tracking limit per second; it sends ten times this (default ${DEFAULT-VALUE}).")
+    int floodLimit;
+
+    @Option(names = "--flood-b-rate", defaultValue = "200", description = "flood: site B's steady events/s (default ${DEFAULT-VALUE}).")
+    int floodBRate;
 
     @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
     boolean histogram;
@@ -93,7 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
                     case "track" -> track(vertx);
                     case "fanout" -> fanout(vertx);
                     case "invite" -> invite(vertx);
-                    default -> idle(vertx);
+                    case "idle" -> idle(vertx);
+                    case "realistic" -> realistic(vertx);
+                    case "many-sites" -> manySites(vertx);
+                    default -> flood(vertx);
                 }
             }
         } finally {
@@ -110,9 +143,10 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> tippen;
         Map<String, Object> half;
         try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            if (preload) TrackScenario.preload(vertx, server, visitors);
             tippen = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
             int rate = (int) Math.max(100, ((Number) tippen.get("requests_per_s")).longValue() / 2);
-            half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, seconds));
+            half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, warmup, seconds));
         }
         Map<String, Object> r = scenario("track");
         r.put("tippen", tippen);
@@ -138,18 +172,63 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private void realistic(Vertx vertx) throws Exception {
+        RealisticScenario.Shape shape = new RealisticScenario.Shape(realisticVisitors, realisticDashboards, realisticSockets,
+                realisticInvites);
+        compare("realistic", realisticSites, server -> RealisticScenario.run(vertx, server, shape, seconds),
+                "track_latency_p99_ms");
+    }
+
+    /** No ceiling here: the bare stack keeps no sites. The baseline is the same server before the sites fill. */
+    private void manySites(Vertx vertx) throws Exception {
+        Map<String, Object> r = scenario("many-sites");
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs(), manySites)) {
+            r.put("tippen", measured(() -> ManySitesScenario.run(vertx, server, visitorsPerSite, connections)));
+        }
+        report(r);
+    }
+
+    /**
+     * The baseline is site B alone, in the same server, just before the flood. The ceiling gets the
+     * same two phases: it has no limits and answers A's flood with constant 200s, so its ratio is
+     * what a flood of that many requests costs B on this machine whatever the server does.
+     */
+    private void flood(Vertx vertx) throws Exception {
+        Map<String, Object> r = scenario("flood");
+        Map<String, Object> ceiling;
+        try (ChildServer server = ChildServer.ceiling(jvm(), 2)) {
+            ceiling = measured(() -> FloodScenario.run(vertx, server, floodLimit, floodBRate, warmup, seconds));
+        }
+        List<String> args = new java.util.ArrayList<>(FloodScenario.serveArgs(floodLimit));
+        args.addAll(extraServeArgs);
+        Map<String, Object> tippen;
+        try (ChildServer server = ChildServer.tippen(jvm(), args, 2)) {
+            tippen = measured(() -> FloodScenario.run(vertx, server, floodLimit, floodBRate, warmup, seconds));
+        }
+        r.put("tippen", tippen);
+        r.put("ceiling", ceiling);
+        r.put("b_p99_ratio_flooded_to_alone", tippen.get("b_p99_ratio_flooded_to_alone"));
+        r.put("b_p99_ratio_flooded_to_a_at_limit", tippen.get("b_p99_ratio_flooded_to_a_at_limit"));
+        r.put("ceiling_b_p99_ratio_flooded_to_alone", ceiling.get("b_p99_ratio_flooded_to_alone"));
+        report(r);
+    }
+
     private interface Scenario {
         Map<String, Object> run(ChildServer server) throws Exception;
     }
 
     /** Runs one scenario against the ceiling, then against a fresh Tippen server, and reports both. */
     private void compare(String name, Scenario scenario, String ratioOf) throws Exception {
+        compare(name, 1, scenario, ratioOf);
+    }
+
+    private void compare(String name, int sites, Scenario scenario, String ratioOf) throws Exception {
         Map<String, Object> ceiling;
-        try (ChildServer server = ChildServer.ceiling(jvm())) {
+        try (ChildServer server = ChildServer.ceiling(jvm(), sites)) {
             ceiling = measured(() -> scenario.run(server));
         }
         Map<String, Object> tippen;
-        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs(), sites)) {
             tippen = measured(() -> scenario.run(server));
         }
         Map<String, Object> r = scenario(name);

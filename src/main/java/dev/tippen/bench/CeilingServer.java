@@ -18,14 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The bare stack, for the benchmarks' ceiling: Vert.x with the same routes, the same number of
  * servers and event loops, and the least work each route can do. Tracking answers a constant and
- * hands the raw body to every dashboard; an invite is routed to the one socket that names the
- * visitor. No keys, no validation, no storage: whatever Tippen costs above this is Tippen's own.
+ * hands the raw body to every dashboard of the same "site" (keys {@code pk_X} and {@code sk_X} share
+ * site X, unchecked); an invite is routed to the one socket that names the visitor. No validation,
+ * no storage: whatever Tippen costs above this is Tippen's own.
  */
 public final class CeilingServer {
     private static final Buffer TRACKED = Buffer.buffer("{\"success\":true,\"sessionId\":\"ceiling\"}");
     private static final Buffer INVITED = Buffer.buffer("{\"success\":true,\"delivered\":1}");
 
-    private final Set<ServerWebSocket> dashboards = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<ServerWebSocket>> dashboards = new ConcurrentHashMap<>();
     private final Map<String, ServerWebSocket> visitors = new ConcurrentHashMap<>();
 
     public static void main(String[] args) {
@@ -50,7 +51,9 @@ public final class CeilingServer {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(16 * 1024);
         router.post("/track/visitor").handler(body).handler(ctx -> {
             String update = "{\"type\":\"VISITOR_UPDATE\",\"event\":\"pageview\",\"visitor\":" + ctx.body().asString() + "}";
-            for (ServerWebSocket ws : dashboards) ws.writeTextMessage(update);
+            for (ServerWebSocket ws : dashboards.getOrDefault(site(ctx.request().getHeader("X-Tippen-API-Key")), Set.of())) {
+                ws.writeTextMessage(update);
+            }
             ctx.response().putHeader("Content-Type", "application/json").end(TRACKED);
         });
         router.post("/api/send-video-invite").handler(body).handler(ctx -> {
@@ -60,11 +63,15 @@ public final class CeilingServer {
                     .put("visitorId", invite.getString("visitorId")).put("guestUrl", invite.getString("guestUrl")).encode());
             ctx.response().putHeader("Content-Type", "application/json").end(INVITED);
         });
-        router.get("/ws/dashboard").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
-            ws.writeTextMessage("{\"type\":\"INITIAL_VISITORS\",\"visitors\":[]}");
-            dashboards.add(ws);
-            ws.closeHandler(v -> dashboards.remove(ws));
-        }));
+        router.get("/ws/dashboard").handler(ctx -> {
+            Set<ServerWebSocket> site = dashboards.computeIfAbsent(site(ctx.request().getParam("apiKey")),
+                    k -> ConcurrentHashMap.newKeySet());
+            ctx.request().toWebSocket().onSuccess(ws -> {
+                ws.writeTextMessage("{\"type\":\"INITIAL_VISITORS\",\"visitors\":[]}");
+                site.add(ws);
+                ws.closeHandler(v -> site.remove(ws));
+            });
+        });
         router.get("/ws/visitor").handler(ctx -> {
             String id = ctx.request().getParam("visitorId");
             ctx.request().toWebSocket().onSuccess(ws -> {
@@ -75,5 +82,9 @@ public final class CeilingServer {
         });
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
         return router;
+    }
+
+    private static String site(String key) {
+        return key == null || key.length() < 3 ? "" : key.substring(3);
     }
 }

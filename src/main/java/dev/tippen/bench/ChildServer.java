@@ -1,7 +1,9 @@
 package dev.tippen.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tippen.site.KeyStore;
+import dev.tippen.site.Site;
+import dev.tippen.store.sqlite.SqliteDatabase;
+import dev.tippen.store.sqlite.SqliteKeyStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,38 +30,54 @@ final class ChildServer implements AutoCloseable {
     private final Path dataDir;
     final String publicKey;
     final String secretKey;
+    /** Every site the server was started with (the first is {@link #publicKey}/{@link #secretKey}). */
+    final List<KeyStore.CreatedSite> sites;
 
-    private ChildServer(Process process, int port, Path dataDir, String publicKey, String secretKey) {
+    private ChildServer(Process process, int port, Path dataDir, List<KeyStore.CreatedSite> sites) {
         this.process = process;
         this.port = port;
         this.dataDir = dataDir;
-        this.publicKey = publicKey;
-        this.secretKey = secretKey;
+        this.sites = sites;
+        this.publicKey = sites.get(0).publicKey();
+        this.secretKey = sites.get(0).secretKey();
     }
 
     /** A Tippen server with one fresh site on an empty data dir; {@code args} are extra serve options. */
     static ChildServer tippen(List<String> jvmOptions, List<String> args) throws IOException, InterruptedException {
+        return tippen(jvmOptions, args, 1);
+    }
+
+    /** A Tippen server with {@code siteCount} fresh sites, created in the data dir before it starts. */
+    static ChildServer tippen(List<String> jvmOptions, List<String> args, int siteCount) throws IOException, InterruptedException {
         Path data = Files.createTempDirectory("tippen-bench");
-        Process keys = new ProcessBuilder(command(List.of(), "dev.tippen.app.Main", "keys", "create", "--name", "bench",
-                "--json", "--data-dir", data.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String json = new String(keys.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (keys.waitFor() != 0) throw new IOException("keys create failed: " + json);
-        JsonNode site = new ObjectMapper().readTree(json);
+        List<KeyStore.CreatedSite> sites = new ArrayList<>();
+        try (SqliteKeyStore keys = new SqliteKeyStore(SqliteDatabase.open(data))) {
+            for (int i = 0; i < siteCount; i++) sites.add(keys.createSite("bench-" + i, false));
+        }
         int port = freePort();
         List<String> serve = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--data-dir", data.toString()));
         serve.addAll(args);
         Process p = start(command(jvmOptions, "dev.tippen.app.Main", serve.toArray(String[]::new)), data.resolve("server.log"));
-        ChildServer server = new ChildServer(p, port, data, site.get("publicKey").asText(), site.get("secretKey").asText());
+        ChildServer server = new ChildServer(p, port, data, sites);
         server.awaitReady("/readyz");
         return server;
     }
 
     /** The bare stack: same framework, same routes, constant answers, no state and no storage. */
     static ChildServer ceiling(List<String> jvmOptions) throws IOException, InterruptedException {
+        return ceiling(jvmOptions, 1);
+    }
+
+    static ChildServer ceiling(List<String> jvmOptions, int sites) throws IOException, InterruptedException {
         Path data = Files.createTempDirectory("tippen-ceiling");
         int port = freePort();
         Process p = start(command(jvmOptions, CeilingServer.class.getName(), Integer.toString(port)), data.resolve("server.log"));
-        ChildServer server = new ChildServer(p, port, data, "pk_ceiling", "sk_ceiling");
+        // Sites are only names to the ceiling: pk_X and sk_X belong to site X.
+        List<KeyStore.CreatedSite> named = new ArrayList<>();
+        for (int i = 0; i < sites; i++) {
+            named.add(new KeyStore.CreatedSite(new Site("ceiling" + i, "ceiling", false, 0), "pk_ceiling" + i, "sk_ceiling" + i));
+        }
+        ChildServer server = new ChildServer(p, port, data, named);
         server.awaitReady("/healthz");
         return server;
     }

@@ -73,6 +73,31 @@ final class Load {
         return n;
     }
 
+    /**
+     * Sends {@code total} requests over {@code connections} closed loops (each sends its next request
+     * when the last is answered); resolves to how many were not answered 200.
+     */
+    static Future<Long> closedLoop(int total, int connections, java.util.function.IntFunction<Future<Integer>> request) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(connections);
+        java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+        io.vertx.core.Promise<Long> done = io.vertx.core.Promise.promise();
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            int n = next.getAndIncrement();
+            if (n >= total) {
+                if (running.decrementAndGet() == 0) done.tryComplete(failed.sum());
+                return;
+            }
+            request.apply(n).onComplete(ar -> {
+                if (ar.failed() || ar.result() != 200) failed.increment();
+                loop[0].run();
+            });
+        };
+        for (int c = 0; c < connections; c++) loop[0].run();
+        return done.future();
+    }
+
     /** Opens a socket and resolves once its first message (the server's greeting) has arrived. */
     static Future<WebSocket> open(WebSocketClient client, int port, String uri, Consumer<String> onMessage) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);

@@ -45,9 +45,24 @@ final class TrackScenario {
         return r;
     }
 
-    /** Half-rate latency: requests at a fixed rate, each timed from when it was due. */
-    static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int seconds) throws Exception {
+    /** Tracks every visitor of the pool once, so the measured run starts on a full site. */
+    static void preload(Vertx vertx, ChildServer server, int visitors) throws Exception {
+        HttpClient client = Load.http(vertx, server.port(), 50);
+        Load.closedLoop(visitors, 50, n -> Load.post(client, "/track/visitor", server.publicKey,
+                Load.track("pageview", "v_" + n, n))).toCompletionStage().toCompletableFuture().get(600, java.util.concurrent.TimeUnit.SECONDS);
+        client.close();
+    }
+
+    /**
+     * Half-rate latency: requests at a fixed rate, each timed from when it was due. The same client
+     * first sends at that rate unmeasured, so its connections are open and its code warm.
+     */
+    static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int warmupSeconds,
+                                     int seconds) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), 256);
+        Pacer warm = Pacer.of(rate, warmupSeconds);
+        warm.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey, body(seq, visitors)))
+                .toCompletionStage().toCompletableFuture().get(warmupSeconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
         Latencies latencies = new Latencies();
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();

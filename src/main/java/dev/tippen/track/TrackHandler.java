@@ -11,9 +11,10 @@ import dev.tippen.visitor.VisitorEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** POST /track/visitor: check the public key, parse, hand to the site, answer once the event is durable. */
+/** POST /track/visitor: admit (limits, key, type), parse, hand to the site, answer once the event is durable. */
 public final class TrackHandler {
     private static final String CLIENT_IP = "tippen.clientIp";
+    private static final String SITE_ID = "tippen.siteId";
 
     private final Credentials credentials;
     private final ClientAddress clientAddress;
@@ -27,22 +28,27 @@ public final class TrackHandler {
         this.limits = limits;
     }
 
-    /** In front of the body handler, so a flood from one address is refused before its bodies are read. */
-    public void limitByAddress(RoutingContext ctx) {
+    /**
+     * In front of the body handler: everything that needs no body (the address's limit, the key, the
+     * content type, the site's limit) is checked before the body is read, so a flood costs little.
+     */
+    public void admit(RoutingContext ctx) {
         String ip = clientAddress.of(ctx.request());
         limits.trackFromIp(ip);
+        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
+        checkContentType(ctx.request().getHeader("Content-Type"));
+        limits.trackForSite(auth.site().siteId());
         ctx.put(CLIENT_IP, ip);
+        ctx.put(SITE_ID, auth.site().siteId());
         ctx.next();
     }
 
     public void handle(RoutingContext ctx) {
-        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
-        checkContentType(ctx.request().getHeader("Content-Type"));
-        limits.trackForSite(auth.site().siteId());
-        // limitByAddress always runs first on this route and resolved the address once.
+        // admit() always runs first on this route and resolved the address and the site once.
         VisitorEvent event = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
                 ctx.get(CLIENT_IP));
-        sites.call(auth.site().siteId(), site -> site.track(event))
+        String siteId = ctx.get(SITE_ID);
+        sites.call(siteId, site -> site.track(event))
                 .onSuccess(v -> ctx.response()
                         .putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("success", true).put("sessionId", v.visitorId()).encode()))
