@@ -107,7 +107,7 @@ public final class App implements AutoCloseable {
         vertx.setPeriodic(1000, id -> vertx.executeBlocking(keys::reloadIfChanged, false));
         vertx.setPeriodic(1000, id -> metrics.sample());
         long ping = config.pingInterval().toMillis();
-        vertx.setPeriodic(ping, id -> hub.forEachConnection(c -> c.ping(System.currentTimeMillis(), ping)));
+        vertx.setPeriodic(1000, id -> hub.forEachConnection(c -> c.pingOnTurn(System.currentTimeMillis(), ping)));
 
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);

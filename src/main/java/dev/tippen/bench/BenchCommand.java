@@ -175,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void realistic(Vertx vertx) throws Exception {
         RealisticScenario.Shape shape = new RealisticScenario.Shape(realisticVisitors, realisticDashboards, realisticSockets,
                 realisticInvites);
-        compare("realistic", realisticSites, server -> RealisticScenario.run(vertx, server, shape, seconds),
+        compare("realistic", realisticSites, server -> RealisticScenario.run(vertx, server, shape, warmup, seconds),
                 "track_latency_p99_ms");
     }
 
@@ -242,13 +242,23 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> run() throws Exception;
     }
 
-    /** Adds the load generator's own CPU use, so a reader can see it was not the bottleneck. */
+    /**
+     * Adds the load generator's own CPU use and the stalls it suffered itself, so a reader can see
+     * whether it, rather than the server, set a figure.
+     */
     private static Map<String, Object> measured(Run run) throws Exception {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        Map<String, Object> r = run.run();
+        StallProbe stalls = StallProbe.start();
+        Map<String, Object> r;
+        try {
+            r = run.run();
+        } finally {
+            stalls.close();
+        }
         r.put("client_cpu_cores", Latencies.round((os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0)));
+        stalls.addTo(r);
         return r;
     }
 

@@ -99,8 +99,13 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** CPU time (user + system) the server has used so far, in milliseconds. */
-    long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+    long cpuMillis() {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 10; // USER_HZ is 100 on Linux
@@ -112,6 +117,17 @@ final class ChildServer implements AutoCloseable {
         if (!Files.isExecutable(jcmd)) return;
         new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Collects garbage in the server and in this load generator once a scenario's set-up is done.
+     * Set-up opens thousands of sockets in seconds, which a real server sees over minutes; without
+     * this, the first young collection of the measured window copies all of it to the old
+     * generation in one pause of a few hundred milliseconds and times the set-up, not the steady state.
+     */
+    void settle() throws IOException, InterruptedException {
+        collectGarbage();
+        System.gc();
     }
 
     /** The server's largest heap classes by bytes (jcmd GC.class_histogram), for finding what a socket costs. */

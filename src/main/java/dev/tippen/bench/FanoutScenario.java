@@ -28,9 +28,8 @@ final class FanoutScenario {
 
     static Map<String, Object> run(Vertx vertx, ChildServer server, int dashboards, int rate, int warmupSeconds,
                                    int seconds) throws Exception {
-        Pacer warmup = Pacer.of(rate, warmupSeconds);
-        int base = warmup.total; // warm-up events carry sequence numbers below this, and are not measured
-        Pacer pacer = Pacer.of(rate, seconds);
+        Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
+        int base = pacer.warmup(); // on the wire, seq + base: warm-up events carry numbers below base
         AtomicIntegerArray outcome = new AtomicIntegerArray(pacer.total);
         Latencies latencies = new Latencies();
         LongAdder delivered = new LongAdder();
@@ -56,16 +55,18 @@ final class FanoutScenario {
         open.forEach(ws -> ws.closeHandler(v -> closedEarly.increment()));
         HttpClient client = Load.http(vertx, server.port(), 128);
         LongAdder answered = new LongAdder();
-        await(warmup.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey,
-                Load.track("pageview", "f_" + (seq % 1000), seq))));
-        pacer.restart();
-        long cpu0 = server.cpuMillis();
-        await(pacer.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey,
-                Load.track("pageview", "f_" + (seq % 1000), base + seq)).onComplete(ar -> {
-            outcome.set(seq, ar.succeeded() && ar.result() == 200 ? ACKED : REFUSED);
-            answered.increment();
-        })));
-        long serverCpu = server.cpuMillis() - cpu0;
+        long[] cpu0 = {0};
+        server.settle();
+        await(pacer.run(vertx, seq -> {
+            if (seq == 0) cpu0[0] = server.cpuMillis();
+            Load.post(client, "/track/visitor", server.publicKey, Load.track("pageview", "f_" + ((seq + base) % 1000), base + seq))
+                    .onComplete(ar -> {
+                        if (seq < 0) return;
+                        outcome.set(seq, ar.succeeded() && ar.result() == 200 ? ACKED : REFUSED);
+                        answered.increment();
+                    });
+        }));
+        long serverCpu = server.cpuMillis() - cpu0[0];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && (answered.sum() < pacer.total || delivered.sum() < expected(outcome) * dashboards)) {
             Thread.sleep(20);

@@ -32,24 +32,22 @@ final class FloodScenario {
         Vertx floodVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
         HttpClient clientB = Load.http(vertx, server.port(), 64);
         HttpClient clientA = Load.http(floodVertx, server.port(), 128);
-        paced(vertx, clientB, siteB, rateB, warmupSeconds, null, null);
-
         Latencies alone = new Latencies();
         LongAdder errorsB = new LongAdder();
-        paced(vertx, clientB, siteB, rateB, seconds, alone, errorsB);
+        paced(vertx, clientB, siteB, rateB, warmupSeconds, seconds, alone, errorsB);
 
         // A at exactly its limit: what the operator allowed A, so what B pays for A's legitimate traffic.
         Latencies atLimit = new Latencies();
-        Future<Void> behaving = Pacer.of(siteLimit, seconds + 2).run(floodVertx, seq ->
+        Future<Void> behaving = Pacer.of(siteLimit, warmupSeconds + seconds + 2).run(floodVertx, seq ->
                 Load.post(clientA, "/track/visitor", siteA, Load.track("heartbeat", "a_" + (seq % 1000), seq)));
         Thread.sleep(1000);
-        paced(vertx, clientB, siteB, rateB, seconds, atLimit, errorsB);
+        paced(vertx, clientB, siteB, rateB, warmupSeconds, seconds, atLimit, errorsB);
         behaving.toCompletionStage().toCompletableFuture().get(seconds + 30L, TimeUnit.SECONDS);
 
         LongAdder acceptedA = new LongAdder();
         LongAdder limitedA = new LongAdder();
         int floodRate = siteLimit * 10;
-        Pacer flood = Pacer.of(floodRate, seconds + 2);
+        Pacer flood = Pacer.of(floodRate, warmupSeconds + seconds + 2);
         Future<Void> flooding = flood.run(floodVertx, seq -> Load.post(clientA, "/track/visitor", siteA,
                         Load.track("heartbeat", "a_" + (seq % 1000), seq))
                 .onSuccess(status -> {
@@ -58,7 +56,7 @@ final class FloodScenario {
                 }));
         Thread.sleep(1000); // the flood is under way before B is measured again
         Latencies flooded = new Latencies();
-        paced(vertx, clientB, siteB, rateB, seconds, flooded, errorsB);
+        paced(vertx, clientB, siteB, rateB, warmupSeconds, seconds, flooded, errorsB);
         flooding.toCompletionStage().toCompletableFuture().get(seconds + 30L, TimeUnit.SECONDS);
         Thread.sleep(500);
         clientA.close();
@@ -80,22 +78,22 @@ final class FloodScenario {
         return r;
     }
 
-    /** B's steady traffic: open-loop, latency from when each request was due; null latencies = warm-up. */
-    private static void paced(Vertx vertx, HttpClient client, String key, int rate, int seconds, Latencies latencies,
-                              LongAdder errors) throws Exception {
-        Pacer pacer = Pacer.of(rate, seconds);
+    /** B's steady traffic: open-loop, latency from when each request was due, after an unmeasured warm-up. */
+    private static void paced(Vertx vertx, HttpClient client, String key, int rate, int warmupSeconds, int seconds,
+                              Latencies latencies, LongAdder errors) throws Exception {
+        Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
         LongAdder answered = new LongAdder();
         pacer.run(vertx, seq -> {
             long due = pacer.dueNanos(seq);
-            Load.post(client, "/track/visitor", key, Load.track(seq % 5 == 0 ? "pageview" : "heartbeat", "b_" + (seq % 2000), seq))
+            int wire = seq + pacer.warmup();
+            Load.post(client, "/track/visitor", key, Load.track(wire % 5 == 0 ? "pageview" : "heartbeat", "b_" + (wire % 2000), wire))
                     .onComplete(ar -> {
-                        if (latencies != null) {
-                            if (ar.succeeded() && ar.result() == 200) latencies.recordNanos(System.nanoTime() - due);
-                            else errors.increment();
-                        }
+                        if (seq < 0) return;
+                        if (ar.succeeded() && ar.result() == 200) latencies.recordNanos(System.nanoTime() - due);
+                        else errors.increment();
                         answered.increment();
                     });
-        }).toCompletionStage().toCompletableFuture().get(seconds + 30L, TimeUnit.SECONDS);
+        }).toCompletionStage().toCompletableFuture().get(warmupSeconds + seconds + 30L, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (answered.sum() < pacer.total && System.nanoTime() < deadline) Thread.sleep(10);
     }

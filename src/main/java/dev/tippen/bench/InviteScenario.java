@@ -19,9 +19,8 @@ final class InviteScenario {
     static Map<String, Object> run(Vertx vertx, ChildServer server, int visitors, int rate, int warmupSeconds,
                                    int seconds) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), 64);
-        Pacer warmup = Pacer.of(rate, warmupSeconds);
-        int base = warmup.total; // warm-up invites carry sequence numbers below this, and are not measured
-        Pacer pacer = Pacer.of(rate, seconds);
+        Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
+        int base = pacer.warmup(); // on the wire, seq + base: warm-up invites carry numbers below base
         AtomicIntegerArray acked = new AtomicIntegerArray(pacer.total);
         AtomicIntegerArray received = new AtomicIntegerArray(pacer.total);
         Latencies latencies = new Latencies();
@@ -33,18 +32,18 @@ final class InviteScenario {
                     if (n < 0 || n >= pacer.total) return;
                     if (received.getAndIncrement(n) == 0) latencies.recordNanos(System.nanoTime() - pacer.dueNanos(n));
                 });
-        FanoutScenario.await(warmup.run(vertx, seq -> Load.post(client, "/api/send-video-invite", null,
-                Load.invite(server.secretKey, "i_" + ThreadLocalRandom.current().nextInt(visitors), seq))));
-        pacer.restart();
-        long cpu0 = server.cpuMillis();
+        long[] cpu0 = {0};
+        server.settle();
         FanoutScenario.await(pacer.run(vertx, seq -> {
+            if (seq == 0) cpu0[0] = server.cpuMillis();
             String id = "i_" + ThreadLocalRandom.current().nextInt(visitors);
             Load.post(client, "/api/send-video-invite", null, Load.invite(server.secretKey, id, base + seq)).onComplete(ar -> {
+                if (seq < 0) return;
                 if (ar.succeeded() && ar.result() == 200) acked.set(seq, 1);
                 answered.increment();
             });
         }));
-        long serverCpu = server.cpuMillis() - cpu0;
+        long serverCpu = server.cpuMillis() - cpu0[0];
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline && (answered.sum() < pacer.total || latencies.count() < count(acked))) {
             Thread.sleep(20);

@@ -33,7 +33,11 @@ final class Load {
 
     static WebSocketClient sockets(Vertx vertx, String localAddress, int maxConnections) {
         WebSocketClientOptions options = new WebSocketClientOptions().setMaxConnections(maxConnections)
-                .setTcpNoDelay(true).setConnectTimeout(30_000);
+                .setTcpNoDelay(true).setConnectTimeout(30_000)
+                // A dashboard's INITIAL_VISITORS lists every live visitor of its site in one frame: 500
+                // of them pass the client's default 64 KiB frame and 256 KiB message limits, and Vert.x
+                // would drop the socket. Browsers have no such limit.
+                .setMaxMessageSize(64 * 1024 * 1024).setMaxFrameSize(64 * 1024 * 1024);
         if (localAddress != null) options.setLocalAddress(localAddress);
         return vertx.createWebSocketClient(options);
     }
@@ -107,6 +111,9 @@ final class Load {
                 if (!greeted.future().isComplete()) greeted.tryComplete(ws);
                 else onMessage.accept(m);
             });
+            ws.exceptionHandler(e -> greeted.tryFail(e));
+            ws.closeHandler(v -> greeted.tryFail("socket " + uri.split("\\?", 2)[0] + " closed before its first message: "
+                    + ws.closeStatusCode() + " " + ws.closeReason()));
             return greeted.future();
         });
     }

@@ -26,7 +26,8 @@ final class RealisticScenario {
     private RealisticScenario() {
     }
 
-    static Map<String, Object> run(Vertx vertx, ChildServer server, Shape shape, int seconds) throws Exception {
+    static Map<String, Object> run(Vertx vertx, ChildServer server, Shape shape, int warmupSeconds, int seconds)
+            throws Exception {
         List<KeyStore.CreatedSite> sites = server.sites;
         int rate = Math.max(1, shape.visitors() / 30);
         HttpClient client = Load.http(vertx, server.port(), 128);
@@ -37,8 +38,9 @@ final class RealisticScenario {
                 siteOf(sites, n).publicKey(), Load.track("pageview", "v_" + n, 1_000_000_000 + n))));
         double preloadSeconds = (System.nanoTime() - t0) / 1e9;
 
-        Pacer tracks = Pacer.of(rate, seconds);
-        Pacer invites = Pacer.of(shape.invitesPerSecond(), seconds);
+        // Numbers on the wire are seq + warmup(), so that warm-up traffic (seq < 0) is told apart.
+        Pacer tracks = Pacer.of(rate, warmupSeconds, seconds);
+        Pacer invites = Pacer.of(shape.invitesPerSecond(), warmupSeconds, seconds);
         Latencies trackLatency = new Latencies();
         Latencies fanoutLatency = new Latencies();
         Latencies inviteLatency = new Latencies();
@@ -54,8 +56,9 @@ final class RealisticScenario {
             open.add(await(Load.open(sockets, server.port(), "/ws/dashboard?apiKey=" + site.secretKey(), m -> {
                 // Page views only: a heartbeat's update carries the URL, and so the number, of the last page view.
                 if (m.contains("\"event\":\"heartbeat\"")) return;
-                int seq = Load.seq(m, "VISITOR_UPDATE");
-                if (seq < 0 || seq >= tracks.total || !pageview(seq)) return;
+                int wire = Load.seq(m, "VISITOR_UPDATE");
+                int seq = wire - tracks.warmup();
+                if (seq < 0 || seq >= tracks.total || !pageview(wire)) return;
                 fanoutLatency.recordNanos(System.nanoTime() - tracks.dueNanos(seq));
                 delivered.increment();
             })));
@@ -64,7 +67,7 @@ final class RealisticScenario {
         for (int i = 0; i < shape.sockets(); i++) {
             visitorSockets.add(Load.open(sockets, server.port(), "/ws/visitor?apiKey=" + siteOf(sites, i).publicKey()
                     + "&visitorId=v_" + i, m -> {
-                int seq = Load.seq(m, "VIDEO_INVITE");
+                int seq = Load.seq(m, "VIDEO_INVITE") - invites.warmup();
                 if (seq < 0 || seq >= invites.total) return;
                 inviteLatency.recordNanos(System.nanoTime() - invites.dueNanos(seq));
                 invitesReceived.increment();
@@ -76,32 +79,35 @@ final class RealisticScenario {
         LongAdder trackErrors = new LongAdder();
         LongAdder expectedDeliveries = new LongAdder();
         LongAdder invitesAccepted = new LongAdder();
-        long cpu0 = server.cpuMillis();
-        tracks.restart();
-        invites.restart();
+        long[] cpu0 = {0};
+        server.settle();
         Future<Void> trackRun = tracks.run(vertx, seq -> {
-            int visitor = seq % shape.visitors();
+            if (seq == 0) cpu0[0] = server.cpuMillis();
+            int wire = seq + tracks.warmup();
+            int visitor = wire % shape.visitors();
             long due = tracks.dueNanos(seq);
             Load.post(client, "/track/visitor", siteOf(sites, visitor).publicKey(),
-                    Load.track(pageview(seq) ? "pageview" : "heartbeat", "v_" + visitor, seq)).onComplete(ar -> {
+                    Load.track(pageview(wire) ? "pageview" : "heartbeat", "v_" + visitor, wire)).onComplete(ar -> {
+                if (seq < 0) return;
                 if (ar.succeeded() && ar.result() == 200) {
                     trackLatency.recordNanos(System.nanoTime() - due);
                     acked.increment();
-                    if (pageview(seq)) expectedDeliveries.add(dashboardsOnSite[visitor % sites.size()]);
+                    if (pageview(wire)) expectedDeliveries.add(dashboardsOnSite[visitor % sites.size()]);
                 } else {
                     trackErrors.increment();
                 }
             });
         });
         Future<Void> inviteRun = invites.run(vertx, seq -> {
-            int visitor = (int) ((seq * 7919L) % Math.max(1, shape.sockets()));
-            Load.post(client, "/api/send-video-invite", null, Load.invite(siteOf(sites, visitor).secretKey(), "v_" + visitor, seq))
+            int wire = seq + invites.warmup();
+            int visitor = (int) ((wire * 7919L) % Math.max(1, shape.sockets()));
+            Load.post(client, "/api/send-video-invite", null, Load.invite(siteOf(sites, visitor).secretKey(), "v_" + visitor, wire))
                     .onSuccess(status -> {
-                        if (status == 200) invitesAccepted.increment();
+                        if (seq >= 0 && status == 200) invitesAccepted.increment();
                     });
         });
         await(Future.all(trackRun, inviteRun));
-        long serverCpu = server.cpuMillis() - cpu0;
+        long serverCpu = server.cpuMillis() - cpu0[0];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && (acked.sum() + trackErrors.sum() < tracks.total
                 || delivered.sum() < expectedDeliveries.sum() || invitesReceived.sum() < invitesAccepted.sum())) {
@@ -145,6 +151,6 @@ final class RealisticScenario {
     }
 
     private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(600, TimeUnit.SECONDS);
+        return f.toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
     }
 }

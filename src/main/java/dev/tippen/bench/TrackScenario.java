@@ -54,23 +54,22 @@ final class TrackScenario {
     }
 
     /**
-     * Half-rate latency: requests at a fixed rate, each timed from when it was due. The same client
-     * first sends at that rate unmeasured, so its connections are open and its code warm.
+     * Half-rate latency: requests at a fixed rate, each timed from when it was due. The first
+     * warm-up seconds of the same schedule are not measured, so connections are open and code warm.
      */
     static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int warmupSeconds,
                                      int seconds) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), 256);
-        Pacer warm = Pacer.of(rate, warmupSeconds);
-        warm.run(vertx, seq -> Load.post(client, "/track/visitor", server.publicKey, body(seq, visitors)))
-                .toCompletionStage().toCompletableFuture().get(warmupSeconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
         Latencies latencies = new Latencies();
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
         LongAdder answered = new LongAdder();
-        Pacer pacer = Pacer.of(rate, seconds);
+        Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
+        server.settle();
         pacer.run(vertx, seq -> {
             long due = pacer.dueNanos(seq);
-            Load.post(client, "/track/visitor", server.publicKey, body(seq, visitors)).onComplete(ar -> {
+            Load.post(client, "/track/visitor", server.publicKey, body(seq + pacer.warmup(), visitors)).onComplete(ar -> {
+                if (seq < 0) return;
                 if (ar.succeeded() && ar.result() == 200) {
                     ok.increment();
                     latencies.recordNanos(System.nanoTime() - due);
@@ -79,7 +78,7 @@ final class TrackScenario {
                 }
                 answered.increment();
             });
-        }).toCompletionStage().toCompletableFuture().get(seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
+        }).toCompletionStage().toCompletableFuture().get(warmupSeconds + seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (answered.sum() < pacer.total && System.nanoTime() < deadline) Thread.sleep(10);
         client.close();

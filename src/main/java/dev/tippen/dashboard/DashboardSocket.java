@@ -54,7 +54,6 @@ public final class DashboardSocket {
             onMessage(c, text);
         });
         ws.binaryMessageHandler(b -> c.send(DashboardMessages.error("binary messages are not supported; send JSON text")));
-        ws.pongHandler(b -> c.seen());
         log.info("event=dashboard_connected site={}", c.siteId());
         return sites.join(c, site -> c.send(DashboardMessages.initialVisitors(site.liveVisitors())));
     }

@@ -35,6 +35,8 @@ public final class Connection {
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile long lastSeen = System.currentTimeMillis();
+    private long lastTurn = lastSeen; // ping turns: touched only on the site's lane
+    private long nextTurn;
     private volatile boolean closing;
 
     /** Who a socket belongs to, known before it is upgraded. */
@@ -73,10 +75,23 @@ public final class Connection {
         ws.close(code, reason);
     }
 
-    public void ping(long now, long idleMillis) {
-        if (!closing && now - lastSeen >= idleMillis && !ws.isClosed()) ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+    /**
+     * Called about once a second from the site's lane. Each socket has its own turn once per
+     * interval, at a random phase: sockets opened together (a reconnect storm, a deploy) would
+     * otherwise all be pinged in the same tick, and the burst would hold up the site's real messages.
+     * A socket that sent a message since its previous turn is not pinged; a pong does not count,
+     * so a silent socket is pinged every interval and its pongs keep it inside the read timeout.
+     */
+    public void pingOnTurn(long now, long intervalMillis) {
+        if (nextTurn == 0) nextTurn = lastTurn + 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(intervalMillis);
+        if (now < nextTurn) return;
+        boolean silent = lastSeen <= lastTurn;
+        lastTurn = now;
+        while (nextTurn <= now) nextTurn += intervalMillis; // the phase stays put, whatever the tick's drift
+        if (silent && !closing && !ws.isClosed()) ws.writePing(io.vertx.core.buffer.Buffer.buffer());
     }
 
+    /** A message arrived from the peer. */
     public void seen() {
         lastSeen = System.currentTimeMillis();
     }

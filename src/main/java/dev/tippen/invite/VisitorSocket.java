@@ -50,7 +50,6 @@ public final class VisitorSocket {
             if (frame.ok() && frame.type().equals("PING")) c.send(DashboardMessages.pong(System.currentTimeMillis()));
             else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
-        ws.pongHandler(b -> c.seen());
         return sites.join(c, site -> {
             c.send(VisitorMessages.connected(c.visitorId()));
             site.pendingInvite(c.visitorId()).ifPresent(invite -> c.send(VisitorMessages.videoInvite(invite)));
