@@ -1,7 +1,6 @@
 package dev.tippen.bench;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 final class StallProbe implements AutoCloseable {
     private static final long TICK_NANOS = 1_000_000;
     private final Latencies oversleep = new Latencies();
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean running = true;
     private final Thread thread;
     private long over10ms;
 
@@ -28,7 +27,7 @@ final class StallProbe implements AutoCloseable {
     }
 
     private void run() {
-        while (running.get()) {
+        while (running) {
             long before = System.nanoTime();
             LockSupport.parkNanos(TICK_NANOS);
             long late = System.nanoTime() - before - TICK_NANOS;
@@ -37,16 +36,15 @@ final class StallProbe implements AutoCloseable {
         }
     }
 
-    /** Stops the probe and adds its figures under {@code client_stall_}. */
-    void addTo(Map<String, Object> result) throws InterruptedException {
-        close();
+    /** Adds its figures, under {@code client_stall}, once {@link #close()} has stopped it. */
+    void addTo(Map<String, Object> result) {
         result.put("client_stalls_over_10ms", over10ms);
         result.put("client_stall_max_ms", Latencies.round(oversleep.maxMillis()));
     }
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
+        running = false;
         thread.join(1000);
     }
 }
