@@ -3,6 +3,12 @@ package dev.tippen.app;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.dashboard.DashboardSocket;
+import dev.tippen.enrich.Attribution;
+import dev.tippen.enrich.EnrichSettings;
+import dev.tippen.enrich.Enricher;
+import dev.tippen.enrich.IpDataReloader;
+import dev.tippen.enrich.OfflineEnricher;
+import dev.tippen.enrich.RemoteProviders;
 import dev.tippen.fanout.Broker;
 import dev.tippen.fanout.Hub;
 import dev.tippen.fanout.LocalBroker;
@@ -76,13 +82,23 @@ public final class App implements AutoCloseable {
             log.warn("event=demo_enabled key={} note=\"the demo key is public and opens the dashboard; never use --demo in production\"", DEMO_KEY);
         }
         KeyRegistry keys = new KeyRegistry(keyStore);
+        OfflineEnricher offline;
+        try {
+            offline = OfflineEnricher.load(config.enrich().ipData(), config.enrich().userAgentCacheSize());
+        } catch (RuntimeException e) {
+            keyStore.close();
+            throw e;
+        }
+        if (offline.sources().isEmpty()) {
+            log.info("event=no_ip_data note=\"visitors get no company or place from their address; ./tippen fetch-ip-data fetches free data\"");
+        }
         TippenConfig.Limits limits = config.limits();
         VisitorStore store = new SqliteVisitorStore(db, limits.storeQueueCapacity(), limits.storeMaxBatch(), metrics);
 
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         try {
-            return wire(config, metrics, keyStore, keys, store, vertx, loops);
+            return wire(config, metrics, keyStore, keys, store, offline, vertx, loops);
         } catch (RuntimeException e) {
             // A port in use, say: stop what already runs, so its timers do not outlive the failed start.
             awaitQuietly(vertx.close());
@@ -93,13 +109,14 @@ public final class App implements AutoCloseable {
     }
 
     private static App wire(TippenConfig config, TippenMetrics metrics, SqliteKeyStore keyStore, KeyRegistry keys,
-                            VisitorStore store, Vertx vertx, int loops) {
+                            VisitorStore store, OfflineEnricher offline, Vertx vertx, int loops) {
         TippenConfig.Limits limits = config.limits();
         SiteLanes lanes = await(SiteLanes.start(vertx, loops));
         Hub hub = new Hub(lanes);
         Broker broker = new LocalBroker(lanes, hub);
         Sites sites = new Sites(vertx, lanes, store, broker, hub, metrics,
-                new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(), limits.maxVisitorsPerSite()),
+                new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(), limits.maxVisitorsPerSite(),
+                        config.enrich().showBots()),
                 Clock.systemUTC());
         await(sites.restore(store.restore()));
 
@@ -109,17 +126,23 @@ public final class App implements AutoCloseable {
         long ping = config.pingInterval().toMillis();
         vertx.setPeriodic(1000, id -> hub.forEachConnection(c -> c.pingOnTurn(System.currentTimeMillis(), ping)));
 
+        EnrichSettings es = config.enrich();
+        new IpDataReloader(vertx, es.ipData(), offline, metrics).start(es.reloadCheck(), es.ipData().any());
+        // Two threads parse new User-Agents off the event loops; at most 256 wait, the rest get the rough answer.
+        Enricher enricher = new Enricher(offline, RemoteProviders.create(vertx, es, metrics), es.anonymizeIp(),
+                vertx.createSharedWorkerExecutor("tippen-user-agents", 2), 256, metrics);
+
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);
         Credentials credentials = new Credentials(keys);
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
         SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress);
-        TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits);
+        TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher);
         DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, sites, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, sites, metrics);
         InviteHandler invite = new InviteHandler(credentials, sites, rateLimits);
-        OpsRoutes ops = new OpsRoutes(store, metrics);
+        OpsRoutes ops = new OpsRoutes(store, metrics, () -> Attribution.html(enricher.sources()));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
@@ -138,9 +161,10 @@ public final class App implements AutoCloseable {
 
         HttpServers servers = await(HttpServers.start(vertx, router, config, loops));
         App app = new App(config, vertx, keyStore, store, hub, servers, metrics);
-        log.info("event=started host={} port={} data_dir={} visitor_ttl={} sweep={} sites_restored={}",
+        log.info("event=started host={} port={} data_dir={} visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
                 config.host(), servers.port(), config.dataDir(), Durations.format(config.visitorTtl()),
-                Durations.format(config.sweepInterval()), sites.activeSites());
+                Durations.format(config.sweepInterval()), sites.activeSites(), enricher.sources().size(),
+                es.provider() == null ? "none" : es.provider());
         return app;
     }
 

@@ -4,6 +4,11 @@ import dev.tippen.config.Cidr;
 import dev.tippen.config.Durations;
 import dev.tippen.config.RateLimit;
 import dev.tippen.config.TippenConfig;
+import dev.tippen.enrich.EnrichSettings;
+import dev.tippen.enrich.IpDataFiles;
+import dev.tippen.enrich.RemoteEnricher;
+import dev.tippen.enrich.RemoteProviders;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -74,6 +79,53 @@ final class ServeCommand implements Callable<Integer> {
             description = "Video invites per site (TIPPEN_INVITE_LIMIT_SITE, default ${DEFAULT-VALUE}).")
     String inviteLimitSite;
 
+    @Option(names = "--ip-data-dir", defaultValue = "${env:TIPPEN_IP_DATA_DIR:-" + DEFAULT_IP_DATA + "}",
+            description = "Directory of IP databases, recognised by file name (TIPPEN_IP_DATA_DIR, default ${DEFAULT-VALUE}; "
+                    + "'./tippen fetch-ip-data' fills it). Missing default directory: no IP data.")
+    Path ipDataDir;
+
+    @Option(names = "--asn-db", split = ",", defaultValue = "${env:TIPPEN_ASN_DB:-}",
+            description = "IP-to-ASN files: ip-location-db .csv or MaxMind-format .mmdb (TIPPEN_ASN_DB, comma-separated).")
+    List<String> asnDbs;
+
+    @Option(names = "--country-db", split = ",", defaultValue = "${env:TIPPEN_COUNTRY_DB:-}",
+            description = "IP-to-country files: .csv or .mmdb (TIPPEN_COUNTRY_DB, comma-separated).")
+    List<String> countryDbs;
+
+    @Option(names = "--city-db", split = ",", defaultValue = "${env:TIPPEN_CITY_DB:-}",
+            description = "IP-to-city MaxMind-format files, GeoIP2 or flat layout (TIPPEN_CITY_DB, comma-separated).")
+    List<String> cityDbs;
+
+    @Option(names = "--ip-data-optional", defaultValue = "${env:TIPPEN_IP_DATA_OPTIONAL:-false}",
+            description = "A missing or unreadable IP database is a warning, not a start-up error (TIPPEN_IP_DATA_OPTIONAL).")
+    boolean ipDataOptional;
+
+    @Option(names = "--ip-anonymize", defaultValue = "${env:TIPPEN_IP_ANONYMIZE:-false}",
+            description = "Store, show and look up only the /24 (IPv4) or /48 (IPv6) network of each visitor (TIPPEN_IP_ANONYMIZE).")
+    boolean ipAnonymize;
+
+    @Option(names = "--show-bots", defaultValue = "${env:TIPPEN_SHOW_BOTS:-false}",
+            description = "Show visitors flagged as bots on the dashboards' live list (TIPPEN_SHOW_BOTS).")
+    boolean showBots;
+
+    @Option(names = "--enrich-provider", defaultValue = "${env:TIPPEN_ENRICH_PROVIDER:-}",
+            description = "Paid IP-to-company provider: ipinfo or clearbit (TIPPEN_ENRICH_PROVIDER; ipinfo when only a key is given).")
+    String enrichProvider;
+
+    @Option(names = "--enrich-url", defaultValue = "${env:TIPPEN_ENRICH_URL:-}",
+            description = "Base URL of the provider's API (TIPPEN_ENRICH_URL; default the provider's own).")
+    String enrichUrl;
+
+    @Option(names = "--enrich-key", defaultValue = "${env:TIPPEN_ENRICH_KEY:-}",
+            description = "The provider's API key, sent as a bearer token (TIPPEN_ENRICH_KEY).")
+    String enrichKey;
+
+    @Option(names = "--enrich-timeout", defaultValue = "${env:TIPPEN_ENRICH_TIMEOUT:-2s}",
+            description = "Longest wait for the provider (TIPPEN_ENRICH_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String enrichTimeout;
+
+    static final String DEFAULT_IP_DATA = "./ipdata";
+
     @Override
     public Integer call() {
         TippenConfig config;
@@ -118,7 +170,41 @@ final class ServeCommand implements Callable<Integer> {
         TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
                 RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite));
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, ping, demo, proxies,
-                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates);
+                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates, enrich());
+    }
+
+    EnrichSettings enrich() {
+        // The default directory may simply not be there yet (it is watched, and read once files
+        // arrive); a directory the operator named must be there.
+        Path dir = ipDataDir;
+        if (dir != null && !Files.isDirectory(dir) && !dir.equals(Path.of(DEFAULT_IP_DATA)) && !ipDataOptional) {
+            throw new IllegalArgumentException("--ip-data-dir " + dir + " is not a directory");
+        }
+        IpDataFiles files = new IpDataFiles(paths(asnDbs), paths(countryDbs), paths(cityDbs), dir, ipDataOptional);
+        String provider = blankToNull(enrichProvider);
+        String url = blankToNull(enrichUrl);
+        String key = blankToNull(enrichKey);
+        if (provider == null && (url != null || key != null)) {
+            provider = url != null && url.contains("clearbit") ? RemoteProviders.CLEARBIT : RemoteProviders.IPINFO;
+        }
+        if (provider != null && !provider.equals(RemoteProviders.IPINFO) && !provider.equals(RemoteProviders.CLEARBIT)) {
+            throw new IllegalArgumentException("--enrich-provider must be ipinfo or clearbit, not '" + provider + "'");
+        }
+        Duration timeout = Durations.parse(enrichTimeout);
+        if (timeout.isZero()) throw new IllegalArgumentException("--enrich-timeout must be positive");
+        RemoteEnricher.Settings d = RemoteEnricher.Settings.defaults();
+        RemoteEnricher.Settings guards = new RemoteEnricher.Settings(timeout, d.maxInFlight(), d.cacheSize(), d.ttl(),
+                d.negativeTtl(), d.breakerWindow(), d.breakerOpenFor());
+        return EnrichSettings.defaults().withIpData(files).withPrivacy(ipAnonymize, showBots)
+                .withProvider(provider, url, key, guards);
+    }
+
+    private static List<Path> paths(List<String> values) {
+        return nonBlank(values).stream().map(Path::of).toList();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static List<String> nonBlank(List<String> values) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tippen bench [track] [fanout] [invite] [idle] [realistic] [many-sites] [flood]}: measures a Tippen server it starts on a
+ * {@code tippen bench [track] [fanout] [invite] [idle] [realistic] [many-sites] [flood] [enrich] [enrich-lookup]}:
+ * measures a Tippen server it starts on a
  * scratch data dir, and, in the same run and with the same load, the ceiling server (the bare
  * stack). Prints a human summary and one JSON line per scenario. Loopback only; every load is
  * bounded in count and time.
@@ -23,6 +24,8 @@ import picocli.CommandLine.Parameters;
         description = "Load-test a fresh local server and the bare-stack ceiling; one JSON line per scenario.")
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
+    /** Need the IP datasets (./tippen fetch-ip-data), so they run only when asked for. */
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -84,6 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flood-b-rate", defaultValue = "200", description = "flood: site B's steady events/s (default ${DEFAULT-VALUE}).")
     int floodBRate;
 
+    @Option(names = "--ip-data", defaultValue = "./ipdata", description = "enrich, enrich-lookup: directory of IP datasets (default ${DEFAULT-VALUE}).")
+    java.nio.file.Path ipData;
+
     @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
     boolean histogram;
 
@@ -111,8 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> chosen = scenarios == null || scenarios.isEmpty() ? ALL : scenarios;
         for (String s : chosen) {
-            if (!ALL.contains(s)) {
-                System.err.println("bench: unknown scenario " + s + " (known: " + ALL + ")");
+            if (!ALL.contains(s) && !ON_REQUEST.contains(s)) {
+                System.err.println("bench: unknown scenario " + s + " (known: " + ALL + " and " + ON_REQUEST + ")");
                 return 2;
             }
         }
@@ -126,6 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
                     case "idle" -> idle(vertx);
                     case "realistic" -> realistic(vertx);
                     case "many-sites" -> manySites(vertx);
+                    case "enrich" -> enrich(vertx);
+                    case "enrich-lookup" -> enrichLookup();
                     default -> flood(vertx);
                 }
             }
@@ -154,6 +162,44 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("ceiling", ceiling);
         r.put("ratio_to_ceiling", ratio(tippen.get("requests_per_s"), ceiling.get("requests_per_s")));
         report(r);
+    }
+
+    /** The same tracking load with enrichment off (no IP data) and on (full datasets), in one run. */
+    private void enrich(Vertx vertx) throws Exception {
+        requireIpData();
+        String[] addresses = EnrichScenario.addresses(visitors);
+        List<String> off = new java.util.ArrayList<>(serveArgs());
+        off.addAll(EnrichScenario.TRUST_LOOPBACK);
+        off.add("--ip-data-dir=" + java.nio.file.Files.createTempDirectory("tippen-no-ip-data"));
+        List<String> on = new java.util.ArrayList<>(serveArgs());
+        on.addAll(EnrichScenario.TRUST_LOOPBACK);
+        on.add("--ip-data-dir=" + ipData.toAbsolutePath());
+        Map<String, Object> offResult;
+        try (ChildServer server = ChildServer.tippen(jvm(), off)) {
+            offResult = measured(() -> EnrichScenario.track(vertx, server, addresses, connections, warmup, seconds));
+        }
+        Map<String, Object> onResult;
+        try (ChildServer server = ChildServer.tippen(jvm(), on)) {
+            onResult = measured(() -> EnrichScenario.track(vertx, server, addresses, connections, warmup, seconds));
+        }
+        Map<String, Object> r = scenario("enrich");
+        r.put("enrichment_off", offResult);
+        r.put("enrichment_on", onResult);
+        r.put("requests_ratio_on_to_off", ratio(onResult.get("requests_per_s"), offResult.get("requests_per_s")));
+        report(r);
+    }
+
+    private void enrichLookup() throws Exception {
+        requireIpData();
+        Map<String, Object> r = scenario("enrich-lookup");
+        r.putAll(EnrichScenario.lookups(ipData, warmup, seconds));
+        report(r);
+    }
+
+    private void requireIpData() {
+        if (!java.nio.file.Files.isDirectory(ipData)) {
+            throw new IllegalStateException("no IP data at " + ipData + "; run ./tippen fetch-ip-data or pass --ip-data");
+        }
     }
 
     private void fanout(Vertx vertx) throws Exception {

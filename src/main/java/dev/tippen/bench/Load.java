@@ -51,6 +51,16 @@ final class Load {
         }).compose(resp -> resp.body().map(b -> resp.statusCode()));
     }
 
+    /** A POST as it arrives through a trusted proxy that names the client's address. */
+    static Future<Integer> postFrom(HttpClient client, String uri, String key, String forwardedFor, Buffer body) {
+        return client.request(HttpMethod.POST, uri).compose(req -> {
+            req.putHeader("Content-Type", "application/json");
+            req.putHeader("X-Tippen-API-Key", key);
+            req.putHeader("X-Forwarded-For", forwardedFor);
+            return req.send(body);
+        }).compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
     static Buffer track(String event, String visitorId, int seq) {
         return Buffer.buffer("{\"event\":\"" + event + "\",\"website\":\"bench.example\",\"visitor\":{\"visitorId\":\""
                 + visitorId + "\",\"url\":\"https://bench.example/" + SEQ_MARK + seq

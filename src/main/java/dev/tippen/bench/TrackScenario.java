@@ -18,8 +18,19 @@ final class TrackScenario {
     private TrackScenario() {
     }
 
+    /** Sends the {@code n}th request of one connection; answers with the status. */
+    interface Sender {
+        Future<Integer> send(HttpClient client, String key, int n);
+    }
+
     static Map<String, Object> saturate(Vertx vertx, ChildServer server, int connections, int visitors, int warmupSeconds,
                                         int seconds) throws Exception {
+        return saturate(vertx, server, connections, visitors, warmupSeconds, seconds,
+                (client, key, n) -> Load.post(client, "/track/visitor", key, body(n, visitors)));
+    }
+
+    static Map<String, Object> saturate(Vertx vertx, ChildServer server, int connections, int visitors, int warmupSeconds,
+                                        int seconds, Sender sender) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), connections);
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
@@ -29,7 +40,7 @@ final class TrackScenario {
         Promise<Void> all = Promise.promise();
         LongAdder running = new LongAdder();
         running.add(connections);
-        for (int c = 0; c < connections; c++) loop(client, server.publicKey, visitors, measureFrom, end, ok, failed, latencies, running, all, 0);
+        for (int c = 0; c < connections; c++) loop(client, server.publicKey, sender, measureFrom, end, ok, failed, latencies, running, all, 0);
         Future<Void> done = all.future();
         long cpuAtMeasure = waitUntil(measureFrom, server);
         done.toCompletionStage().toCompletableFuture().get(seconds + warmupSeconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
@@ -91,7 +102,7 @@ final class TrackScenario {
         return r;
     }
 
-    private static void loop(HttpClient client, String key, int visitors, long measureFrom, long end, LongAdder ok,
+    private static void loop(HttpClient client, String key, Sender sender, long measureFrom, long end, LongAdder ok,
                              LongAdder failed, Latencies latencies, LongAdder running, Promise<Void> all, int n) {
         long start = System.nanoTime();
         if (start >= end) {
@@ -99,7 +110,7 @@ final class TrackScenario {
             if (running.sum() == 0) all.tryComplete();
             return;
         }
-        Load.post(client, "/track/visitor", key, body(n, visitors)).onComplete(ar -> {
+        sender.send(client, key, n).onComplete(ar -> {
             long now = System.nanoTime();
             if (start >= measureFrom && now < end) {
                 if (ar.succeeded() && ar.result() == 200) {
@@ -109,11 +120,11 @@ final class TrackScenario {
                     failed.increment();
                 }
             }
-            loop(client, key, visitors, measureFrom, end, ok, failed, latencies, running, all, n + 1);
+            loop(client, key, sender, measureFrom, end, ok, failed, latencies, running, all, n + 1);
         });
     }
 
-    private static io.vertx.core.buffer.Buffer body(int n, int visitors) {
+    static io.vertx.core.buffer.Buffer body(int n, int visitors) {
         String id = "v_" + ThreadLocalRandom.current().nextInt(visitors);
         return Load.track(n % 5 == 0 ? "pageview" : "heartbeat", id, n);
     }

@@ -1,5 +1,6 @@
 package dev.tippen.config;
 
+import dev.tippen.enrich.EnrichSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,8 @@ public record TippenConfig(
         List<Cidr> trustedProxies,
         List<String> allowedOrigins,
         Limits limits,
-        Rates rates) {
+        Rates rates,
+        EnrichSettings enrich) {
 
     /** Bounds on every queue and buffer, so that no input can grow memory without limit. */
     public record Limits(
@@ -57,41 +59,47 @@ public record TippenConfig(
 
     public static TippenConfig defaults(Path dataDir) {
         return new TippenConfig("127.0.0.1", 8787, dataDir, Duration.ofMinutes(30), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults(), Rates.defaults());
+                Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults(), Rates.defaults(),
+                EnrichSettings.defaults());
     }
 
     public TippenConfig withPort(int p) {
         return new TippenConfig(host, p, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates);
+                trustedProxies, allowedOrigins, limits, rates, enrich);
     }
 
     public TippenConfig withDemo(boolean d) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, d,
-                trustedProxies, allowedOrigins, limits, rates);
+                trustedProxies, allowedOrigins, limits, rates, enrich);
     }
 
     public TippenConfig withTimes(Duration ttl, Duration sweep, Duration invite) {
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, pingInterval, demo, trustedProxies,
-                allowedOrigins, limits, rates);
+                allowedOrigins, limits, rates, enrich);
     }
 
     public TippenConfig withPingInterval(Duration ping) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, ping, demo, trustedProxies,
-                allowedOrigins, limits, rates);
+                allowedOrigins, limits, rates, enrich);
     }
 
     public TippenConfig withTrustedProxies(List<Cidr> proxies) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                proxies, allowedOrigins, limits, rates);
+                proxies, allowedOrigins, limits, rates, enrich);
     }
 
     public TippenConfig withLimits(Limits l) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, l, rates);
+                trustedProxies, allowedOrigins, l, rates, enrich);
     }
 
     public TippenConfig withRates(Rates r) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, r);
+                trustedProxies, allowedOrigins, limits, r, enrich);
+    }
+
+    public TippenConfig withEnrich(EnrichSettings e) {
+        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
+                trustedProxies, allowedOrigins, limits, rates, e);
     }
 }

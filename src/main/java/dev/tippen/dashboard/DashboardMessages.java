@@ -1,6 +1,7 @@
 package dev.tippen.dashboard;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tippen.enrich.Profile;
 import dev.tippen.fanout.WireJson;
 import dev.tippen.visitor.Visitor;
 import java.io.IOException;
@@ -92,6 +93,32 @@ public final class DashboardMessages {
         g.writeStringField("guestUrl", v.guestUrl());
         WireJson.time(g, "videoDeclinedAt", v.videoDeclinedAt());
         g.writeStringField("lastEvent", v.lastEvent());
+        profile(g, v.profile());
         g.writeEndObject();
+    }
+
+    /** Enrichment's fields, always present (null when unknown), so a dashboard can rely on the shape. */
+    private static void profile(JsonGenerator g, Profile p) throws IOException {
+        g.writeStringField("network", p == null ? null : p.network());
+        if (p == null || p.asn() == null) g.writeNullField("asn");
+        else g.writeNumberField("asn", p.asn());
+        g.writeStringField("asOrganization", p == null ? null : p.asOrganization());
+        g.writeStringField("companyDomain", p == null ? null : p.companyDomain());
+        g.writeStringField("city", p == null ? null : p.city());
+        g.writeStringField("region", p == null ? null : p.region());
+        g.writeStringField("country", p == null ? null : p.country());
+        g.writeStringField("countryCode", p == null ? null : p.countryCode());
+        if (p == null || p.latitude() == null || p.longitude() == null) {
+            g.writeNullField("latitude");
+            g.writeNullField("longitude");
+        } else {
+            g.writeNumberField("latitude", p.latitude());
+            g.writeNumberField("longitude", p.longitude());
+        }
+        g.writeStringField("device", p == null ? null : p.device());
+        g.writeStringField("os", p == null ? null : p.os());
+        g.writeStringField("browser", p == null ? null : p.browser());
+        g.writeBooleanField("bot", p != null && p.bot());
+        g.writeStringField("enrichedBy", p == null ? null : p.source());
     }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One open socket and what the hub needs to know about it. Writes are bounded in bytes: a socket
  * with more than its budget written but not yet taken by the kernel has stopped reading, and is
- * closed rather than allowed to hold memory.
+ * closed rather than allowed to hold memory. A single message larger than the budget is written when
+ * nothing else is pending, so a big site's full list reaches a healthy dashboard.
  *
  * <p>The budget is counted here rather than read from {@code writeQueueFull()}: for writes from
  * another thread (the site's lane), Vert.x 5 reports the queue full after 16 pending messages,
@@ -34,6 +35,7 @@ public final class Connection {
     private final TippenMetrics metrics;
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong oversized = new AtomicLong();
     private volatile long lastSeen = System.currentTimeMillis();
     private long lastTurn = lastSeen; // ping turns: touched only on the site's lane
     private long nextTurn;
@@ -58,14 +60,23 @@ public final class Connection {
     public boolean send(String json) {
         if (closing || ws.isClosed()) return false;
         long size = json.length();
-        if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
+        long queued = queuedBytes.addAndGet(size);
+        // A message bigger than the budget (a large site's INITIAL_VISITORS) still goes to a socket
+        // that has taken everything before it, and the budget grows by its size until it is written:
+        // only a backlog of unread writes beyond that means a stalled reader.
+        if (queued > maxQueuedBytes + oversized.get() && queued != size) {
             queuedBytes.addAndGet(-size);
             closing = true;
             metrics.slowSocketClosed(kind.label());
             ws.close(SLOW_CONSUMER, "slow consumer: stopped reading");
             return false;
         }
-        ws.writeFinalTextFrame(json).onComplete(done -> queuedBytes.addAndGet(-size));
+        boolean big = size > maxQueuedBytes;
+        if (big) oversized.addAndGet(size);
+        ws.writeFinalTextFrame(json).onComplete(done -> {
+            queuedBytes.addAndGet(-size);
+            if (big) oversized.addAndGet(-size);
+        });
         return true;
     }
 

@@ -8,7 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** The routes that are about the server itself: health, readiness, metrics, the tracker script, the index page. */
 public final class OpsRoutes {
@@ -18,11 +20,14 @@ public final class OpsRoutes {
     private final VisitorStore store;
     private final TippenMetrics metrics;
     private final Buffer tracker = resource("tracker/tippen-tracker.js");
-    private final Buffer index = resource("public/index.html");
+    private final String index = resource("public/index.html").toString();
+    private final Supplier<List<String>> credits;
 
-    public OpsRoutes(VisitorStore store, TippenMetrics metrics) {
+    /** {@code credits}: the attribution lines (HTML) of the data in use, shown on the index page. */
+    public OpsRoutes(VisitorStore store, TippenMetrics metrics, Supplier<List<String>> credits) {
         this.store = store;
         this.metrics = metrics;
+        this.credits = credits;
     }
 
     /** Counts every answered request by route; unknown paths share one label so the series stay bounded. */
@@ -55,7 +60,9 @@ public final class OpsRoutes {
     }
 
     public void index(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(index);
+        List<String> lines = credits.get();
+        String html = lines.isEmpty() ? "" : "<h2>Data</h2>\n<ul>\n<li>" + String.join("</li>\n<li>", lines) + "</li>\n</ul>\n";
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(index.replace("<!--data-credits-->", html));
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

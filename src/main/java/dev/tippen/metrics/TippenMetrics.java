@@ -22,6 +22,10 @@ public final class TippenMetrics {
     private final Histogram commitSeconds;
     private final Histogram batchSize;
     private final Gauge sockets;
+    private final Counter botEvents;
+    private final Counter remoteLookups;
+    private final Counter ipDataReloads;
+    private final Counter userAgents;
     private final AtomicLong liveVisitors = new AtomicLong();
     private final LongAdder eventCount = new LongAdder();
     private volatile double eventsPerSecond;
@@ -45,6 +49,16 @@ public final class TippenMetrics {
                 .classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000).register(registry);
         sockets = Gauge.builder().name("tippen_open_sockets")
                 .help("Open WebSockets by kind").labelNames("kind").register(registry);
+        botEvents = Counter.builder().name("tippen_bot_events_total")
+                .help("Tracking events from visitors flagged as bots (stored, not shown unless --show-bots)")
+                .register(registry);
+        remoteLookups = Counter.builder().name("tippen_enrich_remote_total")
+                .help("Remote enrichment lookups by outcome").labelNames("outcome").register(registry);
+        ipDataReloads = Counter.builder().name("tippen_ip_data_reloads_total")
+                .help("Reloads of the offline IP databases by result").labelNames("result").register(registry);
+        userAgents = Counter.builder().name("tippen_user_agents_parsed_total")
+                .help("New User-Agent strings: parsed on a worker, or given the rough answer because the parsers were busy")
+                .labelNames("outcome").register(registry);
         GaugeWithCallback.builder().name("tippen_live_visitors").help("Live visitors across all sites")
                 .callback(cb -> cb.call(liveVisitors.get())).register(registry);
         GaugeWithCallback.builder().name("tippen_events_per_second")
@@ -84,6 +98,24 @@ public final class TippenMetrics {
 
     public void rateLimited(String limit) {
         limited.labelValues(limit).inc();
+    }
+
+    public void botEvent() {
+        botEvents.inc();
+    }
+
+    /** found, not_found, cached, error, timeout, circuit_open, busy. */
+    public void remoteLookup(String outcome) {
+        remoteLookups.labelValues(outcome).inc();
+    }
+
+    /** parsed or rough. */
+    public void userAgent(String outcome) {
+        userAgents.labelValues(outcome).inc();
+    }
+
+    public void ipDataReload(boolean ok) {
+        ipDataReloads.labelValues(ok ? "ok" : "failed").inc();
     }
 
     public void storeCommit(long nanos, int rows) {

@@ -1,5 +1,6 @@
 package dev.tippen.track;
 
+import dev.tippen.enrich.Enricher;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Credentials;
@@ -20,12 +21,15 @@ public final class TrackHandler {
     private final ClientAddress clientAddress;
     private final Sites sites;
     private final RateLimits limits;
+    private final Enricher enricher;
 
-    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits) {
+    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits,
+                        Enricher enricher) {
         this.credentials = credentials;
         this.clientAddress = clientAddress;
         this.sites = sites;
         this.limits = limits;
+        this.enricher = enricher;
     }
 
     /**
@@ -38,17 +42,24 @@ public final class TrackHandler {
         Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
         checkContentType(ctx.request().getHeader("Content-Type"));
         limits.trackForSite(auth.site().siteId());
-        ctx.put(CLIENT_IP, ip);
+        ctx.put(CLIENT_IP, enricher.visibleIp(ip));
         ctx.put(SITE_ID, auth.site().siteId());
         ctx.next();
     }
 
     public void handle(RoutingContext ctx) {
         // admit() always runs first on this route and resolved the address and the site once.
-        VisitorEvent event = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-                ctx.get(CLIENT_IP));
+        String ip = ctx.get(CLIENT_IP);
+        VisitorEvent parsed = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), ip);
         String siteId = ctx.get(SITE_ID);
-        sites.call(siteId, site -> site.track(event))
+        VisitorEvent.Browser b = parsed.browser();
+        enricher.now(ip, b.userAgent(), b.timezone(), parsed.page().url(), parsed.page().referrer())
+                .compose(known -> sites.call(siteId, site -> site.track(parsed.with(known))).onSuccess(v -> {
+                    if (enricher.pending(ip, known)) {
+                        // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
+                        enricher.later(ip, known).onSuccess(better -> sites.call(siteId, site -> site.enrich(v.visitorId(), ip, better)));
+                    }
+                }))
                 .onSuccess(v -> ctx.response()
                         .putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("success", true).put("sessionId", v.visitorId()).encode()))

@@ -61,7 +61,7 @@ public final class TrackRequest {
         return new VisitorEvent(type, v.visitorId, website,
                 new VisitorEvent.Page(v.url, v.referrer, v.title),
                 new VisitorEvent.Browser(v.userAgent, v.screenResolution, v.language, v.timezone),
-                v.timestamp, ip);
+                v.timestamp, ip, null);
     }
 
     private static final class Fields {

@@ -1,6 +1,7 @@
 package dev.tippen.visitor;
 
 import dev.tippen.dashboard.DashboardMessages;
+import dev.tippen.enrich.Enrichment;
 import dev.tippen.fanout.Broker;
 import dev.tippen.fanout.Outbound;
 import dev.tippen.invite.PendingInvite;
@@ -101,9 +102,14 @@ public final class SiteCoordinator {
         PendingInvite restoreOnFailure = answered;
         return commit(writes).compose(v -> {
             metrics.event(e.type().wire());
-            broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorUpdate(next, e.type().wire())));
-            if (e.type() == EventType.EXIT) {
-                broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(List.of(id), "exit")));
+            if (next.bot()) metrics.botEvent();
+            if (shown(next)) {
+                broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorUpdate(next, e.type().wire())));
+                if (e.type() == EventType.EXIT) {
+                    broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(List.of(id), "exit")));
+                }
+            } else if (prev != null && shown(prev)) {
+                broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(List.of(id), "bot")));
             }
             return Future.succeededFuture(next);
         }, err -> {
@@ -148,10 +154,38 @@ public final class SiteCoordinator {
         });
     }
 
+    /**
+     * A provider's late answer about a visitor's address. Applied only if the visitor is still at that
+     * address; stored, then told to the dashboards as a VISITOR_UPDATE with event "enriched".
+     */
+    public Future<Visitor> enrich(String visitorId, String ip, Enrichment e) {
+        Visitor v = visitors.get(visitorId);
+        if (v == null || ip == null || !ip.equals(v.ip())) return Future.succeededFuture(null);
+        Visitor next = v.enriched(e);
+        if (next.equals(v)) return Future.succeededFuture(v);
+        visitors.put(visitorId, next);
+        return commit(List.of(new PutVisitor(siteId, next))).compose(ok -> {
+            if (shown(next)) {
+                broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorUpdate(next, "enriched")));
+            } else if (shown(v)) {
+                broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(List.of(visitorId), "bot")));
+            }
+            return Future.succeededFuture(next);
+        }, err -> {
+            if (visitors.get(visitorId) == next) visitors.put(visitorId, v);
+            return Future.failedFuture(err);
+        });
+    }
+
+    /** The live list the dashboards see: bots left out unless the server shows them. */
     public List<Visitor> liveVisitors() {
         List<Visitor> out = new ArrayList<>(live);
-        for (Visitor v : visitors.values()) if (v.live()) out.add(v);
+        for (Visitor v : visitors.values()) if (v.live() && shown(v)) out.add(v);
         return out;
+    }
+
+    private boolean shown(Visitor v) {
+        return settings.showBots() || !v.bot();
     }
 
     public Optional<PendingInvite> pendingInvite(String visitorId) {
@@ -177,7 +211,7 @@ public final class SiteCoordinator {
             it.remove();
             writes.add(new RemoveVisitor(siteId, v.visitorId()));
             if (v.live()) {
-                removedLive.add(v.visitorId());
+                if (shown(v)) removedLive.add(v.visitorId());
                 live--;
                 metrics.liveVisitors(-1);
             }
@@ -194,7 +228,7 @@ public final class SiteCoordinator {
                 Visitor next = v.inviteExpired();
                 visitors.put(v.visitorId(), next);
                 writes.add(new PutVisitor(siteId, next));
-                lapsed.add(next);
+                if (shown(next)) lapsed.add(next);
             }
         }
         if (!writes.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.tippen.visitor;
 
+import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.OfflineEnrichment;
 
 /**
@@ -22,6 +23,10 @@ public final class VisitorTransitions {
             case PAGEVIEW, HEARTBEAT -> prev.live() ? prev.status() : VisitorStatus.ACTIVE;
         };
         Long declinedAt = e.type() == EventType.VIDEO_DECLINED ? Long.valueOf(now) : prev.videoDeclinedAt();
+        // What is known about the visitor stays (a provider's answer included) until it moves to another
+        // address; then the new address's offline answer replaces it.
+        Enrichment fresh = e.enrichment();
+        boolean moved = fresh != null && (prev.profile() == null || (e.ip() != null && !e.ip().equals(prev.ip())));
         return new Visitor(
                 prev.visitorId(),
                 or(e.website(), prev.website()),
@@ -38,12 +43,13 @@ public final class VisitorTransitions {
                 now,
                 pageview ? prev.pageViews() + 1 : prev.pageViews(),
                 status,
-                prev.company(),
-                prev.location(),
-                prev.lastRole(),
+                moved ? fresh.company() : prev.company(),
+                moved ? fresh.location() : prev.location(),
+                moved ? fresh.role() : prev.lastRole(),
                 prev.guestUrl(),
                 declinedAt,
-                e.type().wire());
+                e.type().wire(),
+                moved ? fresh.profile() : prev.profile());
     }
 
     private static Visitor create(VisitorEvent e, long now) {
@@ -54,17 +60,19 @@ public final class VisitorTransitions {
             case VIDEO_ACCEPTED -> VisitorStatus.IN_CALL;
             default -> VisitorStatus.ACTIVE;
         };
+        Enrichment en = e.enrichment();
         return new Visitor(
                 e.visitorId(), e.website(), p.url(), p.referrer(), p.title(),
                 b.userAgent(), b.screenResolution(), b.language(), b.timezone(),
                 e.clientTimestamp(), e.ip(),
                 now, now, 1, status,
-                OfflineEnrichment.company(p.url(), p.referrer()),
-                OfflineEnrichment.location(b.timezone()),
-                OfflineEnrichment.role(b.userAgent()),
+                en != null ? en.company() : OfflineEnrichment.company(p.url(), p.referrer()),
+                en != null ? en.location() : OfflineEnrichment.location(b.timezone()),
+                en != null ? en.role() : OfflineEnrichment.role(b.userAgent()),
                 null,
                 e.type() == EventType.VIDEO_DECLINED ? Long.valueOf(now) : null,
-                e.type().wire());
+                e.type().wire(),
+                en != null ? en.profile() : null);
     }
 
     private static String or(String a, String b) {

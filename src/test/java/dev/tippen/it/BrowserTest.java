@@ -33,7 +33,8 @@ class BrowserTest {
     void trackerShowsTheInviteAndJoinsTheCall() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        try (TestServer server = TestServer.start()) {
+        // Headless Chromium says so in its User-Agent, which makes it a bot; this server shows bots.
+        try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true)))) {
             KeyStore.CreatedSite site = server.createSite("Browser");
             HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             int pagePort = pages.getAddress().getPort();
@@ -56,7 +57,9 @@ class BrowserTest {
                 JsonObject visitor = seen.getJsonObject("visitor");
                 assertThat(visitor.getString("url")).isEqualTo(pageUrl);
                 assertThat(visitor.getString("title")).isEqualTo("Pricing");
-                assertThat(visitor.getString("lastRole")).contains("Chrome");
+                assertThat(visitor.getString("lastRole")).isEqualTo("Bot - HeadlessChrome");
+                assertThat(visitor.getBoolean("bot")).isTrue();
+                assertThat(visitor.getString("browser")).startsWith("HeadlessChrome ");
                 String visitorId = visitor.getString("visitorId");
 
                 // The tracker's socket may connect a moment after the page view; an invite sent before

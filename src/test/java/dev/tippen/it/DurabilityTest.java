@@ -29,9 +29,15 @@ class DurabilityTest {
         final Path dir;
         final KeyStore.CreatedSite site;
         final int port;
+        final List<String> extraArgs;
         Process process;
 
         Child(String name) throws Exception {
+            this(name, List.of());
+        }
+
+        Child(String name, List<String> extraArgs) throws Exception {
+            this.extraArgs = extraArgs;
             dir = Files.createTempDirectory("tippen-child");
             site = TestServer.createSite(dir, name);
             try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -42,10 +48,12 @@ class DurabilityTest {
 
         void start() throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     "dev.tippen.app.Main", "serve", "--port", Integer.toString(port), "--data-dir", dir.toString(),
                     // All load comes from one address here; the limits have their own test.
-                    "--track-limit-ip", "off", "--track-limit-site", "off"))
+                    "--track-limit-ip", "off", "--track-limit-site", "off"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("child-" + System.nanoTime() + ".log").toFile()).start();
             long deadline = System.currentTimeMillis() + 30_000;
@@ -68,6 +76,16 @@ class DurabilityTest {
             return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
                     .timeout(Duration.ofSeconds(5))
                     .header("X-Tippen-API-Key", site.publicKey())
+                    .POST(HttpRequest.BodyPublishers.ofString(TestServer.trackBody("pageview", visitorId))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        /** A page view as a trusted proxy would forward it for {@code ip}. */
+        int trackFrom(String visitorId, String ip) throws Exception {
+            return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("X-Tippen-API-Key", site.publicKey())
+                    .header("X-Forwarded-For", ip)
                     .POST(HttpRequest.BodyPublishers.ofString(TestServer.trackBody("pageview", visitorId))).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         }

@@ -45,6 +45,21 @@ class FanoutTest {
     }
 
     @Test
+    void aFullListLargerThanTheWriteBudgetStillReachesAHealthyDashboard() {
+        try (TestServer server = TestServer.start(c -> withWriteBudget(c, 16 * 1024))) {
+            KeyStore.CreatedSite site = server.createSite("Big");
+            for (int i = 0; i < 100; i++) assertThat(server.track(site.publicKey(), "pageview", "v" + i).status()).isEqualTo(200);
+            try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
+                JsonObject initial = dash.next("INITIAL_VISITORS");
+                assertThat(initial.encode().length()).as("the list alone is over the budget").isGreaterThan(16 * 1024);
+                assertThat(TestServer.ids(initial)).hasSize(100);
+                assertThat(server.track(site.publicKey(), "heartbeat", "v7").status()).isEqualTo(200);
+                assertThat(dash.next("VISITOR_UPDATE").getJsonObject("visitor").getString("visitorId")).isEqualTo("v7");
+            }
+        }
+    }
+
+    @Test
     void aDashboardThatStopsReadingIsClosedAndTheOthersMissNothing() throws Exception {
         try (TestServer server = TestServer.start(c -> withWriteBudget(c, 256 * 1024))) {
             KeyStore.CreatedSite site = server.createSite("Stall");

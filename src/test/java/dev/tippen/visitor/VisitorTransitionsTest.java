@@ -8,7 +8,7 @@ class VisitorTransitionsTest {
     static VisitorEvent event(EventType type, String url) {
         return new VisitorEvent(type, "v1", "shop.example", new VisitorEvent.Page(url, null, null),
                 new VisitorEvent.Browser("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit Safari/604.1", null, null, "Asia/Tokyo"),
-                "2026-01-01T00:00:00Z", "203.0.113.9");
+                "2026-01-01T00:00:00Z", "203.0.113.9", null);
     }
 
     @Test

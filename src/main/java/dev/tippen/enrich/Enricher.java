@@ -1,0 +1,83 @@
+package dev.tippen.enrich;
+
+import dev.tippen.metrics.TippenMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one door tracking uses: what is known about a visitor now (offline data, plus a provider's
+ * cached answer), and, when a provider is configured and has not answered for this address yet, its
+ * answer later. Tracking never waits for the provider.
+ *
+ * <p>A User-Agent seen before is answered from the parser's cache on the event loop. A new one is
+ * parsed on a small worker pool, since one parse runs hundreds of regexes (about a millisecond);
+ * when {@code maxParsing} parses are already waiting, the event gets the rough answer instead of
+ * joining the queue, so a flood of made-up User-Agents costs neither the event loop nor memory.
+ */
+public final class Enricher {
+    private final OfflineEnricher offline;
+    private final RemoteEnricher remote;
+    private final boolean anonymizeIp;
+    private final WorkerExecutor parsers;
+    private final int maxParsing;
+    private final AtomicInteger parsing = new AtomicInteger();
+    private final TippenMetrics metrics;
+
+    public Enricher(OfflineEnricher offline, RemoteEnricher remote, boolean anonymizeIp, WorkerExecutor parsers,
+                    int maxParsing, TippenMetrics metrics) {
+        this.offline = offline;
+        this.remote = remote;
+        this.anonymizeIp = anonymizeIp;
+        this.parsers = parsers;
+        this.maxParsing = maxParsing;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The address as it is stored, shown and looked up: the /24 or /48 network when anonymising, so
+     * the full address goes no further than the rate limiter.
+     */
+    public String visibleIp(String ip) {
+        return anonymizeIp ? IpAddresses.anonymize(ip) : ip;
+    }
+
+    public Future<Enrichment> now(String ip, String userAgent, String timezone, String url, String referrer) {
+        UserAgents agents = offline.agents();
+        Device known = agents.cached(userAgent);
+        if (known != null) return Future.succeededFuture(withRemote(ip, offline.lookup(ip, known, timezone, url, referrer)));
+        if (parsing.incrementAndGet() > maxParsing) {
+            parsing.decrementAndGet();
+            metrics.userAgent("rough");
+            return Future.succeededFuture(withRemote(ip, offline.lookup(ip, agents.quick(userAgent), timezone, url, referrer)));
+        }
+        metrics.userAgent("parsed");
+        return parsers.executeBlocking(() -> agents.parse(userAgent), false)
+                .andThen(ar -> parsing.decrementAndGet())
+                .map(device -> withRemote(ip, offline.lookup(ip, device, timezone, url, referrer)));
+    }
+
+    private Enrichment withRemote(String ip, Enrichment e) {
+        if (remote == null || ip == null) return e;
+        RemoteAnswer cached = remote.cached(ip);
+        return cached == null || !cached.known() ? e : cached.over(e, remote.providerName());
+    }
+
+    /** True when {@link #later} may still add something for this address. */
+    public boolean pending(String ip, Enrichment now) {
+        return remote != null && IpAddresses.isPublic(ip)
+                && !remote.providerName().equals(now.profile().source()) && remote.cached(ip) == null;
+    }
+
+    /** The provider's answer over the offline one; fails when there is nothing to add or the call failed. */
+    public Future<Enrichment> later(String ip, Enrichment now) {
+        return remote.lookup(ip).compose(a -> a.known()
+                ? Future.succeededFuture(a.over(now, remote.providerName()))
+                : Future.failedFuture(new RemoteEnricher.Skipped("not_found")));
+    }
+
+    public List<String> sources() {
+        return offline.sources();
+    }
+}
