@@ -13,21 +13,24 @@ import java.util.Map;
  * One MaxMind-format database, decoded generically, so that MaxMind's nested GeoIP2 layout
  * ({@code city.names.en}, {@code location.latitude}), the flat layout of the ip-location-db files
  * ({@code city}, {@code state1}, {@code country_code}) and IPinfo Lite's ({@code asn}, {@code as_name})
- * are all read by the same code. The file is loaded into memory, so replacing it on disk while it is in
- * use cannot corrupt a lookup.
+ * are all read by the same code. The file is memory-mapped: it costs page cache, shared and reclaimable,
+ * not heap. A file replaced by renaming a new one over it (as fetch-ip-data does) keeps the old
+ * mapping valid until the reload; a file rewritten in place while mapped would not be.
  */
 final class MmdbFile implements AutoCloseable {
     private final Path path;
     private final Reader reader;
+    private final boolean ipv4Only;
 
     private MmdbFile(Path path, Reader reader) {
         this.path = path;
         this.reader = reader;
+        this.ipv4Only = reader.getMetadata().getIpVersion() == 4;
     }
 
     static MmdbFile open(Path path, String what) {
         try {
-            return new MmdbFile(path, new Reader(path.toFile(), Reader.FileMode.MEMORY, new CHMCache(16_384)));
+            return new MmdbFile(path, new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache(16_384)));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IpDataException(what + " file " + path + " is not a readable MaxMind database: " + m, e);
@@ -44,6 +47,12 @@ final class MmdbFile implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     Map<String, Object> get(byte[] address) {
+        if (ipv4Only && address.length == 16) {
+            // The reader would walk an IPv4 tree with the first 32 bits of an IPv6 address and
+            // answer for some unrelated IPv4 network; only IPv4-mapped addresses belong here.
+            if (!IpAddresses.isV4Mapped(address)) return null;
+            address = java.util.Arrays.copyOfRange(address, 12, 16);
+        }
         try {
             return reader.get(InetAddress.getByAddress(address), Map.class);
         } catch (UnknownHostException e) {

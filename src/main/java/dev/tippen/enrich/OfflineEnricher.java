@@ -24,12 +24,13 @@ public final class OfflineEnricher {
         return new OfflineEnricher(IpDataLoader.load(files), new UserAgents(userAgentCacheSize), NetworkKinds.standard());
     }
 
-    /** Installs a newly loaded generation; lookups in flight finish on the old one. */
+    /**
+     * Installs a newly loaded generation. The old one is left to the collector rather than closed,
+     * which unmaps its files: a lookup still running on it must be able to finish.
+     */
     void replace(IpData next) {
-        IpData old = data;
         data = next;
         kindByAsn.invalidateAll();
-        if (old != null && old != next) old.close();
     }
 
     public UserAgents agents() {

