@@ -114,7 +114,12 @@ public final class App implements AutoCloseable {
         SiteLanes lanes = await(SiteLanes.start(vertx, loops));
         Hub hub = new Hub(lanes);
         Broker broker = new LocalBroker(lanes, hub);
-        Sites sites = new Sites(vertx, lanes, store, broker, hub, metrics,
+        EnrichSettings es = config.enrich();
+        new IpDataReloader(vertx, es.ipData(), offline, metrics).start(es.reloadCheck(), es.ipData().any());
+        // Two threads parse new User-Agents off the event loops; at most 256 wait, the rest get the rough answer.
+        Enricher enricher = new Enricher(offline, RemoteProviders.create(vertx, es, metrics), es.anonymizeIp(),
+                vertx.createSharedWorkerExecutor("tippen-user-agents", 2), 256, metrics);
+        Sites sites = new Sites(vertx, lanes, store, broker, enricher, hub, metrics,
                 new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(), limits.maxVisitorsPerSite(),
                         config.enrich().showBots()),
                 Clock.systemUTC());
@@ -125,12 +130,6 @@ public final class App implements AutoCloseable {
         vertx.setPeriodic(1000, id -> metrics.sample());
         long ping = config.pingInterval().toMillis();
         vertx.setPeriodic(1000, id -> hub.forEachConnection(c -> c.pingOnTurn(System.currentTimeMillis(), ping)));
-
-        EnrichSettings es = config.enrich();
-        new IpDataReloader(vertx, es.ipData(), offline, metrics).start(es.reloadCheck(), es.ipData().any());
-        // Two threads parse new User-Agents off the event loops; at most 256 wait, the rest get the rough answer.
-        Enricher enricher = new Enricher(offline, RemoteProviders.create(vertx, es, metrics), es.anonymizeIp(),
-                vertx.createSharedWorkerExecutor("tippen-user-agents", 2), 256, metrics);
 
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);

@@ -124,7 +124,7 @@ final class TrackScenario {
         });
     }
 
-    static io.vertx.core.buffer.Buffer body(int n, int visitors) {
+    private static io.vertx.core.buffer.Buffer body(int n, int visitors) {
         String id = "v_" + ThreadLocalRandom.current().nextInt(visitors);
         return Load.track(n % 5 == 0 ? "pageview" : "heartbeat", id, n);
     }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one door tracking uses: what is known about a visitor now (offline data, plus a provider's
- * cached answer), and, when a provider is configured and has not answered for this address yet, its
+ * The one door tracking uses: the parsed User-Agent; what is known about a visitor now (offline
+ * data, plus a provider's cached answer), asked by the site's coordinator only for a new visitor or
+ * one that moved; and, when a provider is configured and has not answered for this address yet, its
  * answer later. Tracking never waits for the provider.
  *
  * <p>A User-Agent seen before is answered from the parser's cache on the event loop. A new one is
@@ -43,31 +44,32 @@ public final class Enricher {
         return anonymizeIp ? IpAddresses.anonymize(ip) : ip;
     }
 
-    public Future<Enrichment> now(String ip, String userAgent, String timezone, String url, String referrer) {
+    /** The parsed User-Agent: at once when seen before, else from a parser thread, else the rough answer. */
+    public Future<Device> device(String userAgent) {
         UserAgents agents = offline.agents();
         Device known = agents.cached(userAgent);
-        if (known != null) return Future.succeededFuture(withRemote(ip, offline.lookup(ip, known, timezone, url, referrer)));
+        if (known != null) return Future.succeededFuture(known);
         if (parsing.incrementAndGet() > maxParsing) {
             parsing.decrementAndGet();
             metrics.userAgent("rough");
-            return Future.succeededFuture(withRemote(ip, offline.lookup(ip, agents.quick(userAgent), timezone, url, referrer)));
+            return Future.succeededFuture(agents.quick(userAgent));
         }
         metrics.userAgent("parsed");
-        return parsers.executeBlocking(() -> agents.parse(userAgent), false)
-                .andThen(ar -> parsing.decrementAndGet())
-                .map(device -> withRemote(ip, offline.lookup(ip, device, timezone, url, referrer)));
+        return parsers.executeBlocking(() -> agents.parse(userAgent), false).andThen(ar -> parsing.decrementAndGet());
     }
 
-    private Enrichment withRemote(String ip, Enrichment e) {
+    /** In memory only (a few microseconds): the offline answer, with the provider's if it is cached. */
+    public Enrichment lookup(String ip, Device device, String timezone, String url, String referrer) {
+        Enrichment e = offline.lookup(ip, device == null ? Device.UNKNOWN : device, timezone, url, referrer);
         if (remote == null || ip == null) return e;
         RemoteAnswer cached = remote.cached(ip);
         return cached == null || !cached.known() ? e : cached.over(e, remote.providerName());
     }
 
-    /** True when {@link #later} may still add something for this address. */
-    public boolean pending(String ip, Enrichment now) {
-        return remote != null && IpAddresses.isPublic(ip)
-                && !remote.providerName().equals(now.profile().source()) && remote.cached(ip) == null;
+    /** True when {@link #later} may still add something for this address to what {@code source} said. */
+    public boolean pending(String ip, String source) {
+        return remote != null && IpAddresses.isPublic(ip) && !remote.providerName().equals(source)
+                && remote.cached(ip) == null;
     }
 
     /** The provider's answer over the offline one; fails when there is nothing to add or the call failed. */

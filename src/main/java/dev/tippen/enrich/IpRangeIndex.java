@@ -32,22 +32,9 @@ public final class IpRangeIndex<T> {
         return valueIndex < 0 ? null : values[valueIndex];
     }
 
-    /** Number of segments, gaps included: what the index costs in memory, about 12 (IPv4) or 20 (IPv6) bytes each. */
-    public int segments() {
-        return v4.size() + v6.size();
-    }
-
-    public int distinctValues() {
-        return values.length;
-    }
-
     /** One address family's segments; {@code hi} is null where every key's high word is zero. */
     record Side(long[] hi, long[] lo, int[] value) {
         static final Side EMPTY = new Side(null, new long[0], new int[0]);
-
-        int size() {
-            return lo.length;
-        }
 
         int find(long keyHi, long keyLo) {
             int low = 0;

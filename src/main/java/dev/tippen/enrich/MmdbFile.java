@@ -18,19 +18,17 @@ import java.util.Map;
  * mapping valid until the reload; a file rewritten in place while mapped would not be.
  */
 final class MmdbFile implements AutoCloseable {
-    private final Path path;
     private final Reader reader;
     private final boolean ipv4Only;
 
-    private MmdbFile(Path path, Reader reader) {
-        this.path = path;
+    private MmdbFile(Reader reader) {
         this.reader = reader;
         this.ipv4Only = reader.getMetadata().getIpVersion() == 4;
     }
 
     static MmdbFile open(Path path, String what) {
         try {
-            return new MmdbFile(path, new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache(16_384)));
+            return new MmdbFile(new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache(16_384)));
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IpDataException(what + " file " + path + " is not a readable MaxMind database: " + m, e);
@@ -39,10 +37,6 @@ final class MmdbFile implements AutoCloseable {
 
     String databaseType() {
         return reader.getMetadata().getDatabaseType();
-    }
-
-    Path path() {
-        return path;
     }
 
     @SuppressWarnings("unchecked")

@@ -20,7 +20,7 @@ public final class UserAgents {
                     + "go-http-client|java/|okhttp|apache-httpclient|node-fetch|axios/|undici|scrapy|libwww|"
                     + "httpclient|postman|insomnia|(?<![a-z])bot\\b|[a-z]bot/|crawler|spider|slurp|facebookexternalhit",
             Pattern.CASE_INSENSITIVE);
-    private static final Device UNKNOWN = new Device(null, null, null, "Unknown Device - Unknown Browser", false);
+    private static final Device UNKNOWN = Device.UNKNOWN;
 
     private final Parser parser;
     private final Cache<String, Device> cache;

@@ -52,14 +52,15 @@ public final class TrackHandler {
         String ip = ctx.get(CLIENT_IP);
         VisitorEvent parsed = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), ip);
         String siteId = ctx.get(SITE_ID);
-        VisitorEvent.Browser b = parsed.browser();
-        enricher.now(ip, b.userAgent(), b.timezone(), parsed.page().url(), parsed.page().referrer())
-                .compose(known -> sites.call(siteId, site -> site.track(parsed.with(known))).onSuccess(v -> {
-                    if (enricher.pending(ip, known)) {
+        enricher.device(parsed.browser().userAgent())
+                .compose(device -> sites.call(siteId, site -> site.track(parsed.with(device))))
+                .onSuccess(v -> {
+                    if (enricher.pending(ip, v.profile() == null ? null : v.profile().source())) {
                         // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
-                        enricher.later(ip, known).onSuccess(better -> sites.call(siteId, site -> site.enrich(v.visitorId(), ip, better)));
+                        enricher.later(ip, v.enrichment())
+                                .onSuccess(better -> sites.call(siteId, site -> site.enrich(v.visitorId(), ip, better)));
                     }
-                }))
+                })
                 .onSuccess(v -> ctx.response()
                         .putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("success", true).put("sessionId", v.visitorId()).encode()))

@@ -1,6 +1,7 @@
 package dev.tippen.visitor;
 
 import dev.tippen.dashboard.DashboardMessages;
+import dev.tippen.enrich.Enricher;
 import dev.tippen.enrich.Enrichment;
 import dev.tippen.fanout.Broker;
 import dev.tippen.fanout.Outbound;
@@ -42,6 +43,7 @@ public final class SiteCoordinator {
     private final SiteLanes lanes;
     private final VisitorStore store;
     private final Broker broker;
+    private final Enricher enricher;
     private final TippenMetrics metrics;
     private final SiteSettings settings;
     private final Clock clock;
@@ -57,8 +59,9 @@ public final class SiteCoordinator {
     private long sweepAt;
     private long lastSweep;
 
-    SiteCoordinator(String siteId, Vertx vertx, SiteLanes lanes, VisitorStore store, Broker broker,
+    SiteCoordinator(String siteId, Vertx vertx, SiteLanes lanes, VisitorStore store, Broker broker, Enricher enricher,
                     TippenMetrics metrics, SiteSettings settings, Clock clock, Runnable onIdle) {
+        this.enricher = enricher;
         this.siteId = siteId;
         this.vertx = vertx;
         this.lanes = lanes;
@@ -87,7 +90,7 @@ public final class SiteCoordinator {
             return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SITE_FULL,
                     "site has " + visitors.size() + " visitors, the most one site may hold"));
         }
-        Visitor next = VisitorTransitions.apply(prev, e, clock.millis());
+        Visitor next = VisitorTransitions.apply(prev, e, clock.millis(), this::lookup);
         visitors.remove(id);
         visitors.put(id, next);
         countLive(prev, next);
@@ -182,6 +185,11 @@ public final class SiteCoordinator {
         List<Visitor> out = new ArrayList<>(live);
         for (Visitor v : visitors.values()) if (v.live() && shown(v)) out.add(v);
         return out;
+    }
+
+    private Enrichment lookup(VisitorEvent e) {
+        VisitorEvent.Page p = e.page();
+        return enricher.lookup(e.ip(), e.device(), e.browser().timezone(), p.url(), p.referrer());
     }
 
     private boolean shown(Visitor v) {

@@ -1,5 +1,6 @@
 package dev.tippen.visitor;
 
+import dev.tippen.enrich.Enricher;
 import dev.tippen.fanout.Broker;
 import dev.tippen.fanout.Connection;
 import dev.tippen.fanout.Hub;
@@ -28,14 +29,16 @@ public final class Sites {
     private final SiteLanes lanes;
     private final VisitorStore store;
     private final Broker broker;
+    private final Enricher enricher;
     private final Hub hub;
     private final TippenMetrics metrics;
     private final SiteSettings settings;
     private final Clock clock;
     private final ConcurrentHashMap<String, SiteCoordinator> coordinators = new ConcurrentHashMap<>();
 
-    public Sites(Vertx vertx, SiteLanes lanes, VisitorStore store, Broker broker, Hub hub, TippenMetrics metrics,
-                 SiteSettings settings, Clock clock) {
+    public Sites(Vertx vertx, SiteLanes lanes, VisitorStore store, Broker broker, Enricher enricher, Hub hub,
+                 TippenMetrics metrics, SiteSettings settings, Clock clock) {
+        this.enricher = enricher;
         this.vertx = vertx;
         this.lanes = lanes;
         this.store = store;
@@ -97,7 +100,7 @@ public final class Sites {
     private SiteCoordinator coordinator(String siteId) {
         SiteCoordinator c = coordinators.get(siteId);
         if (c == null) {
-            c = new SiteCoordinator(siteId, vertx, lanes, store, broker, metrics, settings, clock,
+            c = new SiteCoordinator(siteId, vertx, lanes, store, broker, enricher, metrics, settings, clock,
                     () -> releaseIfIdle(siteId));
             coordinators.put(siteId, c);
         }

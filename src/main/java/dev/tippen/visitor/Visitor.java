@@ -60,6 +60,11 @@ public record Visitor(
         return profile != null && profile.bot();
     }
 
+    /** What enrichment found, as the coordinator holds it: company, location and role lines and the profile. */
+    public Enrichment enrichment() {
+        return new Enrichment(company, location, lastRole, profile);
+    }
+
     public Visitor enriched(Enrichment e) {
         return new Visitor(visitorId, website, url, referrer, title, userAgent, screenResolution, language, timezone,
                 clientTimestamp, ip, firstSeen, lastActivity, pageViews, status, e.company(), e.location(), e.role(),

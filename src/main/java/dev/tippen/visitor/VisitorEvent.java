@@ -1,18 +1,18 @@
 package dev.tippen.visitor;
 
-import dev.tippen.enrich.Enrichment;
+import dev.tippen.enrich.Device;
 
 /**
  * One validated tracking event. Every string is already length-capped; {@code ip} is the resolved
  * client address, never a header the client chose (already anonymised when the server is told to);
- * {@code enrichment} is null until the tracking handler has looked the visitor up.
+ * {@code device} is null until the tracking handler has parsed the User-Agent.
  */
 public record VisitorEvent(EventType type, String visitorId, String website, Page page, Browser browser,
-                           String clientTimestamp, String ip, Enrichment enrichment) {
+                           String clientTimestamp, String ip, Device device) {
 
-    /** The same event with what enrichment found for its address and browser. */
-    public VisitorEvent with(Enrichment e) {
-        return new VisitorEvent(type, visitorId, website, page, browser, clientTimestamp, ip, e);
+    /** The same event with its User-Agent parsed. */
+    public VisitorEvent with(Device d) {
+        return new VisitorEvent(type, visitorId, website, page, browser, clientTimestamp, ip, d);
     }
 
     /** Where the visitor is. */

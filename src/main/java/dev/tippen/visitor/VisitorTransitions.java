@@ -2,16 +2,23 @@ package dev.tippen.visitor;
 
 import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.OfflineEnrichment;
+import java.util.function.Function;
 
 /**
  * How one event changes one visitor: a pure function, so it is tested without a server and any
- * storage engine can rely on the same rules.
+ * storage engine can rely on the same rules. {@code lookup} says who the visitor is (company, place,
+ * device); it is asked only for a new visitor and for one that moved to another address, not for
+ * every heartbeat. Without one, the original backend's offline guesses are used.
  */
 public final class VisitorTransitions {
     private VisitorTransitions() {}
 
     public static Visitor apply(Visitor prev, VisitorEvent e, long now) {
-        if (prev == null) return create(e, now);
+        return apply(prev, e, now, null);
+    }
+
+    public static Visitor apply(Visitor prev, VisitorEvent e, long now, Function<VisitorEvent, Enrichment> lookup) {
+        if (prev == null) return create(e, now, lookup == null ? null : lookup.apply(e));
         VisitorEvent.Page p = e.page();
         VisitorEvent.Browser b = e.browser();
         boolean pageview = e.type() == EventType.PAGEVIEW;
@@ -24,9 +31,9 @@ public final class VisitorTransitions {
         };
         Long declinedAt = e.type() == EventType.VIDEO_DECLINED ? Long.valueOf(now) : prev.videoDeclinedAt();
         // What is known about the visitor stays (a provider's answer included) until it moves to another
-        // address; then the new address's offline answer replaces it.
-        Enrichment fresh = e.enrichment();
-        boolean moved = fresh != null && (prev.profile() == null || (e.ip() != null && !e.ip().equals(prev.ip())));
+        // address; then the new address is looked up.
+        boolean moved = lookup != null && (prev.profile() == null || (e.ip() != null && !e.ip().equals(prev.ip())));
+        Enrichment fresh = moved ? lookup.apply(e) : null;
         return new Visitor(
                 prev.visitorId(),
                 or(e.website(), prev.website()),
@@ -52,7 +59,7 @@ public final class VisitorTransitions {
                 moved ? fresh.profile() : prev.profile());
     }
 
-    private static Visitor create(VisitorEvent e, long now) {
+    private static Visitor create(VisitorEvent e, long now, Enrichment en) {
         VisitorEvent.Page p = e.page();
         VisitorEvent.Browser b = e.browser();
         String status = switch (e.type()) {
@@ -60,7 +67,6 @@ public final class VisitorTransitions {
             case VIDEO_ACCEPTED -> VisitorStatus.IN_CALL;
             default -> VisitorStatus.ACTIVE;
         };
-        Enrichment en = e.enrichment();
         return new Visitor(
                 e.visitorId(), e.website(), p.url(), p.referrer(), p.title(),
                 b.userAgent(), b.screenResolution(), b.language(), b.timezone(),

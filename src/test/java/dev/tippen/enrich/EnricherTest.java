@@ -24,17 +24,19 @@ class EnricherTest {
         return new Enricher(offline, null, false, vertx.createSharedWorkerExecutor("test-ua", 1), maxParsing, metrics);
     }
 
-    static Enrichment await(io.vertx.core.Future<Enrichment> f) throws Exception {
+    static Device await(io.vertx.core.Future<Device> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void aNewUserAgentIsParsedOnceOnAWorkerThenComesFromTheCache() throws Exception {
         Enricher e = enricher(4);
-        Enrichment first = await(e.now("203.0.113.1", SAFARI, "Europe/Paris", "https://shop.example/", null));
-        assertThat(first.profile().browser()).isEqualTo("Safari 17");
-        assertThat(first.role()).isEqualTo("Mac - Safari");
-        io.vertx.core.Future<Enrichment> again = e.now("203.0.113.1", SAFARI, "Europe/Paris", "https://shop.example/", null);
+        Device first = await(e.device(SAFARI));
+        assertThat(first.browser()).isEqualTo("Safari 17");
+        Enrichment found = e.lookup("203.0.113.1", first, "Europe/Paris", "https://shop.example/", null);
+        assertThat(found.role()).isEqualTo("Mac - Safari");
+        assertThat(found.profile().browser()).isEqualTo("Safari 17");
+        io.vertx.core.Future<Device> again = e.device(SAFARI);
         assertThat(again.isComplete()).as("a known User-Agent is answered at once").isTrue();
         assertThat(metrics.scrape()).contains("tippen_user_agents_parsed_total{outcome=\"parsed\"} 1.0");
     }
@@ -42,12 +44,12 @@ class EnricherTest {
     @Test
     void whenTheParsersAreBusyTheRoughAnswerIsGivenAtOnce() throws Exception {
         Enricher e = enricher(0);
-        io.vertx.core.Future<Enrichment> f = e.now("203.0.113.1", SAFARI, null, null, null);
+        io.vertx.core.Future<Device> f = e.device(SAFARI);
         assertThat(f.isComplete()).isTrue();
-        Enrichment rough = await(f);
+        Device rough = await(f);
         assertThat(rough.role()).isEqualTo("Mac - Safari");
-        assertThat(rough.profile().browser()).as("not parsed").isNull();
-        assertThat(await(e.now(null, "curl/8.5.0", null, null, null)).bot()).isTrue();
+        assertThat(rough.browser()).as("not parsed").isNull();
+        assertThat(await(e.device("curl/8.5.0")).bot()).isTrue();
         assertThat(metrics.scrape()).contains("tippen_user_agents_parsed_total{outcome=\"rough\"} 2.0");
     }
 }

@@ -2,6 +2,8 @@ package dev.tippen.visitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tippen.enrich.Enrichment;
+import dev.tippen.enrich.Profile;
 import org.junit.jupiter.api.Test;
 
 class VisitorTransitionsTest {
@@ -41,5 +43,27 @@ class VisitorTransitionsTest {
         Visitor left = VisitorTransitions.apply(declined, event(EventType.EXIT, null), 4);
         assertThat(left.live()).isFalse();
         assertThat(VisitorTransitions.apply(left, event(EventType.HEARTBEAT, null), 5).status()).isEqualTo(VisitorStatus.ACTIVE);
+    }
+
+    @Test
+    void theVisitorIsLookedUpWhenNewAndWhenItMovesNotOnEveryEvent() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        java.util.function.Function<VisitorEvent, Enrichment> lookup = e -> {
+            asked.add(e.ip());
+            return new Enrichment("Org of " + e.ip(), "Somewhere", "Mac - Safari", new Profile(64500L, "Org of " + e.ip(),
+                    null, "business", null, null, null, "DE", null, null, "Desktop", null, "Safari 17", false, "offline"));
+        };
+        Visitor v = VisitorTransitions.apply(null, event(EventType.PAGEVIEW, "https://shop.example/a"), 1, lookup);
+        assertThat(v.company()).isEqualTo("Org of 203.0.113.9");
+        v = VisitorTransitions.apply(v, event(EventType.HEARTBEAT, null), 2, lookup);
+        v = VisitorTransitions.apply(v, event(EventType.PAGEVIEW, "https://shop.example/b"), 3, lookup);
+        assertThat(asked).as("the same address is not looked up again").containsExactly("203.0.113.9");
+        VisitorEvent moved = event(EventType.HEARTBEAT, null);
+        moved = new VisitorEvent(moved.type(), moved.visitorId(), moved.website(), moved.page(), moved.browser(),
+                moved.clientTimestamp(), "198.51.100.4", null);
+        v = VisitorTransitions.apply(v, moved, 4, lookup);
+        assertThat(asked).containsExactly("203.0.113.9", "198.51.100.4");
+        assertThat(v.company()).isEqualTo("Org of 198.51.100.4");
+        assertThat(v.profile().asn()).isEqualTo(64500L);
     }
 }
