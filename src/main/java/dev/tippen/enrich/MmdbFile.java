@@ -134,7 +134,9 @@ final class MmdbFile implements AutoCloseable {
         return null;
     }
 
+    /** Flat files store coordinates as 32-bit floats: keep the digits they hold, not 51.51430130004883. */
     private static Double decimal(Object o) {
+        if (o instanceof Float f) return Double.valueOf(Float.toString(f));
         return o instanceof Number n ? n.doubleValue() : null;
     }
 
