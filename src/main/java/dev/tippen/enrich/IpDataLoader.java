@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds an {@link IpData} from files. Range files ({@code .csv}) become in-memory indexes; MaxMind
- * files ({@code .mmdb}) are read into memory. Files in the data directory are recognised by name:
+ * files ({@code .mmdb}) are memory-mapped. Files in the data directory are recognised by name:
  * "country" before "city" before "asn", since ip-location-db's country files also say "asn".
  */
 public final class IpDataLoader {

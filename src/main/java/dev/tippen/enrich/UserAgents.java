@@ -20,7 +20,6 @@ public final class UserAgents {
                     + "go-http-client|java/|okhttp|apache-httpclient|node-fetch|axios/|undici|scrapy|libwww|"
                     + "httpclient|postman|insomnia|(?<![a-z])bot\\b|[a-z]bot/|crawler|spider|slurp|facebookexternalhit",
             Pattern.CASE_INSENSITIVE);
-    private static final Device UNKNOWN = Device.UNKNOWN;
 
     private final Parser parser;
     private final Cache<String, Device> cache;
@@ -31,13 +30,13 @@ public final class UserAgents {
     }
 
     public Device parse(String userAgent) {
-        if (userAgent == null || userAgent.isBlank()) return UNKNOWN;
+        if (userAgent == null || userAgent.isBlank()) return Device.UNKNOWN;
         return cache.get(userAgent, this::parseUncached);
     }
 
     /** The cached answer, or null when this string has not been parsed yet (a blank one needs no parse). */
     public Device cached(String userAgent) {
-        if (userAgent == null || userAgent.isBlank()) return UNKNOWN;
+        if (userAgent == null || userAgent.isBlank()) return Device.UNKNOWN;
         return cache.getIfPresent(userAgent);
     }
 
@@ -46,7 +45,7 @@ public final class UserAgents {
      * "Device - Browser" guess and the automation words. Not cached, so a later parse can do better.
      */
     public Device quick(String userAgent) {
-        if (userAgent == null || userAgent.isBlank()) return UNKNOWN;
+        if (userAgent == null || userAgent.isBlank()) return Device.UNKNOWN;
         boolean bot = AUTOMATION.matcher(userAgent).find();
         String role = OfflineEnrichment.role(userAgent);
         return new Device(bot ? "Bot" : null, null, null, bot ? "Bot - " + role.substring(role.indexOf(" - ") + 3) : role, bot);

@@ -49,13 +49,4 @@ public final class ClientAddress {
         if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1);
         return NetUtil.isValidIpV4Address(v) || NetUtil.isValidIpV6Address(v) ? v : null;
     }
-
-    /** An address fit for an info-level log line: the last IPv4 octet or most of an IPv6 address hidden. */
-    public static String masked(String ip) {
-        if (ip == null) return "-";
-        int dot = ip.lastIndexOf('.');
-        if (dot > 0 && ip.indexOf(':') < 0) return ip.substring(0, dot) + ".x";
-        String[] parts = ip.split(":");
-        return parts.length > 2 ? parts[0] + ":" + parts[1] + ":x" : "x";
-    }
 }
