@@ -1,5 +1,6 @@
 package dev.tippen.app;
 
+import dev.tippen.cluster.RedisKeyStore;
 import dev.tippen.site.ApiKey;
 import dev.tippen.site.KeyStore;
 import dev.tippen.site.Site;
@@ -35,8 +36,13 @@ final class KeysCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        SqliteKeyStore open() {
-            return new SqliteKeyStore(SqliteDatabase.open(dataDir));
+        @Option(names = "--redis", defaultValue = "${env:TIPPEN_REDIS:-}",
+                description = "The Redis the servers share, instead of --data-dir (TIPPEN_REDIS).")
+        String redis;
+
+        KeyStore open() {
+            String url = ServeCommand.redisUrl(redis);
+            return url == null ? new SqliteKeyStore(SqliteDatabase.open(dataDir)) : RedisKeyStore.open(url);
         }
     }
 
@@ -63,7 +69,7 @@ final class KeysCommand implements Runnable {
                 return 2;
             }
             KeyStore.CreatedSite created;
-            try (SqliteKeyStore keys = store.open()) {
+            try (KeyStore keys = store.open()) {
                 created = keys.createSite(name.trim(), singleKey);
             }
             if (singleKey) {
@@ -91,7 +97,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (SqliteKeyStore keys = store.open()) {
+            try (KeyStore keys = store.open()) {
                 List<ApiKey> all = keys.keys();
                 for (Site s : keys.sites()) {
                     out.printf("%s  %s%s  created %s%n", s.siteId(), s.name(), s.singleKey() ? "  (single key)" : "",
@@ -119,7 +125,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             int n;
-            try (SqliteKeyStore keys = store.open()) {
+            try (KeyStore keys = store.open()) {
                 n = keys.revoke(target.trim());
             }
             if (n == 0) {
@@ -143,7 +149,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SqliteKeyStore keys = store.open()) {
+            try (KeyStore keys = store.open()) {
                 String secret = keys.rotateSecret(siteId.trim());
                 spec.commandLine().getOut().println("secret key:  " + secret);
                 spec.commandLine().getOut().flush();

@@ -31,6 +31,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "Where the SQLite file lives (TIPPEN_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--redis", defaultValue = "${env:TIPPEN_REDIS:-}",
+            description = "Share all state with other nodes through this Redis or Valkey, e.g. redis://host:6379 (TIPPEN_REDIS). Without it, state stays in SQLite under --data-dir.")
+    String redis;
+
     @Option(names = "--visitor-ttl", defaultValue = "${env:TIPPEN_VISITOR_TTL:-30m}",
             description = "A visitor is removed this long after its last event (TIPPEN_VISITOR_TTL, default ${DEFAULT-VALUE}).")
     String visitorTtl;
@@ -170,7 +174,8 @@ final class ServeCommand implements Callable<Integer> {
         TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
                 RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite));
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, ping, demo, proxies,
-                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates, enrich());
+                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates, enrich(),
+                redisUrl(redis));
     }
 
     EnrichSettings enrich() {
@@ -197,6 +202,17 @@ final class ServeCommand implements Callable<Integer> {
                 d.negativeTtl(), d.breakerWindow(), d.breakerOpenFor());
         return EnrichSettings.defaults().withIpData(files).withPrivacy(ipAnonymize, showBots)
                 .withProvider(provider, url, key, guards);
+    }
+
+    /** A bare host:port is taken as redis://host:port; anything else must be a redis:// or rediss:// URL. */
+    static String redisUrl(String value) {
+        String v = blankToNull(value);
+        if (v == null) return null;
+        if (!v.contains("://")) v = "redis://" + v;
+        if (!v.startsWith("redis://") && !v.startsWith("rediss://")) {
+            throw new IllegalArgumentException("--redis must be a redis:// or rediss:// URL, not '" + value + "'");
+        }
+        return v;
     }
 
     private static List<Path> paths(List<String> values) {

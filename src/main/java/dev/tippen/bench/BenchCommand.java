@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tippen bench [track] [fanout] [invite] [idle] [realistic] [many-sites] [flood] [enrich] [enrich-lookup]}:
+ * {@code tippen bench [track] [fanout] [invite] [idle] [realistic] [many-sites] [flood] [enrich] [enrich-lookup] [cluster]}:
  * measures a Tippen server it starts on a
  * scratch data dir, and, in the same run and with the same load, the ceiling server (the bare
  * stack). Prints a human summary and one JSON line per scenario. Loopback only; every load is
@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
         description = "Load-test a fresh local server and the bare-stack ceiling; one JSON line per scenario.")
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
-    /** Need the IP datasets (./tippen fetch-ip-data), so they run only when asked for. */
-    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup");
+    /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -90,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ip-data", defaultValue = "./ipdata", description = "enrich, enrich-lookup: directory of IP datasets (default ${DEFAULT-VALUE}).")
     java.nio.file.Path ipData;
 
+    @Option(names = "--cluster-rate", defaultValue = "1000", description = "cluster: page views/s for the latency runs (default ${DEFAULT-VALUE}).")
+    int clusterRate;
+
     @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
     boolean histogram;
 
@@ -134,6 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "many-sites" -> manySites(vertx);
                     case "enrich" -> enrich(vertx);
                     case "enrich-lookup" -> enrichLookup();
+                    case "cluster" -> cluster(vertx);
                     default -> flood(vertx);
                 }
             }
@@ -199,6 +203,49 @@ public final class BenchCommand implements Callable<Integer> {
             onTotal += ((Number) onResult.get("requests_per_s")).longValue();
         }
         r.put("requests_ratio_on_to_off", ratio(onTotal, offTotal));
+        report(r);
+    }
+
+    /**
+     * Several nodes on one Redis against the embedded default, in one run: tracks/s of one node with
+     * --redis against one node on SQLite (same saturating load), and the time from a page view to a
+     * dashboard's update when both are on one embedded node, on one Redis node, and on two Redis
+     * nodes (posted to one, watched on the other).
+     */
+    private void cluster(Vertx vertx) throws Exception {
+        Map<String, Object> r = scenario("cluster");
+        Map<String, Object> embeddedTrack;
+        Map<String, Object> embeddedFanout;
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            embeddedTrack = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+        }
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            embeddedFanout = measured(() -> FanoutScenario.run(vertx, server, dashboards, clusterRate, warmup, seconds));
+        }
+        Map<String, Object> redisTrack;
+        try (RedisProcess redis = RedisProcess.start();
+             ChildServer node = ChildServer.tippenOnRedis(jvm(), serveArgs(), redis.url(), ChildServer.sitesOnRedis(redis.url(), 1))) {
+            redisTrack = measured(() -> TrackScenario.saturate(vertx, node, connections, visitors, warmup, seconds));
+        }
+        Map<String, Object> sameNode;
+        Map<String, Object> crossNode;
+        try (RedisProcess redis = RedisProcess.start()) {
+            List<dev.tippen.site.KeyStore.CreatedSite> sites = ChildServer.sitesOnRedis(redis.url(), 1);
+            try (ChildServer a = ChildServer.tippenOnRedis(jvm(), serveArgs(), redis.url(), sites);
+                 ChildServer b = ChildServer.tippenOnRedis(jvm(), serveArgs(), redis.url(), sites)) {
+                sameNode = measured(() -> FanoutScenario.run(vertx, a, a, dashboards, clusterRate, warmup, seconds));
+                crossNode = measured(() -> FanoutScenario.run(vertx, a, b, dashboards, clusterRate, warmup, seconds));
+            }
+        }
+        r.put("embedded_track", embeddedTrack);
+        r.put("redis_track", redisTrack);
+        r.put("embedded_fanout", embeddedFanout);
+        r.put("redis_same_node_fanout", sameNode);
+        r.put("redis_cross_node_fanout", crossNode);
+        r.put("tracks_ratio_redis_to_embedded", ratio(redisTrack.get("requests_per_s"), embeddedTrack.get("requests_per_s")));
+        r.put("p50_ratio_cross_node_to_embedded", ratio(crossNode.get("latency_p50_ms"), embeddedFanout.get("latency_p50_ms")));
+        r.put("p99_ratio_cross_node_to_embedded", ratio(crossNode.get("latency_p99_ms"), embeddedFanout.get("latency_p99_ms")));
+        r.put("p99_ratio_cross_node_to_same_node", ratio(crossNode.get("latency_p99_ms"), sameNode.get("latency_p99_ms")));
         report(r);
     }
 

@@ -1,5 +1,6 @@
 package dev.tippen.bench;
 
+import dev.tippen.cluster.RedisKeyStore;
 import dev.tippen.site.KeyStore;
 import dev.tippen.site.Site;
 import dev.tippen.store.sqlite.SqliteDatabase;
@@ -61,6 +62,30 @@ final class ChildServer implements AutoCloseable {
         ChildServer server = new ChildServer(p, port, data, sites);
         server.awaitReady("/readyz");
         return server;
+    }
+
+    /**
+     * A Tippen node on a shared Redis, serving {@code sites} (made in that Redis beforehand, e.g. with
+     * {@link #sitesOnRedis}): several such nodes serve the same sites.
+     */
+    static ChildServer tippenOnRedis(List<String> jvmOptions, List<String> args, String redisUrl,
+                                     List<KeyStore.CreatedSite> sites) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("tippen-bench-node");
+        int port = freePort();
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--redis", redisUrl));
+        serve.addAll(args);
+        Process p = start(command(jvmOptions, "dev.tippen.app.Main", serve.toArray(String[]::new)), dir.resolve("server.log"));
+        ChildServer server = new ChildServer(p, port, dir, sites);
+        server.awaitReady("/readyz");
+        return server;
+    }
+
+    static List<KeyStore.CreatedSite> sitesOnRedis(String redisUrl, int count) {
+        List<KeyStore.CreatedSite> sites = new ArrayList<>();
+        try (KeyStore keys = RedisKeyStore.open(redisUrl)) {
+            for (int i = 0; i < count; i++) sites.add(keys.createSite("bench-" + i, false));
+        }
+        return sites;
     }
 
     /** The bare stack: same framework, same routes, constant answers, no state and no storage. */

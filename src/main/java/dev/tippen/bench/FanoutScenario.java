@@ -28,6 +28,15 @@ final class FanoutScenario {
 
     static Map<String, Object> run(Vertx vertx, ChildServer server, int dashboards, int rate, int warmupSeconds,
                                    int seconds) throws Exception {
+        return run(vertx, server, server, dashboards, rate, warmupSeconds, seconds);
+    }
+
+    /**
+     * Page views posted to {@code server}, dashboards held on {@code watched}: another node of the same
+     * cluster measures the cross-node path (Redis script, Pub/Sub, the other node's sockets).
+     */
+    static Map<String, Object> run(Vertx vertx, ChildServer server, ChildServer watched, int dashboards, int rate,
+                                   int warmupSeconds, int seconds) throws Exception {
         Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
         int base = pacer.warmup(); // on the wire, seq + base: warm-up events carry numbers below base
         AtomicIntegerArray outcome = new AtomicIntegerArray(pacer.total);
@@ -40,7 +49,7 @@ final class FanoutScenario {
         for (int d = 0; d < dashboards; d++) {
             BitSet received = new BitSet(pacer.total);
             seen.add(received);
-            open.add(await(Load.open(sockets, server.port(), "/ws/dashboard?apiKey=" + server.secretKey, m -> {
+            open.add(await(Load.open(sockets, watched.port(), "/ws/dashboard?apiKey=" + server.secretKey, m -> {
                 int seq = Load.seq(m, "VISITOR_UPDATE") - base;
                 if (seq < 0 || seq >= pacer.total) return;
                 latencies.recordNanos(System.nanoTime() - pacer.dueNanos(seq));

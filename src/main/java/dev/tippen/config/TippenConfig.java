@@ -22,7 +22,8 @@ public record TippenConfig(
         List<String> allowedOrigins,
         Limits limits,
         Rates rates,
-        EnrichSettings enrich) {
+        EnrichSettings enrich,
+        String redis) {
 
     /** Bounds on every queue and buffer, so that no input can grow memory without limit. */
     public record Limits(
@@ -60,46 +61,52 @@ public record TippenConfig(
     public static TippenConfig defaults(Path dataDir) {
         return new TippenConfig("127.0.0.1", 8787, dataDir, Duration.ofMinutes(30), Duration.ofSeconds(5),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults(), Rates.defaults(),
-                EnrichSettings.defaults());
+                EnrichSettings.defaults(), null);
     }
 
     public TippenConfig withPort(int p) {
         return new TippenConfig(host, p, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates, enrich);
+                trustedProxies, allowedOrigins, limits, rates, enrich, redis);
     }
 
     public TippenConfig withDemo(boolean d) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, d,
-                trustedProxies, allowedOrigins, limits, rates, enrich);
+                trustedProxies, allowedOrigins, limits, rates, enrich, redis);
     }
 
     public TippenConfig withTimes(Duration ttl, Duration sweep, Duration invite) {
         return new TippenConfig(host, port, dataDir, ttl, sweep, invite, pingInterval, demo, trustedProxies,
-                allowedOrigins, limits, rates, enrich);
+                allowedOrigins, limits, rates, enrich, redis);
     }
 
     public TippenConfig withPingInterval(Duration ping) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, ping, demo, trustedProxies,
-                allowedOrigins, limits, rates, enrich);
+                allowedOrigins, limits, rates, enrich, redis);
     }
 
     public TippenConfig withTrustedProxies(List<Cidr> proxies) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                proxies, allowedOrigins, limits, rates, enrich);
+                proxies, allowedOrigins, limits, rates, enrich, redis);
     }
 
     public TippenConfig withLimits(Limits l) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, l, rates, enrich);
+                trustedProxies, allowedOrigins, l, rates, enrich, redis);
     }
 
     public TippenConfig withRates(Rates r) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, r, enrich);
+                trustedProxies, allowedOrigins, limits, r, enrich, redis);
     }
 
     public TippenConfig withEnrich(EnrichSettings e) {
         return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates, e);
+                trustedProxies, allowedOrigins, limits, rates, e, redis);
+    }
+
+    /** Shares every site's state with other nodes through the Redis (or Valkey) at this URL; null keeps SQLite. */
+    public TippenConfig withRedis(String url) {
+        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
+                trustedProxies, allowedOrigins, limits, rates, enrich, url);
     }
 }

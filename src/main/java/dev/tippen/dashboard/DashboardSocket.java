@@ -10,7 +10,6 @@ import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
 import dev.tippen.visitor.Sites;
-import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -55,7 +54,7 @@ public final class DashboardSocket {
         });
         ws.binaryMessageHandler(b -> c.send(DashboardMessages.error("binary messages are not supported; send JSON text")));
         log.info("event=dashboard_connected site={}", c.siteId());
-        return sites.join(c, site -> c.send(DashboardMessages.initialVisitors(site.liveVisitors())));
+        return sites.join(c, greeting -> c.send(DashboardMessages.initialVisitors(greeting.liveVisitors())));
     }
 
     private void onMessage(Connection c, String text) {
@@ -66,10 +65,7 @@ public final class DashboardSocket {
         }
         switch (frame.type()) {
             case "PING" -> c.send(DashboardMessages.pong(System.currentTimeMillis()));
-            case "GET_VISITORS" -> sites.call(c.siteId(), site -> {
-                c.send(DashboardMessages.visitorList(site.liveVisitors()));
-                return Future.succeededFuture();
-            });
+            case "GET_VISITORS" -> sites.refresh(c, greeting -> c.send(DashboardMessages.visitorList(greeting.liveVisitors())));
             default -> c.send(DashboardMessages.error("unknown message type '" + frame.type() + "'; expected PING or GET_VISITORS"));
         }
     }

@@ -1,7 +1,6 @@
 package dev.tippen.http;
 
 import dev.tippen.metrics.TippenMetrics;
-import dev.tippen.store.VisitorStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -10,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The routes that are about the server itself: health, readiness, metrics, the tracker script, the index page. */
@@ -17,15 +17,15 @@ public final class OpsRoutes {
     private static final Set<String> ROUTES = Set.of("/track/visitor", "/ws/dashboard", "/ws/visitor",
             "/api/send-video-invite", "/tippen-tracker.js", "/healthz", "/readyz", "/metrics", "/");
 
-    private final VisitorStore store;
+    private final BooleanSupplier ready;
     private final TippenMetrics metrics;
     private final Buffer tracker = resource("tracker/tippen-tracker.js");
     private final String index = resource("public/index.html").toString();
     private final Supplier<List<String>> credits;
 
-    /** {@code credits}: the attribution lines (HTML) of the data in use, shown on the index page. */
-    public OpsRoutes(VisitorStore store, TippenMetrics metrics, Supplier<List<String>> credits) {
-        this.store = store;
+    /** {@code ready}: whether storage takes writes now; {@code credits}: the attribution lines (HTML) of the data in use, shown on the index page. */
+    public OpsRoutes(BooleanSupplier ready, TippenMetrics metrics, Supplier<List<String>> credits) {
+        this.ready = ready;
         this.metrics = metrics;
         this.credits = credits;
     }
@@ -50,7 +50,7 @@ public final class OpsRoutes {
     }
 
     public void ready(RoutingContext ctx) {
-        boolean ok = store.healthy();
+        boolean ok = ready.getAsBoolean();
         json(ctx, ok ? 200 : 503, ok ? new JsonObject().put("status", "ready")
                 : new JsonObject().put("error", "storage unavailable"));
     }

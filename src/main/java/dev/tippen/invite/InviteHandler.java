@@ -38,7 +38,7 @@ public final class InviteHandler {
         if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
         String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
         String siteId = auth.site().siteId();
-        sites.call(siteId, site -> site.invite(visitorId, guestUrl))
+        sites.invite(siteId, visitorId, guestUrl)
                 .onSuccess(outcome -> {
                     log.info("event=invite_sent site={} visitor={} delivered={}", siteId, visitorId, outcome.delivered());
                     ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()

@@ -50,9 +50,9 @@ public final class VisitorSocket {
             if (frame.ok() && frame.type().equals("PING")) c.send(DashboardMessages.pong(System.currentTimeMillis()));
             else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
-        return sites.join(c, site -> {
+        return sites.join(c, greeting -> {
             c.send(VisitorMessages.connected(c.visitorId()));
-            site.pendingInvite(c.visitorId()).ifPresent(invite -> c.send(VisitorMessages.videoInvite(invite)));
+            if (greeting.pendingInvite() != null) c.send(VisitorMessages.videoInvite(greeting.pendingInvite()));
         });
     }
 }

@@ -26,6 +26,9 @@ public final class TippenMetrics {
     private final Counter remoteLookups;
     private final Counter ipDataReloads;
     private final Counter userAgents;
+    private final Counter expired;
+    private final Counter conflicts;
+    private final Counter resyncs;
     private final AtomicLong liveVisitors = new AtomicLong();
     private final LongAdder eventCount = new LongAdder();
     private volatile double eventsPerSecond;
@@ -59,6 +62,13 @@ public final class TippenMetrics {
         userAgents = Counter.builder().name("tippen_user_agents_parsed_total")
                 .help("New User-Agent strings: parsed on a worker, or given the rough answer because the parsers were busy")
                 .labelNames("outcome").register(registry);
+        expired = Counter.builder().name("tippen_visitors_expired_total")
+                .help("Visitors removed after the idle timeout by this node's sweeps").register(registry);
+        conflicts = Counter.builder().name("tippen_redis_conflicts_total")
+                .help("Visitor changes retried because another node changed the visitor first").register(registry);
+        resyncs = Counter.builder().name("tippen_redis_resyncs_total")
+                .help("Dashboards sent a fresh list because this node may have missed messages (Redis reconnect, gap)")
+                .register(registry);
         GaugeWithCallback.builder().name("tippen_live_visitors").help("Live visitors across all sites")
                 .callback(cb -> cb.call(liveVisitors.get())).register(registry);
         GaugeWithCallback.builder().name("tippen_events_per_second")
@@ -98,6 +108,18 @@ public final class TippenMetrics {
 
     public void rateLimited(String limit) {
         limited.labelValues(limit).inc();
+    }
+
+    public void expired(int count) {
+        expired.inc(count);
+    }
+
+    public void conflict() {
+        conflicts.inc();
+    }
+
+    public void resync() {
+        resyncs.inc();
     }
 
     public void botEvent() {

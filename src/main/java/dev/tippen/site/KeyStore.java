@@ -7,7 +7,7 @@ import java.util.Optional;
  * Where sites and keys live. Both the server and the {@code keys} command use it, possibly at the same
  * time from two processes; {@link #version()} changes with every write so a running server can notice.
  */
-public interface KeyStore {
+public interface KeyStore extends AutoCloseable {
 
     /** A created site with its keys in clear text: the only moment they are ever visible. */
     record CreatedSite(Site site, String publicKey, String secretKey) {}
@@ -30,4 +30,7 @@ public interface KeyStore {
     String rotateSecret(String siteId);
 
     long version();
+
+    @Override
+    void close();
 }

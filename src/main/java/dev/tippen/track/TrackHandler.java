@@ -53,12 +53,12 @@ public final class TrackHandler {
         VisitorEvent parsed = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), ip);
         String siteId = ctx.get(SITE_ID);
         enricher.device(parsed.browser().userAgent())
-                .compose(device -> sites.call(siteId, site -> site.track(parsed.with(device))))
+                .compose(device -> sites.track(siteId, parsed.with(device)))
                 .onSuccess(v -> {
                     if (enricher.pending(ip, v.profile() == null ? null : v.profile().source())) {
                         // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
                         enricher.later(ip, v.enrichment())
-                                .onSuccess(better -> sites.call(siteId, site -> site.enrich(v.visitorId(), ip, better)));
+                                .onSuccess(better -> sites.enrich(siteId, v.visitorId(), ip, better));
                     }
                 })
                 .onSuccess(v -> ctx.response()

@@ -35,9 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class SiteCoordinator {
     private static final Logger log = LoggerFactory.getLogger(SiteCoordinator.class);
 
-    /** What an invite achieved: how many of the visitor's sockets it reached right now. */
-    public record InviteOutcome(PendingInvite invite, int delivered) {}
-
     private final String siteId;
     private final Vertx vertx;
     private final SiteLanes lanes;
@@ -127,7 +124,7 @@ public final class SiteCoordinator {
         });
     }
 
-    public Future<InviteOutcome> invite(String visitorId, String guestUrl) {
+    public Future<Sites.InviteOutcome> invite(String visitorId, String guestUrl) {
         Visitor v = visitors.get(visitorId);
         if (v == null || !v.live()) {
             return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR,
@@ -146,7 +143,7 @@ public final class SiteCoordinator {
                     Outbound.toVisitor(visitorId, () -> VisitorMessages.videoInvite(invite)));
             broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.videoInviteSent(visitorId, guestUrl, invite.inviteId())));
             broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorUpdate(next, "video_invite")));
-            return delivered.map(n -> new InviteOutcome(invite, n));
+            return delivered.map(n -> new Sites.InviteOutcome(invite, n));
         }, err -> {
             if (visitors.get(visitorId) == next) visitors.put(visitorId, v);
             if (invites.get(visitorId) == invite) {
@@ -245,6 +242,7 @@ public final class SiteCoordinator {
                     log.warn("event=sweep_not_stored site={} error=\"{}\"", siteId, ar.cause().getMessage());
                 }
                 if (!removedLive.isEmpty()) {
+                    metrics.expired(removedLive.size());
                     log.info("event=visitors_expired site={} count={}", siteId, removedLive.size());
                     broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(removedLive, "inactive")));
                     List<Visitor> remaining = liveVisitors();

@@ -2,18 +2,29 @@ package dev.tippen.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tippen.config.TippenConfig;
 import dev.tippen.site.KeyStore;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Idle visitors expire after the TTL, and dashboards hear of it within one sweep interval. */
 class CleanupTest {
+    /** The server under test; the cluster variant runs the same tests on nodes sharing Redis. */
+    TestServer start(UnaryOperator<TippenConfig> tweak) {
+        return TestServer.start(tweak);
+    }
+
+    TestServer start() {
+        return start(c -> c);
+    }
+
     @Test
     void inactiveVisitorsAreRemovedAndDashboardsTold() {
         Duration ttl = Duration.ofMillis(1500);
         Duration sweep = Duration.ofMillis(500);
-        try (TestServer server = TestServer.start(c -> c.withTimes(ttl, sweep, Duration.ofMillis(1200)))) {
+        try (TestServer server = start(c -> c.withTimes(ttl, sweep, Duration.ofMillis(1200)))) {
             KeyStore.CreatedSite site = server.createSite("Cleanup");
             server.track(site.publicKey(), "pageview", "v_idle");
             server.track(site.publicKey(), "pageview", "v_busy");
@@ -45,7 +56,7 @@ class CleanupTest {
 
     @Test
     void unansweredInvitesExpire() {
-        try (TestServer server = TestServer.start(c -> c.withTimes(Duration.ofMinutes(5), Duration.ofMillis(300), Duration.ofMillis(800)))) {
+        try (TestServer server = start(c -> c.withTimes(Duration.ofMinutes(5), Duration.ofMillis(300), Duration.ofMillis(800)))) {
             KeyStore.CreatedSite site = server.createSite("Invites expire");
             server.track(site.publicKey(), "pageview", "v_wait");
             try (TestServer.Socket dash = server.dashboard(site.secretKey())) {

@@ -7,21 +7,28 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** POST /api/send-video-invite: keys, visitors and guest URLs that are not safe to put in an iframe. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InviteContractTest {
     static TestServer server;
     static KeyStore.CreatedSite site;
 
+    /** The server under test; the cluster variant runs the same contract on nodes sharing Redis. */
+    TestServer newServer() {
+        return TestServer.start();
+    }
+
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = newServer();
         site = server.createSite("Invites");
         server.track(site.publicKey(), "pageview", "v_target");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 

@@ -7,9 +7,14 @@ import org.junit.jupiter.api.Test;
 
 /** Two sites on one server see nothing of each other. */
 class IsolationTest {
+    /** The server under test; the cluster variant runs the same tests on nodes sharing Redis. */
+    TestServer start() {
+        return TestServer.start();
+    }
+
     @Test
     void sitesAreIsolated() {
-        try (TestServer server = TestServer.start()) {
+        try (TestServer server = start()) {
             KeyStore.CreatedSite a = server.createSite("A");
             KeyStore.CreatedSite b = server.createSite("B");
             server.track(a.publicKey(), "pageview", "v_a");

@@ -7,20 +7,27 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** /ws/dashboard and /ws/visitor: refusals before the upgrade, the messages both ways, and frame limits. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SocketContractTest {
     static TestServer server;
     static KeyStore.CreatedSite site;
 
+    /** The server under test; the cluster variant runs the same contract on nodes sharing Redis. */
+    TestServer newServer() {
+        return TestServer.start();
+    }
+
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = newServer();
         site = server.createSite("Sockets");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 

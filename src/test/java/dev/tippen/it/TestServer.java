@@ -3,6 +3,8 @@ package dev.tippen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tippen.app.App;
+import dev.tippen.bench.RedisProcess;
+import dev.tippen.cluster.RedisKeyStore;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.site.KeyStore;
 import dev.tippen.store.sqlite.SqliteDatabase;
@@ -26,20 +28,74 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-/** A real server on a free port with its own data dir, and the clients tests use to talk to it. */
+/**
+ * A real server on a free port with its own data dir, and the clients tests use to talk to it. A
+ * cluster is several nodes sharing one real redis-server: its requests and sockets take turns across
+ * the nodes, so every exchange a test makes goes through a different node than the one before.
+ */
 public final class TestServer implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public final Path dataDir;
     public final App app;
     public final URI base;
+    public final List<App> nodes;
+    public final RedisProcess redis;
+    private final AtomicInteger turn = new AtomicInteger();
 
-    private TestServer(Path dataDir, App app) {
+    private final boolean owner;
+
+    private TestServer(Path dataDir, List<App> nodes, RedisProcess redis) {
+        this(dataDir, nodes, redis, true);
+    }
+
+    private TestServer(Path dataDir, List<App> nodes, RedisProcess redis, boolean owner) {
+        this.owner = owner;
         this.dataDir = dataDir;
-        this.app = app;
+        this.app = nodes.get(0);
         this.base = URI.create("http://127.0.0.1:" + app.port());
+        this.nodes = nodes;
+        this.redis = redis;
+    }
+
+    /** Two nodes on one fresh redis-server. */
+    public static TestServer cluster() {
+        return cluster(2, c -> c);
+    }
+
+    public static TestServer cluster(int nodeCount, UnaryOperator<TippenConfig> tweak) {
+        RedisProcess redis = RedisServer.start();
+        List<App> nodes = new ArrayList<>();
+        try {
+            Path dir = Files.createTempDirectory("tippen-test");
+            for (int i = 0; i < nodeCount; i++) {
+                nodes.add(App.start(tweak.apply(TippenConfig.defaults(dir).withPort(0).withDemo(true)
+                        .withRates(TippenConfig.Rates.unlimited()).withRedis(redis.url()))));
+            }
+            return new TestServer(dir, nodes, redis);
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(App::close);
+            redis.close();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same server, talking to one node only; closing it closes nothing. */
+    public TestServer on(int node) {
+        return new TestServer(dataDir, List.of(nodes.get(node)), redis, false);
+    }
+
+    /** The port of the node whose turn it is. */
+    int nextPort() {
+        return nodes.get(Math.floorMod(turn.getAndIncrement(), nodes.size())).port();
+    }
+
+    /** The key store the server uses: its SQLite file, or the cluster's Redis. Close it after use. */
+    public KeyStore keys() {
+        return redis != null ? RedisKeyStore.open(redis.url()) : new SqliteKeyStore(SqliteDatabase.open(dataDir));
     }
 
     public static TestServer start() {
@@ -58,7 +114,7 @@ public final class TestServer implements AutoCloseable {
         // Every test client shares 127.0.0.1, so limits are off unless a test turns them on.
         TippenConfig config = tweak.apply(TippenConfig.defaults(dataDir).withPort(0).withDemo(true)
                 .withRates(TippenConfig.Rates.unlimited()));
-        return new TestServer(dataDir, App.start(config));
+        return new TestServer(dataDir, List.of(App.start(config)), null);
     }
 
     /** Creates a site directly in the store; a running server sees it within a second. */
@@ -69,17 +125,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     public KeyStore.CreatedSite createSite(String name) {
-        KeyStore.CreatedSite site = createSite(dataDir, name);
+        KeyStore.CreatedSite site;
+        try (KeyStore keys = keys()) {
+            site = keys.createSite(name, false);
+        }
         waitForKey(site.publicKey());
         return site;
     }
 
+    /** Every node accepts the key. */
     public void waitForKey(String publicKey) {
         long deadline = System.currentTimeMillis() + 5000;
+        int accepted = 0;
         while (System.currentTimeMillis() < deadline) {
             // A known key gets past authentication to the "not an upgrade" answer.
-            if (get("/ws/visitor?visitorId=probe&apiKey=" + publicKey).status() == 400) return;
-            sleep(100);
+            if (get("/ws/visitor?visitorId=probe&apiKey=" + publicKey).status() == 400) {
+                if (++accepted >= nodes.size()) return;
+            } else {
+                accepted = 0;
+                sleep(100);
+            }
         }
         throw new AssertionError("server never accepted the new key");
     }
@@ -97,7 +162,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response request(String method, String path, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nextPort()).resolve(path)).timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
@@ -223,7 +288,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Socket socket(String pathAndQuery) {
-        return connect("ws://127.0.0.1:" + app.port() + pathAndQuery);
+        return connect("ws://127.0.0.1:" + nextPort() + pathAndQuery);
     }
 
     /** A socket to any Tippen server, such as one running in a child process. */
@@ -248,7 +313,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The status a refused upgrade answered with. */
     public int refusedUpgrade(String pathAndQuery) {
-        URI uri = URI.create("ws://127.0.0.1:" + app.port() + pathAndQuery);
+        URI uri = URI.create("ws://127.0.0.1:" + nextPort() + pathAndQuery);
         try {
             HTTP.newWebSocketBuilder().buildAsync(uri, new Socket()).get(10, TimeUnit.SECONDS).abort();
             throw new AssertionError("upgrade to " + pathAndQuery + " was accepted");
@@ -276,6 +341,8 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        if (!owner) return;
+        nodes.forEach(App::close);
+        if (redis != null) redis.close();
     }
 }

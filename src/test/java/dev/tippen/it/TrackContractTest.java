@@ -7,20 +7,27 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** POST /track/visitor over real HTTP: each effect, each bad input, each key refusal. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrackContractTest {
     static TestServer server;
     static KeyStore.CreatedSite site;
 
+    /** The server under test; the cluster variant runs the same contract on nodes sharing Redis. */
+    TestServer newServer() {
+        return TestServer.start();
+    }
+
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    void start() {
+        server = newServer();
         site = server.createSite("Acme");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
@@ -174,7 +181,7 @@ class TrackContractTest {
     void revokedKeysAreRefused() {
         KeyStore.CreatedSite gone = server.createSite("Gone");
         assertThat(server.track(gone.publicKey(), "pageview", "v1").status()).isEqualTo(200);
-        try (var keys = new dev.tippen.store.sqlite.SqliteKeyStore(dev.tippen.store.sqlite.SqliteDatabase.open(server.dataDir))) {
+        try (KeyStore keys = server.keys()) {
             keys.revoke(gone.site().siteId());
         }
         long deadline = System.currentTimeMillis() + 5000;

@@ -2,6 +2,7 @@ package dev.tippen.store.sqlite;
 
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.store.StoreException;
+import dev.tippen.store.StoredJson;
 import dev.tippen.store.VisitorStore.PutInvite;
 import dev.tippen.store.VisitorStore.PutVisitor;
 import dev.tippen.store.VisitorStore.RemoveInvite;

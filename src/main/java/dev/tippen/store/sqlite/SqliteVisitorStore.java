@@ -2,6 +2,7 @@ package dev.tippen.store.sqlite;
 
 import dev.tippen.invite.PendingInvite;
 import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.store.StoredJson;
 import dev.tippen.store.VisitorStore;
 import dev.tippen.visitor.Visitor;
 import io.vertx.core.Future;

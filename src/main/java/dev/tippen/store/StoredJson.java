@@ -1,4 +1,4 @@
-package dev.tippen.store.sqlite;
+package dev.tippen.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,22 +11,26 @@ import dev.tippen.visitor.Visitor;
  * Unknown values are left out rather than written as null (a visitor without IP data has many), which
  * keeps every heartbeat's rewrite of the row, and so the write-ahead log, small.
  */
-final class StoredJson {
+public final class StoredJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private StoredJson() {}
 
-    static String write(Visitor v) {
+    public static String write(Object v) {
         try {
             return MAPPER.writeValueAsString(v);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("visitor not serialisable", e);
+            throw new IllegalStateException(v.getClass().getSimpleName() + " not serialisable", e);
         }
     }
 
-    static Visitor read(String json) throws JsonProcessingException {
+    public static Visitor read(String json) throws JsonProcessingException {
         return MAPPER.readValue(json, Visitor.class);
+    }
+
+    public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+        return MAPPER.readValue(json, type);
     }
 }

@@ -1,0 +1,200 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tippen.bench.RedisProcess;
+import dev.tippen.cluster.RedisKeyStore;
+import dev.tippen.site.KeyStore;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two node processes behind a real nginx, sharing a real redis-server. One node is killed with
+ * SIGKILL while page views flow; the dashboards it held reconnect through nginx, land on the other
+ * node, and find every visitor that was acknowledged.
+ */
+class NodeDeathTest {
+    static final Path NGINX = Path.of("/usr/sbin/nginx");
+
+    @Test
+    void dashboardsOfAKilledNodeReconnectThroughNginxAndSeeEveryAcknowledgedVisitor() throws Exception {
+        assumeTrue(Files.isExecutable(NGINX), "needs Debian's nginx (apt-get install nginx)");
+        try (RedisProcess redis = RedisServer.start()) {
+            KeyStore.CreatedSite site;
+            try (KeyStore keys = RedisKeyStore.open(redis.url())) {
+                site = keys.createSite("Failover", false);
+            }
+            try (Node a = new Node(redis.url()); Node b = new Node(redis.url()); Nginx lb = new Nginx(a.port, b.port)) {
+                String dashboardUrl = "ws://127.0.0.1:" + lb.port + "/ws/dashboard?apiKey=" + site.secretKey();
+                List<TestServer.Socket> dashboards = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    TestServer.Socket d = TestServer.connect(dashboardUrl);
+                    d.next("INITIAL_VISITORS");
+                    dashboards.add(d);
+                }
+                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                Thread load = new Thread(() -> {
+                    for (int i = 0; i < 1200 && !Thread.currentThread().isInterrupted(); i++) {
+                        String id = "v_lb" + i;
+                        if (track(lb.port, site.publicKey(), id) == 200) acknowledged.add(id);
+                    }
+                });
+                load.start();
+                TestServer.sleep(1500);
+                a.kill();
+                int reconnected = 0;
+                for (int i = 0; i < dashboards.size(); i++) {
+                    TestServer.Socket d = dashboards.get(i);
+                    try {
+                        d.closeCode.get(200, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException stillOpen) {
+                        continue;
+                    }
+                    // Reconnected through nginx, which now has only node B to send it to.
+                    Set<String> before = new HashSet<>(acknowledged);
+                    TestServer.Socket again = TestServer.connect(dashboardUrl);
+                    assertThat(TestServer.ids(again.next("INITIAL_VISITORS"))).containsAll(before);
+                    dashboards.set(i, again);
+                    reconnected++;
+                }
+                assertThat(reconnected).as("dashboards that were on the killed node").isGreaterThan(0);
+                load.join(120_000);
+                assertThat(acknowledged.size()).isGreaterThan(500);
+                System.out.printf("node death: %d page views acknowledged, %d dashboards moved to the other node%n",
+                        acknowledged.size(), reconnected);
+                for (TestServer.Socket d : dashboards) {
+                    d.send("{\"type\":\"GET_VISITORS\"}");
+                    assertThat(TestServer.ids(d.next("VISITOR_LIST"))).containsAll(acknowledged);
+                    d.close();
+                }
+            }
+        }
+    }
+
+    static int track(int port, String key, String visitorId) {
+        try {
+            return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").header("X-Tippen-API-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(TestServer.trackBody("pageview", visitorId))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1; // cut or refused: not acknowledged
+        }
+    }
+
+    /** A Tippen node in its own JVM, so it can be killed like a crashed machine. */
+    static final class Node implements AutoCloseable {
+        final int port;
+        final Process process;
+
+        Node(String redisUrl) throws Exception {
+            port = RedisServer.freePort();
+            Path log = Files.createTempFile("tippen-node", ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.tippen.app.Main",
+                    "serve", "--redis", redisUrl, "--port", Integer.toString(port), "--sweep-interval", "1s",
+                    "--track-limit-ip", "off", "--track-limit-site", "off")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    var r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) return;
+                } catch (java.io.IOException e) {
+                    TestServer.sleep(100);
+                }
+            }
+            process.destroyForcibly();
+            throw new AssertionError("node did not become ready; see " + log);
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            kill();
+        }
+    }
+
+    /** nginx in front of the nodes, configured as docs/operations.md shows, on a free port. */
+    static final class Nginx implements AutoCloseable {
+        final int port;
+        final Process process;
+
+        Nginx(int... upstreams) throws Exception {
+            port = RedisServer.freePort();
+            Path dir = Files.createTempDirectory("tippen-nginx", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+            StringBuilder servers = new StringBuilder();
+            for (int p : upstreams) servers.append("    server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=10s;\n");
+            String conf = """
+                    worker_processes 1;
+                    error_log %1$s/error.log;
+                    pid %1$s/nginx.pid;
+                    events { worker_connections 1024; }
+                    http {
+                      access_log off;
+                      client_body_temp_path %1$s/body;
+                      proxy_temp_path %1$s/proxy;
+                      fastcgi_temp_path %1$s/fastcgi;
+                      uwsgi_temp_path %1$s/uwsgi;
+                      scgi_temp_path %1$s/scgi;
+                      map $http_upgrade $upgrade_to { default ""; ~*^websocket$ websocket; }
+                      map $http_upgrade $connection_to { default ""; ~*^websocket$ upgrade; }
+                      upstream tippen {
+                    %2$s    keepalive 32;
+                      }
+                      server {
+                        listen 127.0.0.1:%3$d;
+                        location / {
+                          proxy_pass http://tippen;
+                          proxy_http_version 1.1;
+                          proxy_set_header Upgrade $upgrade_to;
+                          proxy_set_header Connection $connection_to;
+                          proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                          proxy_read_timeout 1h;
+                          proxy_next_upstream error timeout http_502 http_503;
+                          proxy_connect_timeout 2s;
+                        }
+                      }
+                    }
+                    """.formatted(dir, servers, port);
+            Path file = dir.resolve("nginx.conf");
+            Files.writeString(file, conf);
+            process = new ProcessBuilder(NGINX.toString(), "-c", file.toString(), "-p", dir.toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    return;
+                } catch (java.io.IOException e) {
+                    TestServer.sleep(50);
+                }
+            }
+            process.destroyForcibly();
+            throw new AssertionError("nginx did not start; see " + dir);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+        }
+    }
+}
