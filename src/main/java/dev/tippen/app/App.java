@@ -206,7 +206,7 @@ public final class App implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         awaitQuietly(servers.close());
-        if (sites instanceof SharedSites shared) shared.stop(vertx);
+        if (sites instanceof SharedSites shared) shared.stop();
         storage.close();
         awaitQuietly(vertx.close());
         log.info("event=stopped");

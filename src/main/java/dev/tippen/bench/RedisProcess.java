@@ -62,6 +62,13 @@ public final class RedisProcess implements AutoCloseable {
         throw new IOException("redis-server did not start on port " + port + "; see " + dir.resolve("redis.log"));
     }
 
+    /** CPU time (user + system) redis-server has used so far, in milliseconds. */
+    public long cpuMillis() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // USER_HZ is 100 on Linux
+    }
+
     /** SIGKILL: only what the append-only file already holds survives. */
     public void kill() {
         process.destroyForcibly();
@@ -103,5 +110,10 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // A scratch directory left behind in the temp dir is harmless.
+        }
     }
 }

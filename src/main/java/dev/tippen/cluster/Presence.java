@@ -68,21 +68,21 @@ final class Presence {
 
     /** After Redis came back: writes this node's whole count for every site, replacing what was there. */
     void reclaim() {
-        String until = lapse();
-        for (String siteId : hub.siteIds()) {
-            lanes.execute(siteId, () -> {
-                Map<String, Integer> counts = hub.visitorSockets(siteId);
-                SiteKeys keys = new SiteKeys(siteId);
-                List<String> args = new ArrayList<>(2 + counts.size() * 2);
-                args.add(nodeId);
-                args.add(until);
-                counts.forEach((visitorId, n) -> {
-                    args.add(visitorId);
-                    args.add(Integer.toString(n));
-                });
-                link.eval(claim, List.of(keys.key("sockets"), keys.key("nodes")), args);
-            });
-        }
+        for (String siteId : hub.siteIds()) lanes.execute(siteId, () -> reclaim(siteId));
+    }
+
+    /** On the site's lane: this node's whole count for one site, replacing what Redis holds for it. */
+    void reclaim(String siteId) {
+        Map<String, Integer> counts = hub.visitorSockets(siteId);
+        SiteKeys keys = new SiteKeys(siteId);
+        List<String> args = new ArrayList<>(2 + counts.size() * 2);
+        args.add(nodeId);
+        args.add(lapse());
+        counts.forEach((visitorId, n) -> {
+            args.add(visitorId);
+            args.add(Integer.toString(n));
+        });
+        link.eval(claim, List.of(keys.key("sockets"), keys.key("nodes")), args);
     }
 
     private String field(String visitorId) {

@@ -1,7 +1,10 @@
 package dev.tippen.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tippen.app.App;
+import dev.tippen.config.TippenConfig;
 import dev.tippen.site.KeyStore;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -173,6 +176,15 @@ class ClusterTest {
                 assertThat(TestServer.ids(dash.next("INITIAL_VISITORS"))).containsAll(acknowledged);
             }
         }
+    }
+
+    @Test
+    void aNodeThatCannotReachRedisSaysSoAndStopsAtStart() throws Exception {
+        int closed = RedisServer.freePort();
+        assertThatThrownBy(() -> App.start(TippenConfig.defaults(java.nio.file.Files.createTempDirectory("tippen-test"))
+                .withPort(0).withRedis("redis://127.0.0.1:" + closed)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot reach Redis at redis://127.0.0.1:" + closed);
     }
 
     static void awaitStatus(TestServer node, String path, int status) {
