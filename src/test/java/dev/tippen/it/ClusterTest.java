@@ -79,6 +79,32 @@ class ClusterTest {
     }
 
     @Test
+    void everyDashboardOnEitherNodeGetsEachUpdateOnceAndInOrder() {
+        try (TestServer cluster = TestServer.cluster()) {
+            KeyStore.CreatedSite site = cluster.createSite("Order");
+            try (TestServer.Socket onA = cluster.on(0).dashboard(site.secretKey());
+                 TestServer.Socket onB = cluster.on(1).dashboard(site.secretKey())) {
+                onA.next("INITIAL_VISITORS");
+                onB.next("INITIAL_VISITORS");
+                List<String> posted = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    String id = "v_order" + (i % 40);
+                    // Alternate nodes; each POST is answered before the next is sent, so this is the order of the changes.
+                    assertThat(cluster.on(i % 2).track(site.publicKey(), i % 5 == 0 ? "pageview" : "heartbeat", id).status())
+                            .isEqualTo(200);
+                    posted.add(id);
+                }
+                for (TestServer.Socket d : List.of(onA, onB)) {
+                    List<String> seen = new ArrayList<>();
+                    while (seen.size() < posted.size()) seen.add(d.next("VISITOR_UPDATE").getJsonObject("visitor").getString("visitorId"));
+                    assertThat(seen).isEqualTo(posted);
+                    d.assertQuiet(300);
+                }
+            }
+        }
+    }
+
+    @Test
     void cleanupRunsOnceForTheWholeClusterAndEveryNodesDashboardsHearIt() {
         Duration ttl = Duration.ofMillis(1500);
         try (TestServer cluster = TestServer.cluster(3, c -> c.withTimes(ttl, Duration.ofMillis(300), Duration.ofMinutes(5)))) {
