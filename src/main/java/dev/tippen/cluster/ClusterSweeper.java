@@ -35,7 +35,7 @@ final class ClusterSweeper {
     private final Script lease = Script.load("lease");
     private final Script sweep = Script.load("sweep");
     private final Script due = Script.load("due");
-    private boolean running;
+    private volatile boolean running;
     private long timer = -1;
 
     ClusterSweeper(Vertx vertx, RedisLink link, SharedSites sites, TippenMetrics metrics, Clock clock, Duration interval,

@@ -67,9 +67,11 @@ final class SiteChannels implements AutoCloseable {
             // Whatever was subscribed before is subscribed again, and its sockets resynchronised: the
             // messages published while the connection was down are gone.
             for (String siteId : List.copyOf(subscriptions.keySet())) {
-                subscriptions.put(siteId, new Subscription());
-                sendSubscribe(c, siteId);
-                lanes.execute(siteId, () -> resync.accept(siteId));
+                Subscription fresh = new Subscription();
+                subscriptions.put(siteId, fresh);
+                sendSubscribe(c, siteId, fresh);
+                // Only once subscribed: a snapshot taken before could miss what is published meanwhile.
+                fresh.confirmed.future().onSuccess(v -> lanes.execute(siteId, () -> resync.accept(siteId)));
             }
         });
     }
@@ -91,14 +93,13 @@ final class SiteChannels implements AutoCloseable {
         subscriptions.put(siteId, s);
         RedisConnection c = connection;
         if (c == null) return Future.failedFuture(new IllegalStateException("not connected to Redis"));
-        sendSubscribe(c, siteId);
+        sendSubscribe(c, siteId, s);
         return s.confirmed.future();
     }
 
-    private void sendSubscribe(RedisConnection c, String siteId) {
+    /** Completes that subscription's own promise: a join waiting on it is answered even if the connection dropped. */
+    private static void sendSubscribe(RedisConnection c, String siteId, Subscription s) {
         c.send(Request.cmd(Command.SUBSCRIBE).arg(new SiteKeys(siteId).channel())).onComplete(ar -> {
-            Subscription s = subscriptions.get(siteId);
-            if (s == null) return;
             if (ar.succeeded()) s.confirmed.tryComplete();
             else s.confirmed.tryFail(ar.cause());
         });

@@ -96,7 +96,7 @@ final class VisitorWrites {
     /** Changes to one visitor on this node run one after another, each once the previous one is answered. */
     private <T> Future<T> inOrder(String siteId, String visitorId, Supplier<Future<T>> work) {
         return lanes.run(siteId, () -> {
-            String key = siteId + "\n" + visitorId;
+            String key = cacheKey(siteId, visitorId);
             Future<?> before = tails.get(key);
             Future<T> mine = before == null ? work.get() : before.transform(ar -> lanes.run(siteId, work));
             tails.put(key, mine);
@@ -106,8 +106,7 @@ final class VisitorWrites {
     }
 
     private <T> Future<T> firstAttempt(SiteKeys keys, String visitorId, boolean guessNew, Function<Known, Step<T>> decide) {
-        String cacheKey = keys.siteId() + "\n" + visitorId;
-        Known k = known.getIfPresent(cacheKey);
+        Known k = known.getIfPresent(cacheKey(keys.siteId(), visitorId));
         if (k == null && !guessNew) return read(keys, visitorId).compose(fresh -> attempt(keys, visitorId, fresh, decide, 1));
         return attempt(keys, visitorId, k == null ? Known.ABSENT : k, decide, 1);
     }
@@ -144,7 +143,7 @@ final class VisitorWrites {
             Response r = replies.get(0);
             int status = r.get(0).toInteger();
             if (status == 1) {
-                if (c.next() != null) known.put(siteId + "\n" + visitorId, new Known(r.get(1).toLong(), c.next(), false));
+                if (c.next() != null) known.put(cacheKey(siteId, visitorId), new Known(r.get(1).toLong(), c.next(), false));
                 return Future.succeededFuture(c.result().apply(new Applied(r.get(2).toInteger() == 1, r.get(3).toInteger())));
             }
             if (status == -1) {
@@ -153,7 +152,7 @@ final class VisitorWrites {
             }
             metrics.conflict();
             Known current = parse(r.get(1).toString());
-            known.put(siteId + "\n" + visitorId, current.cached());
+            known.put(cacheKey(siteId, visitorId), current.cached());
             if (n >= MAX_ATTEMPTS) {
                 return Future.failedFuture(new StoreException("visitor changed by other nodes " + n + " times in a row", true, null));
             }
@@ -165,7 +164,7 @@ final class VisitorWrites {
         return lanes.backTo(keys.siteId(), link.send(Request.cmd(Command.HGET).arg(keys.key("visitors")).arg(visitorId)))
                 .map(r -> {
                     Known k = parse(r == null ? "" : r.toString());
-                    known.put(keys.siteId() + "\n" + visitorId, k.cached());
+                    known.put(cacheKey(keys.siteId(), visitorId), k.cached());
                     return k;
                 });
     }
@@ -188,6 +187,10 @@ final class VisitorWrites {
 
     /** A visitor from a row as a script returns it ({@code version|flags|json}); null for none. */
     static Visitor visitorOf(String row) {
-        return parse(row.indexOf('|') < 0 ? "" : "0|" + row.substring(row.indexOf('|') + 1)).visitor();
+        return parse(row).visitor();
+    }
+
+    private static String cacheKey(String siteId, String visitorId) {
+        return siteId + "\n" + visitorId;
     }
 }

@@ -205,6 +205,29 @@ class ClusterTest {
     }
 
     @Test
+    void aSecretRotatedInRedisIsRefusedOnEveryNodeAndItsReplacementAccepted() {
+        try (TestServer cluster = TestServer.cluster()) {
+            KeyStore.CreatedSite site = cluster.createSite("Rotate");
+            String fresh;
+            try (KeyStore keys = cluster.keys()) {
+                fresh = keys.rotateSecret(site.site().siteId());
+            }
+            for (int node = 0; node < 2; node++) {
+                TestServer n = cluster.on(node);
+                long deadline = System.currentTimeMillis() + 5000;
+                while (n.invite(site.secretKey(), "v_none", "https://meet.example.com/").status() != 403
+                        && System.currentTimeMillis() < deadline) {
+                    TestServer.sleep(100);
+                }
+                TestServer.Response old = n.invite(site.secretKey(), "v_none", "https://meet.example.com/");
+                assertThat(old.status()).isEqualTo(403);
+                assertThat(old.error()).isEqualTo("API key revoked");
+                assertThat(n.invite(fresh, "v_none", "https://meet.example.com/").status()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
     void aNodeThatCannotReachRedisSaysSoAndStopsAtStart() throws Exception {
         int closed = RedisServer.freePort();
         assertThatThrownBy(() -> App.start(TippenConfig.defaults(java.nio.file.Files.createTempDirectory("tippen-test"))
