@@ -63,7 +63,7 @@ public final class TippenMetrics {
                 .help("New User-Agent strings: parsed on a worker, or given the rough answer because the parsers were busy")
                 .labelNames("outcome").register(registry);
         expired = Counter.builder().name("tippen_visitors_expired_total")
-                .help("Visitors removed after the idle timeout by this node's sweeps").register(registry);
+                .help("Visitors (live or departed) removed after the idle timeout by this node's sweeps").register(registry);
         conflicts = Counter.builder().name("tippen_redis_conflicts_total")
                 .help("Visitor changes retried because another node changed the visitor first").register(registry);
         resyncs = Counter.builder().name("tippen_redis_resyncs_total")

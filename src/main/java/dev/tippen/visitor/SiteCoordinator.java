@@ -210,10 +210,12 @@ public final class SiteCoordinator {
         long ttl = settings.visitorTtl().toMillis();
         List<Write> writes = new ArrayList<>();
         List<String> removedLive = new ArrayList<>();
+        int removed = 0;
         for (Iterator<Visitor> it = visitors.values().iterator(); it.hasNext(); ) {
             Visitor v = it.next();
             if (v.lastActivity() + ttl > now) break;
             it.remove();
+            removed++;
             writes.add(new RemoveVisitor(siteId, v.visitorId()));
             if (v.live()) {
                 if (shown(v)) removedLive.add(v.visitorId());
@@ -236,13 +238,13 @@ public final class SiteCoordinator {
                 if (shown(next)) lapsed.add(next);
             }
         }
+        if (removed > 0) metrics.expired(removed);
         if (!writes.isEmpty()) {
             commit(writes).onComplete(ar -> {
                 if (ar.failed()) {
                     log.warn("event=sweep_not_stored site={} error=\"{}\"", siteId, ar.cause().getMessage());
                 }
                 if (!removedLive.isEmpty()) {
-                    metrics.expired(removedLive.size());
                     log.info("event=visitors_expired site={} count={}", siteId, removedLive.size());
                     broker.publish(siteId, Outbound.toDashboards(() -> DashboardMessages.visitorsRemoved(removedLive, "inactive")));
                     List<Visitor> remaining = liveVisitors();
