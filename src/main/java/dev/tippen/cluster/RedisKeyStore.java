@@ -80,10 +80,7 @@ public final class RedisKeyStore implements KeyStore {
     @Override
     public List<Site> sites() {
         List<Site> out = new ArrayList<>();
-        for (String row : values(SITES)) {
-            JsonObject j = new JsonObject(row);
-            out.add(new Site(j.getString("siteId"), j.getString("name"), j.getBoolean("singleKey", false), j.getLong("createdAt", 0L)));
-        }
+        for (String row : values(SITES)) out.add(siteOf(row));
         out.sort(Comparator.comparingLong(Site::createdAt));
         return out;
     }
@@ -102,9 +99,13 @@ public final class RedisKeyStore implements KeyStore {
 
     @Override
     public Optional<Site> site(String siteId) {
-        Response r = await(link.send(Request.cmd(Command.HEXISTS).arg(SITES).arg(siteId)));
-        if (r.toInteger() == 0) return Optional.empty();
-        return sites().stream().filter(s -> s.siteId().equals(siteId)).findFirst();
+        Response row = await(link.send(Request.cmd(Command.HGET).arg(SITES).arg(siteId)));
+        return row == null ? Optional.empty() : Optional.of(siteOf(row.toString()));
+    }
+
+    private static Site siteOf(String row) {
+        JsonObject j = new JsonObject(row);
+        return new Site(j.getString("siteId"), j.getString("name"), j.getBoolean("singleKey", false), j.getLong("createdAt", 0L));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class RedisLink implements AutoCloseable {
     private final String url;
     private final List<Runnable> onRecovered = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
+    private final AtomicLong lastErrorLog = new AtomicLong();
     private long pinger = -1;
 
     private RedisLink(Vertx vertx, Redis client, String url) {
@@ -83,11 +85,11 @@ public final class RedisLink implements AutoCloseable {
     }
 
     public Future<Response> send(Request request) {
-        return client.send(request).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).recover(RedisLink::unavailable);
+        return client.send(request).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).recover(this::unavailable);
     }
 
     public Future<List<Response>> batch(List<Request> requests) {
-        return client.batch(requests).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).recover(RedisLink::unavailable);
+        return client.batch(requests).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).recover(this::unavailable);
     }
 
     /**
@@ -117,10 +119,22 @@ public final class RedisLink implements AutoCloseable {
         return all;
     }
 
-    /** Redis's own error replies pass through (the caller may know them); anything else means Redis is not there. */
-    private static <T> Future<T> unavailable(Throwable err) {
-        if (err instanceof Response reply && Script.isNoScript(reply)) return Future.failedFuture(err);
+    /**
+     * Every failure becomes a {@link StoreException} (answered 503), except NOSCRIPT, which
+     * {@link #eval} handles. An error reply from Redis itself (OOM under {@code noeviction}, MISCONF,
+     * READONLY, a script error) is logged, at most once a second, since only an operator can fix it.
+     */
+    private <T> Future<T> unavailable(Throwable err) {
         if (err instanceof StoreException) return Future.failedFuture(err);
+        if (err instanceof Response reply) {
+            if (Script.isNoScript(reply)) return Future.failedFuture(err);
+            long now = System.currentTimeMillis();
+            long last = lastErrorLog.get();
+            if (now - last >= 1_000 && lastErrorLog.compareAndSet(last, now)) {
+                // toString(): the reply is a Throwable, which the logger would print as a stack trace instead.
+                log.warn("event=redis_error_reply error=\"{}\"", reply.toString());
+            }
+        }
         return Future.failedFuture(new StoreException("redis: " + rootMessage(err), false, err));
     }
 

@@ -174,6 +174,24 @@ class ClusterTest {
     }
 
     @Test
+    void aFullRedisRefusesEventsWith503AndTakesThemAgainOnceThereIsRoom() {
+        try (TestServer cluster = TestServer.cluster()) {
+            KeyStore.CreatedSite site = cluster.createSite("Full");
+            assertThat(cluster.track(site.publicKey(), "pageview", "v_room").status()).isEqualTo(200);
+            // maxmemory below what Redis already uses, with noeviction: every write is refused.
+            assertThat(cluster.redis.command("CONFIG SET maxmemory 1")).isEqualTo("+OK");
+            TestServer.Response full = cluster.track(site.publicKey(), "pageview", "v_no_room");
+            assertThat(full.status()).isEqualTo(503);
+            assertThat(full.error()).isEqualTo("storage unavailable, event not stored");
+            assertThat(cluster.redis.command("CONFIG SET maxmemory 0")).isEqualTo("+OK");
+            assertThat(cluster.track(site.publicKey(), "pageview", "v_room_again").status()).isEqualTo(200);
+            try (TestServer.Socket dash = cluster.dashboard(site.secretKey())) {
+                assertThat(TestServer.ids(dash.next("INITIAL_VISITORS"))).containsExactly("v_room", "v_room_again");
+            }
+        }
+    }
+
+    @Test
     void aRedisRestartUnderLoadLosesNoAcknowledgedEvent() throws Exception {
         try (TestServer cluster = TestServer.cluster()) {
             KeyStore.CreatedSite site = cluster.createSite("Restart");
