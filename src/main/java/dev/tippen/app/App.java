@@ -1,56 +1,60 @@
 package dev.tippen.app;
 
-import dev.tippen.cluster.RedisKeyStore;
-import dev.tippen.cluster.RedisLink;
-import dev.tippen.cluster.SharedSites;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
+import dev.tippen.dashboard.DashboardFeed;
 import dev.tippen.dashboard.DashboardSocket;
+import dev.tippen.engine.Backend;
+import dev.tippen.engine.embedded.Embedded;
+import dev.tippen.engine.redis.Redis;
 import dev.tippen.enrich.Attribution;
 import dev.tippen.enrich.EnrichSettings;
 import dev.tippen.enrich.Enricher;
 import dev.tippen.enrich.IpDataReloader;
 import dev.tippen.enrich.OfflineEnricher;
 import dev.tippen.enrich.RemoteProviders;
-import dev.tippen.fanout.Hub;
-import dev.tippen.fanout.LocalBroker;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.Errors;
+import dev.tippen.http.Front;
 import dev.tippen.http.HttpServers;
 import dev.tippen.http.OpsRoutes;
 import dev.tippen.http.RateLimits;
-import dev.tippen.http.SocketUpgrade;
 import dev.tippen.invite.InviteHandler;
+import dev.tippen.invite.VisitorFeed;
 import dev.tippen.invite.VisitorSocket;
 import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.site.ApiKeys;
 import dev.tippen.site.KeyRegistry;
 import dev.tippen.site.KeyRole;
-import dev.tippen.site.KeyStore;
 import dev.tippen.site.Site;
 import dev.tippen.site.SiteLanes;
-import dev.tippen.store.VisitorStore;
-import dev.tippen.store.sqlite.SqliteDatabase;
-import dev.tippen.store.sqlite.SqliteKeyStore;
-import dev.tippen.store.sqlite.SqliteVisitorStore;
+import dev.tippen.socket.Hub;
+import dev.tippen.socket.Joins;
+import dev.tippen.socket.PingWheel;
+import dev.tippen.socket.SocketUpgrade;
+import dev.tippen.stream.ChangeStream;
 import dev.tippen.track.TrackHandler;
+import dev.tippen.visitor.SiteRules;
 import dev.tippen.visitor.SiteSettings;
-import dev.tippen.visitor.LocalSites;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole system on one screen: configuration -> storage (SQLite, or Redis shared by several nodes)
- * -> keys -> site lanes -> fan-out -> sites -> routes -> servers. Nothing else constructs these parts.
+ * The whole system on one screen: configuration -> rules -> engine (embedded, or Redis shared by
+ * several nodes) -> change stream and its subscribers -> routes -> servers. Nothing else constructs
+ * these parts; the one place that knows which engine runs is {@link #backend}.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
@@ -58,48 +62,15 @@ public final class App implements AutoCloseable {
     public static final String DEMO_SITE = "demo";
 
     private final Vertx vertx;
-    private final Storage storage;
-    private final Sites sites;
+    private final Backend backend;
     private final Hub hub;
     private final HttpServers servers;
 
-    private App(Vertx vertx, Storage storage, Sites sites, Hub hub, HttpServers servers) {
+    private App(Vertx vertx, Backend backend, Hub hub, HttpServers servers) {
         this.vertx = vertx;
-        this.storage = storage;
-        this.sites = sites;
+        this.backend = backend;
         this.hub = hub;
         this.servers = servers;
-    }
-
-    /**
-     * Where state lives: SQLite in the data dir (keys and visitors), or Redis shared with other nodes
-     * (then {@code visitors} is null: the shared sites keep visitors in Redis themselves).
-     */
-    private record Storage(KeyStore keys, VisitorStore visitors, RedisLink redis) {
-        static Storage open(TippenConfig config, Vertx vertx, TippenMetrics metrics) {
-            if (config.redis() != null) {
-                RedisLink link = RedisLink.connect(vertx, config.redis());
-                return new Storage(new RedisKeyStore(link), null, link);
-            }
-            SqliteDatabase db = SqliteDatabase.open(config.dataDir());
-            TippenConfig.Limits limits = config.limits();
-            return new Storage(new SqliteKeyStore(db),
-                    new SqliteVisitorStore(db, limits.storeQueueCapacity(), limits.storeMaxBatch(), metrics), null);
-        }
-
-        boolean ready() {
-            return redis != null ? redis.healthy() : visitors.healthy();
-        }
-
-        String describe(TippenConfig config) {
-            return redis != null ? "redis " + RedisLink.redacted(redis.url()) : "sqlite " + config.dataDir();
-        }
-
-        void close() {
-            if (visitors != null) visitors.close();
-            keys.close();
-            if (redis != null) redis.close();
-        }
     }
 
     /** Starts everything and returns once the port is open, or throws with a message fit for a person. */
@@ -111,70 +82,81 @@ public final class App implements AutoCloseable {
         }
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-        Storage storage = null;
+        Backend backend = null;
         try {
-            storage = Storage.open(config, vertx, metrics);
+            SiteLanes lanes = await(SiteLanes.start(vertx, loops));
+            Hub hub = new Hub(lanes);
+            ChangeStream stream = new ChangeStream();
+            SiteRules rules = new SiteRules(settings(config));
+            backend = backend(config, vertx, lanes, hub, stream, rules, metrics);
             if (config.demo()) {
-                storage.keys().ensureSite(new Site(DEMO_SITE, "Demo site", true, System.currentTimeMillis()), DEMO_KEY, KeyRole.BOTH);
+                backend.keys().ensureSite(new Site(DEMO_SITE, "Demo site", true, System.currentTimeMillis()), DEMO_KEY, KeyRole.BOTH);
                 log.warn("event=demo_enabled key={} note=\"the demo key is public and opens the dashboard; never use --demo in production\"", DEMO_KEY);
             }
-            return wire(config, metrics, storage, offline, vertx, loops);
+            return wire(config, metrics, backend, offline, vertx, lanes, hub, stream, rules, loops);
         } catch (RuntimeException e) {
             // A port in use, say: stop what already runs, so its timers do not outlive the failed start.
             awaitQuietly(vertx.close());
-            if (storage != null) storage.close();
+            if (backend != null) backend.close();
             throw e;
         }
     }
 
-    private static App wire(TippenConfig config, TippenMetrics metrics, Storage storage, OfflineEnricher offline,
-                            Vertx vertx, int loops) {
+    /** One node or several: the only difference between them. */
+    private static Backend backend(TippenConfig config, Vertx vertx, SiteLanes lanes, Hub hub, ChangeStream stream,
+                                   SiteRules rules, TippenMetrics metrics) {
+        if (config.redis() != null) return Redis.open(config.redis(), vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC());
+        TippenConfig.Limits l = config.limits();
+        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors()),
+                vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
+    }
+
+    private static SiteSettings settings(TippenConfig config) {
+        return new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(),
+                config.limits().maxVisitorsPerSite(), config.enrich().showBots(), config.exitGrace(), config.visitGap());
+    }
+
+    private static App wire(TippenConfig config, TippenMetrics metrics, Backend backend, OfflineEnricher offline, Vertx vertx,
+                            SiteLanes lanes, Hub hub, ChangeStream stream, SiteRules rules, int loops) {
         TippenConfig.Limits limits = config.limits();
-        KeyRegistry keys = new KeyRegistry(storage.keys());
-        SiteLanes lanes = await(SiteLanes.start(vertx, loops));
-        Hub hub = new Hub(lanes);
+        KeyRegistry keys = new KeyRegistry(backend.keys());
         EnrichSettings es = config.enrich();
         new IpDataReloader(vertx, es.ipData(), offline, metrics).start(es.reloadCheck(), es.ipData().any());
         // Two threads parse new User-Agents off the event loops; at most 256 wait, the rest get the rough answer.
         Enricher enricher = new Enricher(offline, RemoteProviders.create(vertx, es, metrics), es.anonymizeIp(),
                 vertx.createSharedWorkerExecutor("tippen-user-agents", 2), 256, metrics);
-        SiteSettings settings = new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(),
-                limits.maxVisitorsPerSite(), config.enrich().showBots());
-        Sites sites;
-        if (storage.redis() != null) {
-            sites = SharedSites.start(vertx, storage.redis(), lanes, hub, enricher, metrics, settings, Clock.systemUTC());
-        } else {
-            LocalSites local = new LocalSites(vertx, lanes, storage.visitors(), new LocalBroker(lanes, hub), enricher, hub,
-                    metrics, settings, Clock.systemUTC());
-            await(local.restore(storage.visitors().restore()));
-            sites = local;
-        }
+        Sites sites = new Sites(backend.engine(), rules, e -> lookup(enricher, e),
+                () -> "inv_" + ApiKeys.randomToken(16), metrics);
+        Joins joins = new Joins(lanes, hub, backend.broker(), backend.presence());
+
+        // The change stream's subscribers: each attaches in one line.
+        DashboardFeed dashboards = new DashboardFeed(hub, joins, sites);
+        stream.subscribe(dashboards).subscribe(new VisitorFeed(hub));
 
         keys.onRevoked(hashes -> hub.closeKeys(hashes, "API key revoked"));
         vertx.setPeriodic(1000, id -> vertx.executeBlocking(keys::reloadIfChanged, false));
         vertx.setPeriodic(1000, id -> metrics.sample());
-        long ping = config.pingInterval().toMillis();
-        vertx.setPeriodic(1000, id -> hub.forEachConnection(c -> c.pingOnTurn(System.currentTimeMillis(), ping)));
+        PingWheel wheel = new PingWheel(config.pingInterval().toMillis());
+        vertx.setPeriodic(1000, id -> wheel.tick(System.currentTimeMillis()));
 
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);
         Credentials credentials = new Credentials(keys);
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
-        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress);
+        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel,
+                limits.maxSockets());
         TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher);
-        DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, sites, metrics);
-        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, sites, metrics);
+        DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
+        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites);
         InviteHandler invite = new InviteHandler(credentials, sites, rateLimits);
-        OpsRoutes ops = new OpsRoutes(storage::ready, metrics, () -> Attribution.html(enricher.sources()));
+        OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
         router.route().handler(ops::countRequests).handler(cors::handle).failureHandler(errors::handle);
         router.post("/track/visitor").handler(track::admit); // limits and key, before the body is read
         router.post("/track/visitor").handler(body).handler(track::handle);
-        router.get("/ws/dashboard").handler(dashboard::handle);
-        router.get("/ws/visitor").handler(visitor::handle);
         router.post("/api/send-video-invite").handler(body).handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         router.get("/healthz").handler(ops::health);
@@ -182,13 +164,21 @@ public final class App implements AutoCloseable {
         router.get("/metrics").handler(ops::metrics);
         router.get("/").handler(ops::index);
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, errors::handle);
+        // Socket upgrades skip the router: an open socket keeps nothing of it alive.
+        Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle),
+                errors, ops::countSocket);
 
-        HttpServers servers = await(HttpServers.start(vertx, router, config, loops));
+        HttpServers servers = await(HttpServers.start(vertx, front, config, loops));
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
-                config.host(), servers.port(), storage.describe(config), Durations.format(config.visitorTtl()),
-                Durations.format(config.sweepInterval()), sites.activeSites(), enricher.sources().size(),
+                config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
+                Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
-        return new App(vertx, storage, sites, hub, servers);
+        return new App(vertx, backend, hub, servers);
+    }
+
+    /** Who a visitor is, from memory only: the rules ask this for new visitors and for ones that moved. */
+    private static dev.tippen.enrich.Enrichment lookup(Enricher enricher, VisitorEvent e) {
+        return enricher.lookup(e.ip(), e.device(), e.browser().timezone(), e.page().url(), e.page().referrer());
     }
 
     public int port() {
@@ -206,8 +196,7 @@ public final class App implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         awaitQuietly(servers.close());
-        if (sites instanceof SharedSites shared) shared.stop();
-        storage.close();
+        backend.close();
         awaitQuietly(vertx.close());
         log.info("event=stopped");
     }

@@ -1,11 +1,11 @@
 package dev.tippen.app;
 
-import dev.tippen.cluster.RedisKeyStore;
+import dev.tippen.engine.redis.RedisKeyStore;
 import dev.tippen.site.ApiKey;
 import dev.tippen.site.KeyStore;
 import dev.tippen.site.Site;
-import dev.tippen.store.sqlite.SqliteDatabase;
-import dev.tippen.store.sqlite.SqliteKeyStore;
+import dev.tippen.engine.embedded.SqliteDatabase;
+import dev.tippen.engine.embedded.SqliteKeyStore;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;

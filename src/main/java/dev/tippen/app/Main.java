@@ -1,13 +1,12 @@
 package dev.tippen.app;
 
-import dev.tippen.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tippen serve | keys ...}: the command line of the one runnable jar. */
 @Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen 0.1.0",
         description = "Real-time website-visitor backend: tracking, live dashboards and video invites.",
-        subcommands = {ServeCommand.class, KeysCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

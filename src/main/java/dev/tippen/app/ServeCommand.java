@@ -47,6 +47,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an unanswered invite waits for its visitor (TIPPEN_INVITE_TTL, default ${DEFAULT-VALUE}).")
     String inviteTtl;
 
+    @Option(names = "--exit-grace", defaultValue = "${env:TIPPEN_EXIT_GRACE:-10s}",
+            description = "An exit of the page a visitor is on takes effect only if no page view follows within this time; a click to the next page sends both (TIPPEN_EXIT_GRACE, default ${DEFAULT-VALUE}; 0s: at once).")
+    String exitGrace;
+
+    @Option(names = "--visit-gap", defaultValue = "${env:TIPPEN_VISIT_GAP:-30m}",
+            description = "A visit ends after this long without events; at most --visitor-ttl (TIPPEN_VISIT_GAP, default ${DEFAULT-VALUE}).")
+    String visitGap;
+
+    @Option(names = "--max-visitors", defaultValue = "${env:TIPPEN_MAX_VISITORS:-0}",
+            description = "Visitors this node holds in memory across all sites; past it new visitors get 503 (TIPPEN_MAX_VISITORS, default 0: what the heap holds, see docs/operations.md).")
+    int maxVisitors;
+
+    @Option(names = "--max-visitors-per-site", defaultValue = "${env:TIPPEN_MAX_VISITORS_PER_SITE:-0}",
+            description = "Visitors one site may hold (TIPPEN_MAX_VISITORS_PER_SITE, default 0: the node's visitor budget).")
+    int maxVisitorsPerSite;
+
+    @Option(names = "--max-sockets", defaultValue = "${env:TIPPEN_MAX_SOCKETS:-0}",
+            description = "Sockets this node holds open; past it new sockets get 503 (TIPPEN_MAX_SOCKETS, default 0: what the heap holds).")
+    int maxSockets;
+
     @Option(names = "--ping-interval", defaultValue = "${env:TIPPEN_PING_INTERVAL:-30s}",
             description = "Idle sockets are pinged this often and closed after three silent intervals (TIPPEN_PING_INTERVAL, default ${DEFAULT-VALUE}).")
     String pingInterval;
@@ -164,18 +184,44 @@ final class ServeCommand implements Callable<Integer> {
         Duration sweep = Durations.parse(sweepInterval);
         Duration invite = Durations.parse(inviteTtl);
         Duration ping = Durations.parse(pingInterval);
+        Duration grace = Durations.parse(exitGrace);
+        Duration gap = Durations.parse(visitGap);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
-        if (sweep.isZero() || ttl.isZero() || invite.isZero() || ping.toSeconds() < 1) {
+        if (sweep.isZero() || ttl.isZero() || invite.isZero() || gap.isZero() || ping.toSeconds() < 1) {
             throw new IllegalArgumentException("durations must be positive (ping interval at least 1s)");
+        }
+        if (gap.compareTo(ttl) > 0) throw new IllegalArgumentException("--visit-gap must not be longer than --visitor-ttl");
+        if (maxVisitors < 0 || maxSockets < 0 || maxVisitorsPerSite < 0) {
+            throw new IllegalArgumentException("--max-visitors, --max-visitors-per-site and --max-sockets must be 0 (the default) or more");
         }
         List<Cidr> proxies = nonBlank(trustedProxies).stream().map(Cidr::parse).toList();
         List<String> origins = nonBlank(allowedOrigins);
         if (socketsPerIp < 0) throw new IllegalArgumentException("--sockets-per-ip must be 0 (no limit) or more");
         TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
                 RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite));
-        return new TippenConfig(host, port, dataDir, ttl, sweep, invite, ping, demo, proxies,
-                origins.isEmpty() ? List.of("*") : origins, TippenConfig.Limits.defaults(), rates, enrich(),
-                redisUrl(redis));
+        TippenConfig.Limits heap = TippenConfig.Limits.defaults();
+        int visitors = maxVisitors > 0 ? maxVisitors : heap.maxVisitors();
+        TippenConfig.Limits limits = heap.withBudgets(visitors, maxSockets > 0 ? maxSockets : heap.maxSockets())
+                .withMaxVisitorsPerSite(maxVisitorsPerSite > 0 ? maxVisitorsPerSite : visitors);
+        EnrichSettings enrich = enrich();
+        String redisUrl = redisUrl(redis);
+        return TippenConfig.defaults(dataDir).with(b -> {
+            b.host = host;
+            b.port = port;
+            b.redis = redisUrl;
+            b.demo = demo;
+            b.visitorTtl = ttl;
+            b.sweepInterval = sweep;
+            b.inviteTtl = invite;
+            b.pingInterval = ping;
+            b.exitGrace = grace;
+            b.visitGap = gap;
+            b.trustedProxies = proxies;
+            b.allowedOrigins = origins.isEmpty() ? List.of("*") : origins;
+            b.limits = limits;
+            b.rates = rates;
+            b.enrich = enrich;
+        });
     }
 
     EnrichSettings enrich() {

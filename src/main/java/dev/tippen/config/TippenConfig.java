@@ -4,37 +4,78 @@ import dev.tippen.enrich.EnrichSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Everything a running server is told. Built by {@code ServeCommand} from flags and TIPPEN_* variables,
- * and by tests directly.
+ * and by tests from {@link #defaults} with {@link #with}.
  */
 public record TippenConfig(
         String host,
         int port,
         Path dataDir,
+        /** Shares every site's state with other nodes through the Redis (or Valkey) at this URL; null keeps SQLite. */
+        String redis,
+        boolean demo,
         Duration visitorTtl,
         Duration sweepInterval,
         Duration inviteTtl,
         Duration pingInterval,
-        boolean demo,
+        Duration exitGrace,
+        Duration visitGap,
         List<Cidr> trustedProxies,
+        /** The one header a trusted proxy names the client in: X-Forwarded-For (read from the right) or another. */
+        String clientIpHeader,
+        /** IPv6 clients share per-address limits by this prefix (a /64 is usually one household). */
+        int ipv6LimitPrefix,
         List<String> allowedOrigins,
         Limits limits,
         Rates rates,
         EnrichSettings enrich,
-        String redis) {
+        /** A bearer token /metrics asks for; null leaves it open (fine on loopback). */
+        String metricsToken) {
 
-    /** Bounds on every queue and buffer, so that no input can grow memory without limit. */
+    /** Bounds on every queue, buffer and budget, so that no input can grow memory without limit. */
     public record Limits(
             int maxBodyBytes,
             int maxFrameBytes,
             int socketWriteQueueBytes,
             int storeQueueCapacity,
             int storeMaxBatch,
-            int maxVisitorsPerSite) {
+            int maxVisitorsPerSite,
+            /** Visitors this node holds in memory across all sites (embedded engine). */
+            int maxVisitors,
+            /** Sockets this node holds open (0: none beyond the per-address limit). */
+            int maxSockets) {
+
         public static Limits defaults() {
-            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, 1_000_000);
+            return forHeap(Runtime.getRuntime().maxMemory());
+        }
+
+        /**
+         * Budgets sized to the heap: half of it for visitors at the most a visitor can cost, a quarter
+         * for sockets at what an idle socket costs, a visitor per site at most a tenth of the visitors.
+         * See docs/operations.md for the measured sizes behind these figures.
+         */
+        public static Limits forHeap(long heapBytes) {
+            int visitors = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 2 / Budgets.VISITOR_BYTES));
+            int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
+            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, Math.max(1_000, visitors), visitors, sockets);
+        }
+
+        public Limits withBudgets(int visitors, int sockets) {
+            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch,
+                    maxVisitorsPerSite, visitors, sockets);
+        }
+
+        public Limits withSocketWriteQueueBytes(int bytes) {
+            return new Limits(maxBodyBytes, maxFrameBytes, bytes, storeQueueCapacity, storeMaxBatch, maxVisitorsPerSite,
+                    maxVisitors, maxSockets);
+        }
+
+        public Limits withMaxVisitorsPerSite(int n) {
+            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch, n,
+                    maxVisitors, maxSockets);
         }
     }
 
@@ -58,55 +99,110 @@ public record TippenConfig(
         }
     }
 
+    public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
     public static TippenConfig defaults(Path dataDir) {
-        return new TippenConfig("127.0.0.1", 8787, dataDir, Duration.ofMinutes(30), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), false, List.of(), List.of("*"), Limits.defaults(), Rates.defaults(),
-                EnrichSettings.defaults(), null);
+        return new TippenConfig("127.0.0.1", 8787, dataDir, null, false, Duration.ofMinutes(30), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), List.of(),
+                X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null);
+    }
+
+    /** A copy with some fields changed: {@code config.with(b -> b.port = 0)}. */
+    public TippenConfig with(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
     public TippenConfig withPort(int p) {
-        return new TippenConfig(host, p, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates, enrich, redis);
+        return with(b -> b.port = p);
     }
 
     public TippenConfig withDemo(boolean d) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, d,
-                trustedProxies, allowedOrigins, limits, rates, enrich, redis);
+        return with(b -> b.demo = d);
     }
 
     public TippenConfig withTimes(Duration ttl, Duration sweep, Duration invite) {
-        return new TippenConfig(host, port, dataDir, ttl, sweep, invite, pingInterval, demo, trustedProxies,
-                allowedOrigins, limits, rates, enrich, redis);
+        return with(b -> {
+            b.visitorTtl = ttl;
+            b.sweepInterval = sweep;
+            b.inviteTtl = invite;
+            if (b.visitGap.compareTo(ttl) > 0) b.visitGap = ttl;
+        });
     }
 
     public TippenConfig withPingInterval(Duration ping) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, ping, demo, trustedProxies,
-                allowedOrigins, limits, rates, enrich, redis);
+        return with(b -> b.pingInterval = ping);
     }
 
     public TippenConfig withTrustedProxies(List<Cidr> proxies) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                proxies, allowedOrigins, limits, rates, enrich, redis);
+        return with(b -> b.trustedProxies = proxies);
     }
 
     public TippenConfig withLimits(Limits l) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, l, rates, enrich, redis);
+        return with(b -> b.limits = l);
     }
 
     public TippenConfig withRates(Rates r) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, r, enrich, redis);
+        return with(b -> b.rates = r);
     }
 
     public TippenConfig withEnrich(EnrichSettings e) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates, e, redis);
+        return with(b -> b.enrich = e);
     }
 
-    /** Shares every site's state with other nodes through the Redis (or Valkey) at this URL; null keeps SQLite. */
     public TippenConfig withRedis(String url) {
-        return new TippenConfig(host, port, dataDir, visitorTtl, sweepInterval, inviteTtl, pingInterval, demo,
-                trustedProxies, allowedOrigins, limits, rates, enrich, url);
+        return with(b -> b.redis = url);
+    }
+
+    /** The fields of a config, to change some and build a new one. */
+    public static final class Builder {
+        public String host;
+        public int port;
+        public Path dataDir;
+        public String redis;
+        public boolean demo;
+        public Duration visitorTtl;
+        public Duration sweepInterval;
+        public Duration inviteTtl;
+        public Duration pingInterval;
+        public Duration exitGrace;
+        public Duration visitGap;
+        public List<Cidr> trustedProxies;
+        public String clientIpHeader;
+        public int ipv6LimitPrefix;
+        public List<String> allowedOrigins;
+        public Limits limits;
+        public Rates rates;
+        public EnrichSettings enrich;
+        public String metricsToken;
+
+        Builder(TippenConfig c) {
+            host = c.host;
+            port = c.port;
+            dataDir = c.dataDir;
+            redis = c.redis;
+            demo = c.demo;
+            visitorTtl = c.visitorTtl;
+            sweepInterval = c.sweepInterval;
+            inviteTtl = c.inviteTtl;
+            pingInterval = c.pingInterval;
+            exitGrace = c.exitGrace;
+            visitGap = c.visitGap;
+            trustedProxies = c.trustedProxies;
+            clientIpHeader = c.clientIpHeader;
+            ipv6LimitPrefix = c.ipv6LimitPrefix;
+            allowedOrigins = c.allowedOrigins;
+            limits = c.limits;
+            rates = c.rates;
+            enrich = c.enrich;
+            metricsToken = c.metricsToken;
+        }
+
+        public TippenConfig build() {
+            return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
+                    exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
+                    limits, rates, enrich, metricsToken);
+        }
     }
 }

@@ -1,22 +1,28 @@
 package dev.tippen.dashboard;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.Profile;
-import dev.tippen.fanout.WireJson;
+import dev.tippen.socket.WireJson;
+import dev.tippen.visitor.InviteRecord;
+import dev.tippen.visitor.PageVisit;
+import dev.tippen.visitor.Utm;
+import dev.tippen.visitor.Visit;
 import dev.tippen.visitor.Visitor;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 
 /** The messages a dashboard socket receives, as documented in docs/protocol.md. */
 public final class DashboardMessages {
     private DashboardMessages() {}
 
-    public static String initialVisitors(Collection<Visitor> visitors) {
-        return list("INITIAL_VISITORS", visitors);
+    public static String initialVisitors(Collection<Visitor> visitors, int hiddenBots) {
+        return list("INITIAL_VISITORS", visitors, hiddenBots);
     }
 
-    public static String visitorList(Collection<Visitor> visitors) {
-        return list("VISITOR_LIST", visitors);
+    public static String visitorList(Collection<Visitor> visitors, int hiddenBots) {
+        return list("VISITOR_LIST", visitors, hiddenBots);
     }
 
     public static String visitorUpdate(Visitor v, String event) {
@@ -47,53 +53,60 @@ public final class DashboardMessages {
         });
     }
 
-    public static String pong(long now) {
-        return WireJson.object(g -> {
-            g.writeStringField("type", "PONG");
-            g.writeNumberField("timestamp", now);
-        });
-    }
-
-    public static String error(String message) {
-        return WireJson.object(g -> {
-            g.writeStringField("type", "ERROR");
-            g.writeStringField("error", message);
-        });
-    }
-
-    private static String list(String type, Collection<Visitor> visitors) {
+    private static String list(String type, Collection<Visitor> visitors, int hiddenBots) {
         return WireJson.object(g -> {
             g.writeStringField("type", type);
+            g.writeNumberField("hiddenBots", hiddenBots);
             g.writeArrayFieldStart("visitors");
             for (Visitor v : visitors) visitor(g, v);
             g.writeEndArray();
         });
     }
 
+    /** The opening of a list sent in parts: everything up to the first visitor. */
+    static String listHead(String type, int hiddenBots) {
+        return "{\"type\":\"" + type + "\",\"hiddenBots\":" + hiddenBots + ",\"visitors\":[";
+    }
+
+    /** Visitors {@code from..to} of a list sent in parts, each but the list's first preceded by a comma. */
+    static String listPart(List<Visitor> visitors, int from, int to) {
+        return WireJson.fragment(g -> {
+            for (int i = from; i < to; i++) {
+                if (i > 0) g.writeRaw(',');
+                visitor(g, visitors.get(i));
+            }
+        });
+    }
+
+    static final String LIST_TAIL = "]}";
+
     static void visitor(JsonGenerator g, Visitor v) throws IOException {
         g.writeStartObject();
         g.writeStringField("visitorId", v.visitorId());
         g.writeStringField("website", v.website());
-        g.writeStringField("url", v.url());
-        g.writeStringField("referrer", v.referrer());
-        g.writeStringField("title", v.title());
-        g.writeStringField("userAgent", v.userAgent());
-        g.writeStringField("screenResolution", v.screenResolution());
-        g.writeStringField("language", v.language());
-        g.writeStringField("timezone", v.timezone());
+        g.writeStringField("url", v.page().url());
+        g.writeStringField("referrer", v.page().referrer());
+        g.writeStringField("title", v.page().title());
+        g.writeStringField("userAgent", v.browser().userAgent());
+        g.writeStringField("screenResolution", v.browser().screenResolution());
+        g.writeStringField("language", v.browser().language());
+        g.writeStringField("timezone", v.browser().timezone());
         g.writeStringField("timestamp", v.clientTimestamp());
         g.writeStringField("ip", v.ip());
         WireJson.time(g, "firstSeen", v.firstSeen());
         WireJson.time(g, "lastActivity", v.lastActivity());
         g.writeNumberField("pageViews", v.pageViews());
         g.writeStringField("status", v.status());
-        g.writeStringField("company", v.company());
-        g.writeStringField("location", v.location());
-        g.writeStringField("lastRole", v.lastRole());
-        g.writeStringField("guestUrl", v.guestUrl());
-        WireJson.time(g, "videoDeclinedAt", v.videoDeclinedAt());
+        Enrichment e = v.enrichment();
+        g.writeStringField("company", e == null ? null : e.company());
+        g.writeStringField("location", e == null ? null : e.location());
+        g.writeStringField("lastRole", e == null ? null : e.role());
+        g.writeStringField("guestUrl", v.calls().guestUrl());
+        WireJson.time(g, "videoDeclinedAt", v.calls().declinedAt());
         g.writeStringField("lastEvent", v.lastEvent());
         profile(g, v.profile());
+        visit(g, v.visit(), v.lastActivity());
+        invites(g, v.calls().invites());
         g.writeEndObject();
     }
 
@@ -120,5 +133,51 @@ public final class DashboardMessages {
         g.writeStringField("browser", p == null ? null : p.browser());
         g.writeBooleanField("bot", p != null && p.bot());
         g.writeStringField("enrichedBy", p == null ? null : p.source());
+    }
+
+    /** The visit: where it came in, its campaign tags and the trail of its last pages (the current one last). */
+    private static void visit(JsonGenerator g, Visit visit, long lastActivity) throws IOException {
+        g.writeStringField("visitId", visit == null ? null : visit.visitId());
+        g.writeStringField("entryUrl", visit == null ? null : visit.entryUrl());
+        g.writeStringField("entryReferrer", visit == null ? null : visit.entryReferrer());
+        Utm utm = visit == null ? null : visit.utm();
+        if (utm == null) {
+            g.writeNullField("utm");
+        } else {
+            g.writeObjectFieldStart("utm");
+            g.writeStringField("source", utm.source());
+            g.writeStringField("medium", utm.medium());
+            g.writeStringField("campaign", utm.campaign());
+            g.writeStringField("term", utm.term());
+            g.writeStringField("content", utm.content());
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("trail");
+        if (visit != null) {
+            for (PageVisit p : visit.trail()) {
+                g.writeStartObject();
+                g.writeStringField("url", p.url());
+                g.writeStringField("title", p.title());
+                WireJson.time(g, "enteredAt", p.enteredAt());
+                g.writeNumberField("seconds", p.seconds(lastActivity));
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void invites(JsonGenerator g, List<InviteRecord> invites) throws IOException {
+        g.writeArrayFieldStart("invites");
+        for (InviteRecord i : invites) {
+            g.writeStartObject();
+            g.writeStringField("inviteId", i.inviteId());
+            g.writeStringField("guestUrl", i.guestUrl());
+            WireJson.time(g, "sentAt", i.sentAt());
+            WireJson.time(g, "expiresAt", i.expiresAt());
+            g.writeStringField("outcome", i.outcome());
+            WireJson.time(g, "answeredAt", i.answeredAt());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 }

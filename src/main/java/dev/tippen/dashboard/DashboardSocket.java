@@ -1,23 +1,29 @@
 package dev.tippen.dashboard;
 
-import dev.tippen.fanout.ClientFrame;
-import dev.tippen.fanout.Connection;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
-import dev.tippen.http.SocketUpgrade;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
+import dev.tippen.site.SiteLanes;
+import dev.tippen.socket.ClientFrame;
+import dev.tippen.socket.Connection;
+import dev.tippen.socket.Hub;
+import dev.tippen.socket.Joins;
+import dev.tippen.socket.SocketMessages;
+import dev.tippen.socket.SocketUpgrade;
+import dev.tippen.socket.Text;
 import dev.tippen.visitor.Sites;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * GET /ws/dashboard: a sales team's live view of one site. Opens with the full list, then receives
- * every change; it may ask for the list again or ping.
+ * every change; it may ask for the list again or ping. Replies go through the site's lane, so they
+ * never cut into a list being streamed.
  */
 public final class DashboardSocket {
     private static final Logger log = LoggerFactory.getLogger(DashboardSocket.class);
@@ -25,26 +31,32 @@ public final class DashboardSocket {
     private final Credentials credentials;
     private final Cors cors;
     private final SocketUpgrade upgrade;
+    private final Joins joins;
+    private final Hub hub;
+    private final SiteLanes lanes;
     private final Sites sites;
-    private final TippenMetrics metrics;
+    private final DashboardFeed feed;
 
-    public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, Sites sites,
-                           TippenMetrics metrics) {
+    public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, Joins joins, Hub hub,
+                           SiteLanes lanes, Sites sites, DashboardFeed feed, TippenMetrics metrics) {
         this.credentials = credentials;
         this.cors = cors;
         this.upgrade = upgrade;
+        this.joins = joins;
+        this.hub = hub;
+        this.lanes = lanes;
         this.sites = sites;
-        this.metrics = metrics;
+        this.feed = feed;
     }
 
-    public void handle(RoutingContext ctx) {
-        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.SECRET);
-        String origin = ctx.request().getHeader("Origin");
-        if (!cors.allows(origin)) throw new ApiError(403, "origin " + origin + " may not open the dashboard");
-        boolean cleanupList = !"false".equalsIgnoreCase(ctx.request().getParam("cleanupList"));
-        String siteId = auth.site().siteId();
-        upgrade.upgrade(ctx, new Connection.Spec(Connection.Kind.DASHBOARD, siteId, auth.key().hash(), null, cleanupList),
-                this::open);
+    public void handle(HttpServerRequest req) {
+        Credentials.Holder who = credentials.dashboard(req);
+        String origin = req.getHeader("Origin");
+        if (!cors.allows(origin) && !who.sameOrigin()) throw new ApiError(403, "origin " + origin + " may not open the dashboard");
+        boolean cleanupList = !"false".equalsIgnoreCase(req.getParam("cleanupList"));
+        Authentication.Granted auth = who.granted();
+        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, auth.site().siteId(), auth.key().hash(), null,
+                cleanupList, who.sessionId()), this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {
@@ -52,21 +64,25 @@ public final class DashboardSocket {
             c.seen();
             onMessage(c, text);
         });
-        ws.binaryMessageHandler(b -> c.send(DashboardMessages.error("binary messages are not supported; send JSON text")));
+        ws.binaryMessageHandler(b -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));
         log.info("event=dashboard_connected site={}", c.siteId());
-        return sites.join(c, greeting -> c.send(DashboardMessages.initialVisitors(greeting.liveVisitors())));
+        return joins.join(c, () -> sites.live(c.siteId()).map(list -> DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
     }
 
     private void onMessage(Connection c, String text) {
         ClientFrame frame = ClientFrame.parse(text);
         if (!frame.ok()) {
-            c.send(DashboardMessages.error(frame.problem()));
+            reply(c, SocketMessages.error(frame.problem()));
             return;
         }
         switch (frame.type()) {
-            case "PING" -> c.send(DashboardMessages.pong(System.currentTimeMillis()));
-            case "GET_VISITORS" -> sites.refresh(c, greeting -> c.send(DashboardMessages.visitorList(greeting.liveVisitors())));
-            default -> c.send(DashboardMessages.error("unknown message type '" + frame.type() + "'; expected PING or GET_VISITORS"));
+            case "PING" -> reply(c, SocketMessages.pong(System.currentTimeMillis()));
+            case "GET_VISITORS" -> feed.refresh(c, "VISITOR_LIST");
+            default -> reply(c, SocketMessages.error("unknown message type '" + frame.type() + "'; expected PING or GET_VISITORS"));
         }
+    }
+
+    private void reply(Connection c, String json) {
+        lanes.execute(c.siteId(), () -> hub.reply(c, Text.of(json)));
     }
 }

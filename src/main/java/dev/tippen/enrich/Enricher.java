@@ -44,6 +44,11 @@ public final class Enricher {
         return anonymizeIp ? IpAddresses.anonymize(ip) : ip;
     }
 
+    /** The parsed User-Agent if it was seen before, else null (then {@link #device} parses it off the event loop). */
+    public Device knownDevice(String userAgent) {
+        return offline.agents().cached(userAgent);
+    }
+
     /** The parsed User-Agent: at once when seen before, else from a parser thread, else the rough answer. */
     public Future<Device> device(String userAgent) {
         UserAgents agents = offline.agents();

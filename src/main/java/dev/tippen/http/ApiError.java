@@ -20,6 +20,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(429, message, Math.max(1, retryAfterSeconds));
     }
 
+    /** 503: the server is at a limit of its own; try again after this many seconds. */
+    public static ApiError unavailable(String message, long retryAfterSeconds) {
+        return new ApiError(503, message, Math.max(1, retryAfterSeconds));
+    }
+
     public int status() {
         return status;
     }

@@ -1,18 +1,28 @@
 package dev.tippen.http;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
  * CORS on every response, and 204 for every preflight. Tracking routes are called from customers'
  * pages, so any origin may call them; the secret-key routes answer only the allowed origins when a
- * list is configured.
+ * list is configured. The header names and fixed values are encoded once, not per response.
  */
 public final class Cors {
-    private static final String METHODS = "GET, POST, OPTIONS";
-    private static final String HEADERS = "Content-Type, X-Tippen-API-Key, Authorization";
+    private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
+    private static final CharSequence ALLOW_METHODS = HttpHeaders.createOptimized("Access-Control-Allow-Methods");
+    private static final CharSequence ALLOW_HEADERS = HttpHeaders.createOptimized("Access-Control-Allow-Headers");
+    private static final CharSequence MAX_AGE = HttpHeaders.createOptimized("Access-Control-Max-Age");
+    private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
+    private static final CharSequence ANY = HttpHeaders.createOptimized("*");
+    private static final CharSequence METHODS = HttpHeaders.createOptimized("GET, POST, OPTIONS");
+    private static final CharSequence HEADERS = HttpHeaders.createOptimized("Content-Type, X-Tippen-API-Key, Authorization");
+    private static final CharSequence TEN_MINUTES = HttpHeaders.createOptimized("600");
+    private static final CharSequence ORIGIN = HttpHeaders.createOptimized("Origin");
 
     private final List<String> allowedOrigins;
     private final boolean anyOrigin;
@@ -23,7 +33,7 @@ public final class Cors {
     }
 
     public void handle(RoutingContext ctx) {
-        apply(ctx);
+        apply(ctx.request());
         if (ctx.request().method() == HttpMethod.OPTIONS) {
             ctx.response().setStatusCode(204).end();
             return;
@@ -31,13 +41,13 @@ public final class Cors {
         ctx.next();
     }
 
-    public void apply(RoutingContext ctx) {
-        MultiMap h = ctx.response().headers();
-        h.set("Access-Control-Allow-Origin", allowOrigin(ctx));
-        h.set("Access-Control-Allow-Methods", METHODS);
-        h.set("Access-Control-Allow-Headers", HEADERS);
-        h.set("Access-Control-Max-Age", "600");
-        if (!anyOrigin) h.set("Vary", "Origin");
+    public void apply(HttpServerRequest request) {
+        MultiMap h = request.response().headers();
+        h.set(ALLOW_ORIGIN, allowOrigin(request));
+        h.set(ALLOW_METHODS, METHODS);
+        h.set(ALLOW_HEADERS, HEADERS);
+        h.set(MAX_AGE, TEN_MINUTES);
+        if (!anyOrigin) h.set(VARY, ORIGIN);
     }
 
     /** Whether a browser page from {@code origin} may use the secret-key routes (dashboard socket, invites). */
@@ -45,13 +55,13 @@ public final class Cors {
         return anyOrigin || origin == null || allowedOrigins.contains(origin);
     }
 
-    private String allowOrigin(RoutingContext ctx) {
-        if (anyOrigin || isPublicRoute(ctx.normalizedPath())) return "*";
-        String origin = ctx.request().getHeader("Origin");
+    private CharSequence allowOrigin(HttpServerRequest request) {
+        if (anyOrigin || isPublicRoute(request.path())) return ANY;
+        String origin = request.getHeader(ORIGIN);
         return origin != null && allowedOrigins.contains(origin) ? origin : allowedOrigins.get(0);
     }
 
     private static boolean isPublicRoute(String path) {
-        return path.equals("/track/visitor") || path.equals("/ws/visitor") || path.equals("/tippen-tracker.js");
+        return "/track/visitor".equals(path) || "/ws/visitor".equals(path) || "/tippen-tracker.js".equals(path);
     }
 }

@@ -7,6 +7,12 @@ import io.vertx.core.http.HttpServerRequest;
 
 /** Finds the key a request presents and checks it for a role; a refusal becomes an {@link ApiError}. */
 public final class Credentials {
+    /**
+     * Who is asking for a secret-key route: the key's grant, and the console session it came through
+     * (null when the key itself was presented). {@code sameOrigin}: a console page of this server.
+     */
+    public record Holder(Authentication.Granted granted, String sessionId, boolean sameOrigin) {}
+
     private final KeyRegistry keys;
 
     public Credentials(KeyRegistry keys) {
@@ -26,5 +32,14 @@ public final class Credentials {
         Authentication a = keys.authenticate(key, role);
         if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
         return (Authentication.Granted) a;
+    }
+
+    /** The secret key a dashboard or API request presents. */
+    public Holder secret(HttpServerRequest request) {
+        return new Holder(require(presented(request), KeyRole.SECRET), null, false);
+    }
+
+    public Holder dashboard(HttpServerRequest request) {
+        return secret(request);
     }
 }

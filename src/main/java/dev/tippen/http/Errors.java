@@ -1,7 +1,8 @@
 package dev.tippen.http;
 
-import dev.tippen.store.StoreException;
 import dev.tippen.visitor.SiteRefusal;
+import dev.tippen.visitor.StoreException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,33 +19,37 @@ public final class Errors {
         this.cors = cors;
     }
 
+    /** The router's failure handler. */
     public void handle(RoutingContext ctx) {
         Throwable f = ctx.failure();
-        if (f instanceof ApiError e) {
-            if (e.retryAfterSeconds() > 0) ctx.response().putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            send(ctx, e.status(), e.getMessage());
-        } else if (f instanceof SiteRefusal r) {
-            if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) send(ctx, 404, r.getMessage());
-            else retryLater(ctx, r.getMessage());
-        } else if (f instanceof StoreException e) {
-            retryLater(ctx, e.overloaded() ? "server busy, try again" : "storage unavailable, event not stored");
-        } else if (f == null || ctx.statusCode() != 500 && ctx.statusCode() > 0) {
-            send(ctx, ctx.statusCode(), messageFor(ctx.statusCode()));
+        boolean ours = f instanceof ApiError || f instanceof SiteRefusal || f instanceof StoreException;
+        if (!ours && (f == null || ctx.statusCode() != 500 && ctx.statusCode() > 0)) {
+            send(ctx.request(), ctx.statusCode(), messageFor(ctx.statusCode()), 0);
         } else {
-            log.error("event=unhandled_error path={} error=\"{}\"", ctx.normalizedPath(), f.toString(), f);
-            send(ctx, 500, "internal error");
+            fail(ctx.request(), f, ctx.normalizedPath());
         }
     }
 
-    private void retryLater(RoutingContext ctx, String message) {
-        ctx.response().putHeader("Retry-After", "1");
-        send(ctx, 503, message);
+    /** Answers a request that failed with {@code f}, whichever handler it reached. */
+    public void fail(HttpServerRequest request, Throwable f, String path) {
+        if (f instanceof ApiError e) {
+            send(request, e.status(), e.getMessage(), e.retryAfterSeconds());
+        } else if (f instanceof SiteRefusal r) {
+            if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) send(request, 404, r.getMessage(), 0);
+            else send(request, 503, r.getMessage(), 5);
+        } else if (f instanceof StoreException e) {
+            send(request, 503, e.overloaded() ? "server busy, try again" : "storage unavailable, event not stored", 1);
+        } else {
+            log.error("event=unhandled_error path={} error=\"{}\"", path, f.toString(), f);
+            send(request, 500, "internal error", 0);
+        }
     }
 
-    public void send(RoutingContext ctx, int status, String message) {
-        HttpServerResponse r = ctx.response();
+    public void send(HttpServerRequest request, int status, String message, long retryAfterSeconds) {
+        HttpServerResponse r = request.response();
         if (r.ended() || r.headWritten()) return;
-        cors.apply(ctx);
+        cors.apply(request);
+        if (retryAfterSeconds > 0) r.putHeader("Retry-After", Long.toString(retryAfterSeconds));
         r.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());

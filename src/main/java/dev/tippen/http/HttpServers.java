@@ -6,14 +6,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP server per event loop, all on the same port, sharing the router (which is immutable once
- * built).
+ * One HTTP server per event loop, all on the same port, sharing one request handler (the router
+ * behind it is immutable once built).
  */
 public final class HttpServers {
     private final Vertx vertx;
@@ -26,14 +27,14 @@ public final class HttpServers {
         this.port = port;
     }
 
-    public static Future<HttpServers> start(Vertx vertx, Router router, TippenConfig config, int instances) {
+    public static Future<HttpServers> start(Vertx vertx, Handler<HttpServerRequest> handler, TippenConfig config, int instances) {
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         HttpServerOptions options = options(config).setPort(port);
         return vertx.deployVerticle(() -> new VerticleBase() {
                     @Override
                     public Future<?> start() {
-                        return vertx.createHttpServer(options).requestHandler(router).listen()
+                        return vertx.createHttpServer(options).requestHandler(handler).listen()
                                 .onSuccess(s -> bound.add(s.actualPort()));
                     }
                 }, new DeploymentOptions().setInstances(instances))

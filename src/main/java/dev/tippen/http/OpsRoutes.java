@@ -32,10 +32,19 @@ public final class OpsRoutes {
 
     /** Counts every answered request by route; unknown paths share one label so the series stay bounded. */
     public void countRequests(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        String route = ROUTES.contains(path) ? path : "other";
-        ctx.addHeadersEndHandler(v -> metrics.request(route, ctx.response().getStatusCode()));
+        count(ctx.request(), ctx.normalizedPath());
         ctx.next();
+    }
+
+    /** The same for a socket route's request, which does not go through the router. */
+    public void countSocket(io.vertx.core.http.HttpServerRequest request) {
+        count(request, request.path());
+    }
+
+    private void count(io.vertx.core.http.HttpServerRequest request, String path) {
+        String route = ROUTES.contains(path) ? path : "other";
+        io.vertx.core.http.HttpServerResponse response = request.response();
+        response.headersEndHandler(v -> metrics.request(route, response.getStatusCode()));
     }
 
     public void trackerScript(RoutingContext ctx) {

@@ -5,8 +5,8 @@ import dev.tippen.http.Credentials;
 import dev.tippen.http.RateLimits;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
-import dev.tippen.track.TrackRequest;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -35,7 +35,7 @@ public final class InviteHandler {
         limits.inviteForSite(auth.site().siteId());
         String visitorId = string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
-        if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
+        if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
         String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
         String siteId = auth.site().siteId();
         sites.invite(siteId, visitorId, guestUrl)

@@ -1,6 +1,7 @@
 package dev.tippen.invite;
 
-import dev.tippen.fanout.WireJson;
+import dev.tippen.socket.WireJson;
+import dev.tippen.visitor.InviteRecord;
 
 /** The messages a visitor socket receives: its own connection and its own invites, nothing else. */
 public final class VisitorMessages {
@@ -13,10 +14,10 @@ public final class VisitorMessages {
         });
     }
 
-    public static String videoInvite(PendingInvite invite) {
+    public static String videoInvite(String visitorId, InviteRecord invite) {
         return WireJson.object(g -> {
             g.writeStringField("type", "VIDEO_INVITE");
-            g.writeStringField("visitorId", invite.visitorId());
+            g.writeStringField("visitorId", visitorId);
             g.writeStringField("guestUrl", invite.guestUrl());
             g.writeStringField("inviteId", invite.inviteId());
             g.writeNumberField("expiresAt", invite.expiresAt());

@@ -1,18 +1,21 @@
 package dev.tippen.invite;
 
-import dev.tippen.dashboard.DashboardMessages;
-import dev.tippen.fanout.ClientFrame;
-import dev.tippen.fanout.Connection;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
-import dev.tippen.http.SocketUpgrade;
-import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
-import dev.tippen.track.TrackRequest;
+import dev.tippen.socket.ClientFrame;
+import dev.tippen.socket.Connection;
+import dev.tippen.socket.Joins;
+import dev.tippen.socket.SocketMessages;
+import dev.tippen.socket.SocketUpgrade;
+import dev.tippen.visitor.Engine;
+import dev.tippen.visitor.InviteRecord;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorIds;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * GET /ws/visitor: a visitor's browser waiting for an invite. It hears only its own invites, including
@@ -21,25 +24,23 @@ import io.vertx.ext.web.RoutingContext;
 public final class VisitorSocket {
     private final Credentials credentials;
     private final SocketUpgrade upgrade;
+    private final Joins joins;
     private final Sites sites;
-    private final TippenMetrics metrics;
 
-    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Sites sites, TippenMetrics metrics) {
+    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Joins joins, Sites sites) {
         this.credentials = credentials;
         this.upgrade = upgrade;
+        this.joins = joins;
         this.sites = sites;
-        this.metrics = metrics;
     }
 
-    public void handle(RoutingContext ctx) {
-        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
-        String visitorId = ctx.request().getParam("visitorId");
+    public void handle(HttpServerRequest req) {
+        Authentication.Granted auth = credentials.require(Credentials.presented(req), KeyRole.PUBLIC);
+        String visitorId = req.getParam("visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId' query parameter");
-        if (!TrackRequest.VISITOR_ID.matcher(visitorId).matches()) {
-            throw ApiError.badRequest("'visitorId' must be 1-128 characters of A-Z a-z 0-9 _ . : -");
-        }
+        if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' must be " + VisitorIds.RULE);
         String siteId = auth.site().siteId();
-        upgrade.upgrade(ctx, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false),
+        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false, null),
                 this::open);
     }
 
@@ -47,12 +48,29 @@ public final class VisitorSocket {
         ws.textMessageHandler(text -> {
             c.seen();
             ClientFrame frame = ClientFrame.parse(text);
-            if (frame.ok() && frame.type().equals("PING")) c.send(DashboardMessages.pong(System.currentTimeMillis()));
-            else c.send(DashboardMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
+            if (frame.ok() && frame.type().equals("PING")) c.send(SocketMessages.pong(System.currentTimeMillis()));
+            else c.send(SocketMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
-        return sites.join(c, greeting -> {
-            c.send(VisitorMessages.connected(c.visitorId()));
-            if (greeting.pendingInvite() != null) c.send(VisitorMessages.videoInvite(greeting.pendingInvite()));
-        });
+        return joins.join(c, () -> sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen)));
+    }
+
+    /** CONNECTED, then the invite still waiting for this visitor, if any. */
+    private static Joins.Greeting greeting(Connection c, Engine.Seen seen) {
+        return new Joins.Greeting() {
+            @Override
+            public long seq() {
+                return seen.seq();
+            }
+
+            @Override
+            public Future<Void> send() {
+                c.send(VisitorMessages.connected(c.visitorId()));
+                InviteRecord invite = seen.visitor() == null ? null : seen.visitor().pendingInvite();
+                if (invite != null && invite.waiting(System.currentTimeMillis())) {
+                    c.send(VisitorMessages.videoInvite(c.visitorId(), invite));
+                }
+                return Future.succeededFuture();
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.tippen.track;
 
+import dev.tippen.enrich.Device;
 import dev.tippen.enrich.Enricher;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
@@ -8,14 +9,19 @@ import dev.tippen.http.RateLimits;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.Visitor;
 import dev.tippen.visitor.VisitorEvent;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /** POST /track/visitor: admit (limits, key, type), parse, hand to the site, answer once the event is durable. */
 public final class TrackHandler {
     private static final String CLIENT_IP = "tippen.clientIp";
     private static final String SITE_ID = "tippen.siteId";
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
     private final Credentials credentials;
     private final ClientAddress clientAddress;
@@ -40,7 +46,7 @@ public final class TrackHandler {
         String ip = clientAddress.of(ctx.request());
         limits.trackFromIp(ip);
         Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
-        checkContentType(ctx.request().getHeader("Content-Type"));
+        checkContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
         limits.trackForSite(auth.site().siteId());
         ctx.put(CLIENT_IP, enricher.visibleIp(ip));
         ctx.put(SITE_ID, auth.site().siteId());
@@ -50,27 +56,37 @@ public final class TrackHandler {
     public void handle(RoutingContext ctx) {
         // admit() always runs first on this route and resolved the address and the site once.
         String ip = ctx.get(CLIENT_IP);
-        VisitorEvent parsed = TrackRequest.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), ip);
+        Buffer body = ctx.body().buffer();
+        VisitorEvent parsed = TrackRequest.parse(body == null ? new byte[0] : body.getBytes(), ip);
         String siteId = ctx.get(SITE_ID);
-        enricher.device(parsed.browser().userAgent())
-                .compose(device -> sites.track(siteId, parsed.with(device)))
-                .onSuccess(v -> {
-                    if (enricher.pending(ip, v.profile() == null ? null : v.profile().source())) {
-                        // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
-                        enricher.later(ip, v.enrichment())
-                                .onSuccess(better -> sites.enrich(siteId, v.visitorId(), ip, better));
-                    }
-                })
-                .onSuccess(v -> ctx.response()
-                        .putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("success", true).put("sessionId", v.visitorId()).encode()))
-                .onFailure(ctx::fail);
+        // A User-Agent seen before is known at once; only a new one waits for a parser thread.
+        Device known = enricher.knownDevice(parsed.browser().userAgent());
+        Future<Visitor> stored = known != null
+                ? sites.track(siteId, parsed.with(known))
+                : enricher.device(parsed.browser().userAgent()).compose(device -> sites.track(siteId, parsed.with(device)));
+        stored.onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            Visitor v = ar.result();
+            if (v != null && enricher.pending(ip, v.profile() == null ? null : v.profile().source())) {
+                // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
+                enricher.later(ip, v.enrichment()).onSuccess(better -> sites.enrich(siteId, v.visitorId(), ip, better));
+            }
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer(parsed.visitorId()));
+        });
+    }
+
+    private static String answer(String visitorId) {
+        // The id is validated ([A-Za-z0-9_.:-]), so it needs no escaping.
+        return "{\"success\":true,\"sessionId\":\"" + visitorId + "\"}";
     }
 
     /** JSON, or text/plain as navigator.sendBeacon sends it; a missing type is read as JSON. */
     static void checkContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) return;
-        String type = contentType.split(";", 2)[0].trim().toLowerCase();
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (type.equals("application/json") || type.equals("text/plain")) return;
         throw new ApiError(415, "Content-Type must be application/json or text/plain, not " + type);
     }

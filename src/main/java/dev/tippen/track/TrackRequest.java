@@ -5,8 +5,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tippen.http.ApiError;
+import dev.tippen.visitor.Browser;
 import dev.tippen.visitor.EventType;
+import dev.tippen.visitor.Page;
 import dev.tippen.visitor.VisitorEvent;
+import dev.tippen.visitor.VisitorIds;
 import java.io.IOException;
 import java.util.regex.Pattern;
 
@@ -18,7 +21,8 @@ public final class TrackRequest {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(32).build())
             .build();
-    public static final Pattern VISITOR_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    /** What a page-load id may look like: the served tracker's are 16 hex digits. */
+    static final Pattern PAGE_LOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     static final int URL_MAX = 2048;
     static final int TEXT_MAX = 512;
@@ -55,17 +59,18 @@ public final class TrackRequest {
                 "unknown event '" + ev + "'; expected pageview, heartbeat, exit, video_accepted or video_declined"));
         if (v == null) throw ApiError.badRequest("missing 'visitor' object");
         if (v.visitorId == null) throw ApiError.badRequest("missing 'visitor.visitorId'");
-        if (!VISITOR_ID.matcher(v.visitorId).matches()) {
-            throw ApiError.badRequest("'visitor.visitorId' must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+        if (!VisitorIds.valid(v.visitorId)) {
+            throw ApiError.badRequest("'visitor.visitorId' must be " + VisitorIds.RULE);
         }
-        return new VisitorEvent(type, v.visitorId, website,
-                new VisitorEvent.Page(v.url, v.referrer, v.title),
-                new VisitorEvent.Browser(v.userAgent, v.screenResolution, v.language, v.timezone),
-                v.timestamp, ip, null);
+        if (v.pageLoadId != null && !PAGE_LOAD_ID.matcher(v.pageLoadId).matches()) {
+            throw ApiError.badRequest("'visitor.pageLoadId' must be 1-64 characters of A-Z a-z 0-9 _ -");
+        }
+        return new VisitorEvent(type, v.visitorId, website, new Page(v.url, v.referrer, v.title),
+                new Browser(v.userAgent, v.screenResolution, v.language, v.timezone), v.timestamp, ip, null, v.pageLoadId);
     }
 
     private static final class Fields {
-        String visitorId, url, referrer, title, userAgent, screenResolution, language, timezone, timestamp;
+        String visitorId, url, referrer, title, userAgent, screenResolution, language, timezone, timestamp, pageLoadId;
     }
 
     private static Fields visitor(JsonParser p, JsonToken t) throws IOException {
@@ -84,6 +89,7 @@ public final class TrackRequest {
                 case "language" -> f.language = string(p, vt, "visitor.language", SHORT_MAX);
                 case "timezone" -> f.timezone = string(p, vt, "visitor.timezone", SHORT_MAX);
                 case "timestamp" -> f.timestamp = timestamp(p, vt);
+                case "pageLoadId" -> f.pageLoadId = string(p, vt, "visitor.pageLoadId", 65);
                 default -> p.skipChildren();
             }
         }

@@ -1,41 +1,83 @@
 package dev.tippen.visitor;
 
 import dev.tippen.enrich.Enrichment;
-import dev.tippen.fanout.Connection;
-import dev.tippen.invite.PendingInvite;
+import dev.tippen.metrics.TippenMetrics;
 import io.vertx.core.Future;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Every site's live state, as the handlers see it. {@link LocalSites} keeps it in this process (with
- * SQLite behind it); {@code cluster.SharedSites} keeps it in Redis, shared by every node.
+ * What the handlers ask of the sites: each request is one decision of the rules, applied by the
+ * engine. This is the whole domain as the outside sees it.
  */
-public interface Sites {
-
-    /** What a socket is greeted with: the live list for a dashboard, the waiting invite for a visitor. */
-    record Greeting(List<Visitor> liveVisitors, PendingInvite pendingInvite) {}
-
+public final class Sites {
     /** What an invite achieved: how many of the visitor's sockets it reached right now. */
-    record InviteOutcome(PendingInvite invite, int delivered) {}
+    public record InviteOutcome(InviteRecord invite, int delivered) {}
 
-    /** Applies one event; completes with the visitor once the change is durable. */
-    Future<Visitor> track(String siteId, VisitorEvent e);
+    private final Engine engine;
+    private final SiteRules rules;
+    private final Lookup lookup;
+    private final Supplier<String> inviteIds;
+    private final TippenMetrics metrics;
 
-    Future<InviteOutcome> invite(String siteId, String visitorId, String guestUrl);
+    public Sites(Engine engine, SiteRules rules, Lookup lookup, Supplier<String> inviteIds, TippenMetrics metrics) {
+        this.engine = engine;
+        this.rules = rules;
+        this.lookup = lookup;
+        this.inviteIds = inviteIds;
+        this.metrics = metrics;
+    }
+
+    /** Applies one event; completes once it is durable, with the visitor (null: the event changed nothing). */
+    public Future<Visitor> track(String siteId, VisitorEvent e) {
+        return engine.change(siteId, e.visitorId(), (current, now) -> {
+            Change c = rules.track(current, e, now, lookup);
+            return new Engine.Decision<>(c, c.after());
+        }).map(applied -> {
+            metrics.event(e.type().wire());
+            Visitor v = applied.result();
+            if (v != null && v.bot()) metrics.botEvent();
+            return v;
+        });
+    }
+
+    public Future<InviteOutcome> invite(String siteId, String visitorId, String guestUrl) {
+        String inviteId = inviteIds.get();
+        return engine.change(siteId, visitorId, (current, now) -> {
+            if (current == null) {
+                throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no live visitor '" + visitorId + "' on this site");
+            }
+            Change c = rules.invite(current, inviteId, guestUrl, now);
+            return new Engine.Decision<>(c, c.after().pendingInvite());
+        }).map(applied -> new InviteOutcome(applied.result(), applied.visitorSockets()));
+    }
 
     /** A provider's late answer about a visitor's address, applied only if the visitor is still there. */
-    Future<Visitor> enrich(String siteId, String visitorId, String ip, Enrichment e);
+    public Future<Visitor> enrich(String siteId, String visitorId, String ip, Enrichment e) {
+        return engine.change(siteId, visitorId, (current, now) -> {
+            Change c = rules.enrich(current, ip, e);
+            return new Engine.Decision<>(c, c.after());
+        }).map(Engine.Applied::result);
+    }
 
-    /**
-     * Puts an open socket in its site's hub and greets it, so that no update slips between the greeting
-     * (a snapshot) and the stream that follows. Returns what to run when the socket closes.
-     */
-    Runnable join(Connection c, Consumer<Greeting> greet);
+    /** Forgets a visitor: removed from the live list now, and from the history once it hears of it. */
+    public Future<Void> erase(String siteId, String visitorId) {
+        return engine.change(siteId, visitorId, (current, now) -> {
+            Change live = current == null ? Change.none(null) : rules.erase(current);
+            java.util.List<Notice> notices = new java.util.ArrayList<>(live.notices());
+            notices.add(SiteRules.erased(visitorId));
+            return new Engine.Decision<Void>(new Change(current, live.after(), notices, false), null);
+        }).mapEmpty();
+    }
 
-    /** Sends a fresh snapshot to an open socket (a dashboard's GET_VISITORS), in order with the stream. */
-    void refresh(Connection c, Consumer<Greeting> send);
+    public Future<Engine.LiveList> live(String siteId) {
+        return engine.live(siteId);
+    }
 
-    /** Sites this node holds anything for. */
-    int activeSites();
+    public Future<Engine.Seen> seen(String siteId, String visitorId) {
+        return engine.seen(siteId, visitorId);
+    }
+
+    public SiteRules rules() {
+        return rules;
+    }
 }

@@ -4,70 +4,63 @@ import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.Profile;
 
 /**
- * A visitor as the dashboard sees it. Immutable: every change makes a new record, which is what lets
- * the coordinator hand the same instance to storage and fan-out without copying or locking.
- * Times are epoch milliseconds from the server's clock; {@code clientTimestamp} is what the browser said.
- * {@code profile} is what enrichment found (null for rows stored before enrichment existed).
+ * A live visitor: the current page and browser, who they are (enrichment), the visit they are on and
+ * their video calls. Immutable: every change makes a new record, which is what lets an engine hand
+ * the same instance to storage and to every subscriber without copying or locking. Times are epoch
+ * milliseconds from the server's clock; {@code clientTimestamp} is what the browser said.
  */
 public record Visitor(
         String visitorId,
         String website,
-        String url,
-        String referrer,
-        String title,
-        String userAgent,
-        String screenResolution,
-        String language,
-        String timezone,
+        Page page,
+        Browser browser,
         String clientTimestamp,
         String ip,
         long firstSeen,
         long lastActivity,
         int pageViews,
         String status,
-        String company,
-        String location,
-        String lastRole,
-        String guestUrl,
-        Long videoDeclinedAt,
         String lastEvent,
-        Profile profile) {
+        Enrichment enrichment,
+        Visit visit,
+        Calls calls) {
+
+    public Visitor {
+        if (page == null) page = Page.NONE;
+        if (browser == null) browser = Browser.NONE;
+        if (calls == null) calls = Calls.NONE;
+    }
 
     public boolean live() {
         return !VisitorStatus.LEFT.equals(status);
     }
 
-    Visitor with(String newStatus, String newGuestUrl, Long declinedAt, long now, String event) {
-        return new Visitor(visitorId, website, url, referrer, title, userAgent, screenResolution, language, timezone,
-                clientTimestamp, ip, firstSeen, now, pageViews, newStatus, company, location, lastRole, newGuestUrl,
-                declinedAt, event, profile);
-    }
-
-    public Visitor invited(String newGuestUrl) {
-        return new Visitor(visitorId, website, url, referrer, title, userAgent, screenResolution, language, timezone,
-                clientTimestamp, ip, firstSeen, lastActivity, pageViews, VisitorStatus.VIDEO_INVITED, company, location,
-                lastRole, newGuestUrl, videoDeclinedAt, "video_invite", profile);
-    }
-
-    public Visitor inviteExpired() {
-        return new Visitor(visitorId, website, url, referrer, title, userAgent, screenResolution, language, timezone,
-                clientTimestamp, ip, firstSeen, lastActivity, pageViews, VisitorStatus.ACTIVE, company, location,
-                lastRole, guestUrl, videoDeclinedAt, "invite_expired", profile);
-    }
-
     /** A bot is stored like anyone else, but kept off dashboards unless the server shows bots. */
     public boolean bot() {
-        return profile != null && profile.bot();
+        return enrichment != null && enrichment.bot();
     }
 
-    /** What enrichment found, as the coordinator holds it: company, location and role lines and the profile. */
-    public Enrichment enrichment() {
-        return new Enrichment(company, location, lastRole, profile);
+    public Profile profile() {
+        return enrichment == null ? null : enrichment.profile();
     }
 
-    public Visitor enriched(Enrichment e) {
-        return new Visitor(visitorId, website, url, referrer, title, userAgent, screenResolution, language, timezone,
-                clientTimestamp, ip, firstSeen, lastActivity, pageViews, status, e.company(), e.location(), e.role(),
-                guestUrl, videoDeclinedAt, lastEvent, e.profile());
+    /** The invite waiting for this visitor's answer, or null; one past its expiry only until the sweep. */
+    public InviteRecord pendingInvite() {
+        return calls.pending();
+    }
+
+    Visitor touched(long now, String event, String clientTs, Visit v) {
+        return new Visitor(visitorId, website, page, browser, clientTs, ip, firstSeen, now, pageViews, status, event,
+                enrichment, v, calls);
+    }
+
+    Visitor with(String newStatus, String event, Visit v, Calls c) {
+        return new Visitor(visitorId, website, page, browser, clientTimestamp, ip, firstSeen, lastActivity, pageViews,
+                newStatus, event, enrichment, v, c);
+    }
+
+    Visitor enriched(Enrichment e) {
+        return new Visitor(visitorId, website, page, browser, clientTimestamp, ip, firstSeen, lastActivity, pageViews,
+                status, lastEvent, e, visit, calls);
     }
 }

@@ -3,7 +3,7 @@ package dev.tippen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tippen.site.KeyStore;
-import dev.tippen.store.sqlite.SqliteDatabase;
+import dev.tippen.engine.embedded.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,7 +67,7 @@ class ChurnTest {
             // Everything has expired a little after the last wave.
             Thread.sleep(ttl.toMillis() + 1500);
             assertThat(rows(server.dataDir, "visitors")).isZero();
-            assertThat(rows(server.dataDir, "invites")).isZero();
+            assertThat(rows(server.dataDir, "outbox")).as("the outbox is emptied once read").isZero();
 
             // The database holds only live rows: flat once warm, judged half against half (anything
             // that grows with the visitors seen, rather than live, doubles between the halves). The

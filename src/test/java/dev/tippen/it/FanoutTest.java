@@ -125,8 +125,6 @@ class FanoutTest {
     }
 
     private static TippenConfig withWriteBudget(TippenConfig c, int bytes) {
-        TippenConfig.Limits l = c.limits();
-        return c.withLimits(new TippenConfig.Limits(l.maxBodyBytes(), l.maxFrameBytes(), bytes, l.storeQueueCapacity(),
-                l.storeMaxBatch(), l.maxVisitorsPerSite()));
+        return c.withLimits(c.limits().withSocketWriteQueueBytes(bytes));
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tippen.bench.RedisProcess;
-import dev.tippen.cluster.RedisKeyStore;
+import dev.tippen.engine.redis.RedisKeyStore;
 import dev.tippen.site.KeyStore;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tippen.app.App;
 import dev.tippen.bench.RedisProcess;
-import dev.tippen.cluster.RedisKeyStore;
+import dev.tippen.engine.redis.RedisKeyStore;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.site.KeyStore;
-import dev.tippen.store.sqlite.SqliteDatabase;
-import dev.tippen.store.sqlite.SqliteKeyStore;
+import dev.tippen.engine.embedded.SqliteDatabase;
+import dev.tippen.engine.embedded.SqliteKeyStore;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +38,8 @@ import java.util.function.UnaryOperator;
  */
 public final class TestServer implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Tests wait out an exit's grace; a short one keeps them quick. */
+    static final Duration EXIT_GRACE = Duration.ofMillis(300);
 
     public final Path dataDir;
     public final App app;
@@ -72,8 +74,7 @@ public final class TestServer implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("tippen-test");
             for (int i = 0; i < nodeCount; i++) {
-                nodes.add(App.start(tweak.apply(TippenConfig.defaults(dir).withPort(0).withDemo(true)
-                        .withRates(TippenConfig.Rates.unlimited()).withRedis(redis.url()))));
+                nodes.add(App.start(tweak.apply(testDefaults(dir).withRedis(redis.url()))));
             }
             return new TestServer(dir, nodes, redis);
         } catch (IOException | RuntimeException e) {
@@ -111,10 +112,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<TippenConfig> tweak) {
-        // Every test client shares 127.0.0.1, so limits are off unless a test turns them on.
-        TippenConfig config = tweak.apply(TippenConfig.defaults(dataDir).withPort(0).withDemo(true)
-                .withRates(TippenConfig.Rates.unlimited()));
+        TippenConfig config = tweak.apply(testDefaults(dataDir));
         return new TestServer(dataDir, List.of(App.start(config)), null);
+    }
+
+    /** Every test client shares 127.0.0.1, so limits are off unless a test turns them on. */
+    static TippenConfig testDefaults(Path dataDir) {
+        return TippenConfig.defaults(dataDir).withPort(0).withDemo(true).withRates(TippenConfig.Rates.unlimited())
+                .with(b -> b.exitGrace = EXIT_GRACE);
     }
 
     /** Creates a site directly in the store; a running server sees it within a second. */
@@ -188,9 +193,19 @@ public final class TestServer implements AutoCloseable {
         return post("/track/visitor", trackBody(event, visitorId), "Content-Type", "application/json", "X-Tippen-API-Key", key);
     }
 
+    /** An event for the page the visitor is on: a page view's, for every kind of event. */
+    public Response trackOnPage(String key, String event, String visitorId) {
+        return post("/track/visitor", trackBody(event, visitorId, "https://example.com/p/pageview"), "Content-Type",
+                "application/json", "X-Tippen-API-Key", key);
+    }
+
     public static String trackBody(String event, String visitorId) {
+        return trackBody(event, visitorId, "https://example.com/p/" + event);
+    }
+
+    public static String trackBody(String event, String visitorId, String url) {
         return new JsonObject().put("event", event).put("website", "example.com").put("visitor", new JsonObject()
-                .put("visitorId", visitorId).put("url", "https://example.com/p/" + event)
+                .put("visitorId", visitorId).put("url", url)
                 .put("referrer", "https://www.google.com/").put("userAgent",
                         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36")
                 .put("timestamp", "2026-11-24T10:00:00Z").put("screenResolution", "1920x1080")

@@ -70,13 +70,16 @@ class TrackContractTest {
     }
 
     @Test
-    void exitTakesTheVisitorOffTheLiveListAndComingBackContinuesTheCount() {
+    void anExitTakesTheVisitorOffTheLiveListAfterTheGraceAndComingBackIsANewVisit() {
         String id = "v_exit";
         server.track(site.publicKey(), "pageview", id);
+        server.track(site.publicKey(), "pageview", id);
         try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
-            dash.next("INITIAL_VISITORS");
-            assertThat(server.track(site.publicKey(), "exit", id).status()).isEqualTo(200);
+            String visitId = visitor(dash.next("INITIAL_VISITORS"), id).getString("visitId");
+            long exitAt = System.currentTimeMillis();
+            assertThat(server.trackOnPage(site.publicKey(), "exit", id).status()).isEqualTo(200);
             JsonObject update = dash.next("VISITOR_UPDATE");
+            assertThat(System.currentTimeMillis() - exitAt).as("not before the grace").isGreaterThanOrEqualTo(TestServer.EXIT_GRACE.toMillis() - 50);
             assertThat(update.getString("event")).isEqualTo("exit");
             assertThat(update.getJsonObject("visitor").getString("status")).isEqualTo("left");
             assertThat(dash.next("VISITOR_REMOVED").getJsonArray("visitorIds").getList()).containsExactly(id);
@@ -85,7 +88,23 @@ class TrackContractTest {
             server.track(site.publicKey(), "pageview", id);
             JsonObject back = dash.next("VISITOR_UPDATE").getJsonObject("visitor");
             assertThat(back.getString("status")).isEqualTo("active");
-            assertThat(back.getInteger("pageViews")).isEqualTo(2);
+            assertThat(back.getInteger("pageViews")).isEqualTo(1);
+            assertThat(back.getString("visitId")).isNotEqualTo(visitId);
+        }
+    }
+
+    @Test
+    void theNextPageWithinTheGraceKeepsTheVisitorOnTheList() {
+        String id = "v_click";
+        server.track(site.publicKey(), "pageview", id);
+        try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
+            dash.next("INITIAL_VISITORS");
+            // A click: the page being left says exit, the next page says pageview, in either order.
+            assertThat(server.trackOnPage(site.publicKey(), "exit", id).status()).isEqualTo(200);
+            server.track(site.publicKey(), "pageview", id);
+            JsonObject next = dash.next("VISITOR_UPDATE").getJsonObject("visitor");
+            assertThat(next.getInteger("pageViews")).isEqualTo(2);
+            dash.assertQuiet(TestServer.EXIT_GRACE.toMillis() + 700);
         }
     }
 

@@ -1,0 +1,40 @@
+package dev.tippen.engine.embedded;
+
+import dev.tippen.engine.Backend;
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.site.SiteLanes;
+import dev.tippen.socket.Hub;
+import dev.tippen.visitor.ChangeListener;
+import dev.tippen.visitor.SiteRules;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The embedded default: one node, its state in memory and in one SQLite file under the data dir. */
+public final class Embedded {
+    /** Bounds of the writer: how many changes may wait for a commit, and how many go in one. */
+    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors) {}
+
+    private Embedded() {}
+
+    /** Opens the file (creating it and the data dir if needed) and restores every site; completes once traffic may start. */
+    public static Future<Backend> open(Path dataDir, Sizes sizes, Vertx vertx, SiteLanes lanes, Hub hub, ChangeListener stream,
+                                       SiteRules rules, TippenMetrics metrics, Clock clock) {
+        SqliteDatabase db = SqliteDatabase.open(dataDir);
+        SqliteKeyStore keys = new SqliteKeyStore(db);
+        SqliteStore store;
+        try {
+            store = new SqliteStore(db, sizes.queueCapacity(), sizes.maxBatch(), metrics);
+        } catch (RuntimeException e) {
+            keys.close();
+            throw e;
+        }
+        MemoryBroker broker = new MemoryBroker(stream);
+        LocalPresence presence = new LocalPresence(hub);
+        EmbeddedEngine engine = new EmbeddedEngine(vertx, lanes, store, broker, presence, rules,
+                new VisitorBudget(sizes.maxVisitors()), metrics, clock);
+        Backend backend = new Backend(engine, keys, broker, presence);
+        return engine.restore(store.restore()).map(backend).onFailure(err -> backend.close());
+    }
+}

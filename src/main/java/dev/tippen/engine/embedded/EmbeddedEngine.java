@@ -1,0 +1,277 @@
+package dev.tippen.engine.embedded;
+
+import dev.tippen.engine.NoticeCodec;
+import dev.tippen.engine.VisitorCodec;
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.site.SiteLanes;
+import dev.tippen.visitor.Change;
+import dev.tippen.visitor.Engine;
+import dev.tippen.visitor.Notice;
+import dev.tippen.visitor.SiteChange;
+import dev.tippen.visitor.SiteRefusal;
+import dev.tippen.visitor.SiteRules;
+import dev.tippen.visitor.Visitor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's engine: every site's visitors in memory, each site on its own lane, made durable in
+ * SQLite by group commit before anything is applied, published or acknowledged. A site's state is
+ * made on first use and dropped when it holds nothing, so an idle site costs nothing.
+ */
+public final class EmbeddedEngine implements Engine {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
+    /** The most visitors one sweep removes in one transaction; the rest go in the next sweep. */
+    static final int MAX_EXPIRED_PER_SWEEP = 5_000;
+
+    private final Vertx vertx;
+    private final SiteLanes lanes;
+    private final SqliteStore store;
+    private final MemoryBroker broker;
+    private final LocalPresence presence;
+    private final SiteRules rules;
+    private final VisitorBudget budget;
+    private final TippenMetrics metrics;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, SiteState> sites = new ConcurrentHashMap<>();
+    private volatile boolean recording;
+
+    EmbeddedEngine(Vertx vertx, SiteLanes lanes, SqliteStore store, MemoryBroker broker, LocalPresence presence,
+                   SiteRules rules, VisitorBudget budget, TippenMetrics metrics, Clock clock) {
+        this.vertx = vertx;
+        this.lanes = lanes;
+        this.store = store;
+        this.broker = broker;
+        this.presence = presence;
+        this.rules = rules;
+        this.budget = budget;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Once something reads the outbox (the history), changes also store their recorded notices. */
+    void record(boolean on) {
+        recording = on;
+    }
+
+    /** Loads what the store kept; completes once every site is back. */
+    Future<Void> restore(Map<String, List<Visitor>> stored) {
+        List<Future<Void>> done = new ArrayList<>();
+        stored.forEach((siteId, visitors) -> done.add(lanes.run(siteId, () -> {
+            SiteState s = state(siteId);
+            for (Visitor v : visitors) {
+                s.apply(rules, v.visitorId(), v);
+                if (v.live()) metrics.liveVisitors(1);
+            }
+            budget.hold(visitors.size());
+            scheduleSweep(s);
+            return Future.succeededFuture();
+        })));
+        return Future.all(done).mapEmpty();
+    }
+
+    @Override
+    public <T> Future<Applied<T>> change(String siteId, String visitorId, Decide<T> decide) {
+        return lanes.run(siteId, () -> {
+            SiteState s = state(siteId);
+            Future<?> before = s.chains.get(visitorId);
+            Future<Applied<T>> mine = before == null ? attempt(s, visitorId, decide)
+                    : before.transform(ar -> lanes.run(siteId, () -> attempt(s, visitorId, decide)));
+            if (mine.isComplete()) {
+                releaseIfIdle(s);
+                return mine;
+            }
+            s.chains.put(visitorId, mine);
+            mine.onComplete(ar -> lanes.execute(siteId, () -> {
+                s.chains.remove(visitorId, mine);
+                releaseIfIdle(s);
+            }));
+            return mine;
+        });
+    }
+
+    /** On the site's lane, with no other change of this visitor in flight. */
+    private <T> Future<Applied<T>> attempt(SiteState s, String visitorId, Decide<T> decide) {
+        Visitor current = s.visitors.get(visitorId);
+        long now = clock.millis();
+        Decision<T> d;
+        try {
+            d = decide.decide(current, now);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        Change c = d.change();
+        if (c.empty()) return Future.succeededFuture(new Applied<>(d.result(), s.seq, 0));
+        boolean creates = c.creates();
+        if (creates) {
+            if (s.visitors.size() + s.creating >= rules.settings().maxVisitors()) {
+                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SITE_FULL,
+                        "site has " + s.visitors.size() + " visitors, the most one site may hold"));
+            }
+            if (!budget.take()) {
+                metrics.rateLimited("visitors_node");
+                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SERVER_FULL,
+                        "this server holds as many visitors as it can (" + budget.max() + "); try again shortly"));
+            }
+            s.creating++;
+        }
+        List<Write> writes = new ArrayList<>(2);
+        Visitor after = c.after();
+        if (c.writes()) {
+            if (after == null) writes.add(new Write.Remove(s.siteId, visitorId));
+            else if (c.activityOnly()) writes.add(new Write.Touch(s.siteId, visitorId, after.lastActivity(), after.lastEvent(), after.clientTimestamp()));
+            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.write(after)));
+        }
+        List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
+        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.write(recorded)));
+        Future<Void> stored = writes.isEmpty() ? Future.succeededFuture() : store.write(lanes.of(s.siteId), writes);
+        s.inFlight++;
+        return stored.transform(ar -> {
+            s.inFlight--;
+            if (creates) s.creating--;
+            if (ar.failed()) {
+                if (creates) budget.give(1);
+                return Future.failedFuture(ar.cause());
+            }
+            if (c.writes()) {
+                boolean wasLive = current != null && current.live();
+                s.apply(rules, visitorId, after);
+                boolean isLive = after != null && after.live();
+                if (wasLive != isLive) metrics.liveVisitors(isLive ? 1 : -1);
+                if (after == null && current != null) budget.give(1);
+            }
+            long seq = ++s.seq;
+            int reached = presence.count(s.siteId, visitorId);
+            broker.publish(new SiteChange(s.siteId, seq, c.notices()));
+            scheduleSweep(s);
+            return Future.succeededFuture(new Applied<>(d.result(), seq, reached));
+        });
+    }
+
+    @Override
+    public Future<LiveList> live(String siteId) {
+        return lanes.run(siteId, () -> {
+            SiteState s = sites.get(siteId);
+            if (s == null) return Future.succeededFuture(new LiveList(0, List.of(), 0));
+            return Future.succeededFuture(new LiveList(s.seq, s.shown(rules), s.hiddenBots));
+        });
+    }
+
+    @Override
+    public Future<Seen> seen(String siteId, String visitorId) {
+        return lanes.run(siteId, () -> {
+            SiteState s = sites.get(siteId);
+            return Future.succeededFuture(s == null ? new Seen(0, null) : new Seen(s.seq, s.visitors.get(visitorId)));
+        });
+    }
+
+    // ---- time passing --------------------------------------------------------------------------------
+
+    /**
+     * Arms one timer for the earliest due time, no sooner than one sweep interval after the last sweep:
+     * O(1) per change, and no scan of other sites.
+     */
+    private void scheduleSweep(SiteState s) {
+        long due = s.nextDue(rules.settings().visitorTtl().toMillis());
+        if (due == Long.MAX_VALUE) return;
+        due = Math.max(due, s.lastSweep + rules.settings().sweepInterval().toMillis());
+        if (s.sweepTimer != -1) {
+            if (s.sweepAt <= due) return;
+            vertx.cancelTimer(s.sweepTimer);
+        }
+        s.sweepAt = due;
+        s.sweepTimer = vertx.setTimer(Math.max(1, due - clock.millis()), id -> lanes.execute(s.siteId, () -> sweep(s)));
+    }
+
+    /**
+     * Removes visitors idle past the TTL in one transaction, then lets each due exit and invite settle
+     * as a change of its own. Only what was stored is published; a failed sweep changes nothing and
+     * is tried again at the next interval.
+     */
+    private void sweep(SiteState s) {
+        s.sweepTimer = -1;
+        long now = clock.millis();
+        s.lastSweep = now;
+        List<Visitor> expired = new ArrayList<>();
+        for (Visitor v : s.visitors.values()) {
+            if (!rules.expired(v, now) || expired.size() >= MAX_EXPIRED_PER_SWEEP) break;
+            if (!s.chains.containsKey(v.visitorId())) expired.add(v);
+        }
+        for (String visitorId : s.settleDue(now)) {
+            change(s.siteId, visitorId, (v, t) -> new Decision<Void>(rules.settle(v, t), null))
+                    .onFailure(err -> log.warn("event=settle_not_stored site={} error=\"{}\"", s.siteId, err.getMessage()));
+        }
+        if (!expired.isEmpty()) expire(s, expired, now);
+        scheduleSweep(s);
+    }
+
+    private void expire(SiteState s, List<Visitor> expired, long now) {
+        List<Write> writes = new ArrayList<>(expired.size() + 1);
+        for (Visitor v : expired) writes.add(new Write.Remove(s.siteId, v.visitorId()));
+        // The notices are decided from what remains after the removal, which is only known once it is stored.
+        List<Notice.Recorded> recorded = recording ? Change.recordedOf(rules.expiry(expired, List.of(), now)) : List.of();
+        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.write(recorded)));
+        Future<Void> stored = store.write(lanes.of(s.siteId), writes);
+        s.inFlight++;
+        for (Visitor v : expired) s.chains.put(v.visitorId(), stored);
+        stored.onComplete(ar -> {
+            s.inFlight--;
+            for (Visitor v : expired) s.chains.remove(v.visitorId(), stored);
+            if (ar.failed()) {
+                log.warn("event=sweep_not_stored site={} error=\"{}\"", s.siteId, ar.cause().getMessage());
+                releaseIfIdle(s);
+                return;
+            }
+            int live = 0;
+            for (Visitor v : expired) {
+                if (v.live()) live++;
+                s.apply(rules, v.visitorId(), null);
+            }
+            budget.give(expired.size());
+            metrics.liveVisitors(-live);
+            metrics.expired(expired.size());
+            if (live > 0) log.info("event=visitors_expired site={} count={}", s.siteId, live);
+            broker.publish(new SiteChange(s.siteId, ++s.seq, rules.expiry(expired, new ArrayList<>(s.visitors.values()), now)));
+            scheduleSweep(s);
+            releaseIfIdle(s);
+        });
+    }
+
+    // ---- housekeeping --------------------------------------------------------------------------------
+
+    private SiteState state(String siteId) {
+        return sites.computeIfAbsent(siteId, SiteState::new);
+    }
+
+    /** On the site's lane: drops the site's state if nothing is left in it and no socket listens. */
+    private void releaseIfIdle(SiteState s) {
+        if (s.idle() && s.sweepTimer == -1 && !presence.hasSockets(s.siteId)) sites.remove(s.siteId, s);
+    }
+
+    @Override
+    public boolean ready() {
+        return store.healthy();
+    }
+
+    @Override
+    public String describe() {
+        return "sqlite " + store.database().file();
+    }
+
+    @Override
+    public int activeSites() {
+        return sites.size();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

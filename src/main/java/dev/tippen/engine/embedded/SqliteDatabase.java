@@ -1,0 +1,94 @@
+package dev.tippen.engine.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The one SQLite file under the data dir: opens connections with the same settings and owns the schema. */
+public final class SqliteDatabase {
+    public static final String FILE_NAME = "tippen.db";
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+        "INSERT OR IGNORE INTO meta (k, v) VALUES ('keys_version', '0')",
+        """
+        CREATE TABLE IF NOT EXISTS sites (
+          site_id TEXT PRIMARY KEY, name TEXT NOT NULL, single_key INTEGER NOT NULL, created_at INTEGER NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS api_keys (
+          key_hash TEXT PRIMARY KEY, site_id TEXT NOT NULL, role TEXT NOT NULL, hint TEXT NOT NULL,
+          created_at INTEGER NOT NULL, revoked_at INTEGER)""",
+        "CREATE INDEX IF NOT EXISTS api_keys_site ON api_keys (site_id)",
+        """
+        CREATE TABLE IF NOT EXISTS visitors (
+          site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last_activity INTEGER NOT NULL, data TEXT NOT NULL,
+          PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
+        // Notices for the history and notifications, written with the change that caused them.
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, at INTEGER NOT NULL, notices TEXT NOT NULL)""",
+    };
+
+    /** Columns added since the first release, each with the statement that adds it to an older file. */
+    private static final String[][] COLUMNS = {
+        {"visitors", "last_event", "ALTER TABLE visitors ADD COLUMN last_event TEXT"},
+        {"visitors", "client_ts", "ALTER TABLE visitors ADD COLUMN client_ts TEXT"},
+    };
+
+    private final Path file;
+
+    private SqliteDatabase(Path file) {
+        this.file = file;
+    }
+
+    /** Creates the data dir and schema if needed; fails with a message that names the path. */
+    public static SqliteDatabase open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+        if (!Files.isWritable(dataDir)) {
+            throw new IllegalStateException("data dir " + dataDir.toAbsolutePath() + " is not writable");
+        }
+        SqliteDatabase db = new SqliteDatabase(dataDir.resolve(FILE_NAME));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            for (String sql : SCHEMA) st.execute(sql);
+            for (String[] column : COLUMNS) {
+                if (!hasColumn(c, column[0], column[1])) st.execute(column[2]);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open database " + db.file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return db;
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) if (column.equalsIgnoreCase(rs.getString("name"))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * synchronous=FULL: every commit is fsync'd, so an acknowledged event survives power loss as well as a
+     * killed process. Group commit is what keeps that affordable.
+     */
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout=10000");
+            st.execute("PRAGMA synchronous=FULL");
+            st.execute("PRAGMA foreign_keys=OFF");
+        }
+        return c;
+    }
+
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tippen.engine.embedded;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the write-ahead log into the database file on a thread of its own, once a second. SQLite
+ * would otherwise checkpoint inside whichever commit crossed 1,000 pages, and that commit, and every
+ * acknowledgement waiting on it, would stall for the checkpoint's fsync (measured: p99 of tracking
+ * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer.
+ *
+ * <p>The log only starts again from the top when a write begins after every frame has been copied,
+ * and under steady traffic a new commit usually lands while PASSIVE is copying. So once the log
+ * passes {@link #RESTART_FRAMES}, the checkpoint is a RESTART: it waits for the writer's current
+ * commit, copies the few frames the last PASSIVE left behind, and lets the next commit start the log
+ * over, where {@code journal_size_limit} trims it. That briefly holds the writer, a bounded pause at
+ * most once per 16 MB of log. Measured by ChurnTest (a day of visitors in 48 one-second waves):
+ * database and log flat at about 10 MB; 16 MB without the RESTART step; 89 MB and growing before the
+ * checkpoint read its result and the journal limit came down from 64 MB.
+ */
+final class WalCheckpointer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
+    static final long JOURNAL_SIZE_LIMIT = 16L * 1024 * 1024;
+    /** 4,096 pages of 4 KiB: the log size at which a checkpoint also restarts the log. */
+    static final int RESTART_FRAMES = 4096;
+
+    private final Connection conn;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean failing;
+
+    WalCheckpointer(SqliteDatabase db) throws SQLException {
+        this.conn = db.connect();
+        this.thread = new Thread(this::run, "tippen-store-checkpoint");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Applied to the writer's connection: no checkpoints inside commits. */
+    static void disableAutomaticCheckpoints(Connection writer) throws SQLException {
+        try (Statement st = writer.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint=0");
+            st.execute("PRAGMA journal_size_limit=" + JOURNAL_SIZE_LIMIT);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Thread.sleep(1000);
+                if (checkpoint("PASSIVE") > RESTART_FRAMES) checkpoint("RESTART");
+                if (failing) log.info("event=checkpoint_recovered");
+                failing = false;
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException e) {
+                // Once per outage, not once a second: a full disk would otherwise flood the log.
+                if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+                failing = true;
+            }
+        }
+    }
+
+    /** Runs one checkpoint; returns how many frames the log held. */
+    private int checkpoint(String mode) throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            return rs.next() ? rs.getInt(2) : 0;
+        }
+    }
+
+    /** A last full checkpoint, so a clean stop leaves everything in the database file. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            conn.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+        }
+    }
+}

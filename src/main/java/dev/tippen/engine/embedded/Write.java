@@ -1,0 +1,17 @@
+package dev.tippen.engine.embedded;
+
+/** One row change the group commit writer makes; a visitor's JSON is made on the site's lane, not by the writer. */
+sealed interface Write {
+    String siteId();
+
+    /** The whole visitor row. */
+    record Put(String siteId, String visitorId, long lastActivity, String json) implements Write {}
+
+    /** Only the activity columns, the rest of the row as it was (a heartbeat). */
+    record Touch(String siteId, String visitorId, long lastActivity, String lastEvent, String clientTimestamp) implements Write {}
+
+    record Remove(String siteId, String visitorId) implements Write {}
+
+    /** Notices kept for the history and notifications, in the same transaction as the change. */
+    record Record(String siteId, long at, String notices) implements Write {}
+}

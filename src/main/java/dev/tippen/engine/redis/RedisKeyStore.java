@@ -1,0 +1,176 @@
+package dev.tippen.engine.redis;
+
+import dev.tippen.site.ApiKey;
+import dev.tippen.site.ApiKeys;
+import dev.tippen.site.KeyRole;
+import dev.tippen.site.KeyStore;
+import dev.tippen.site.Site;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sites and key hashes in Redis, so a key made through any node (or by {@code keys --redis}) works on
+ * all of them: {@code tippen:sites} and {@code tippen:keys} are hashes of JSON rows, and
+ * {@code tippen:keys:version} moves with every change so each node's registry reloads. Blocking, like
+ * the SQLite store: call it from workers and the command line, never from an event loop.
+ */
+public final class RedisKeyStore implements KeyStore {
+    private static final String SITES = SiteKeys.PREFIX + "sites";
+    private static final String KEYS = SiteKeys.PREFIX + "keys";
+    private static final String VERSION = SiteKeys.PREFIX + "keys:version";
+
+    private final RedisLink link;
+    private final Vertx ownVertx;
+    private final Script revoke = Script.load("revoke");
+
+    public RedisKeyStore(RedisLink link) {
+        this(link, null);
+    }
+
+    private RedisKeyStore(RedisLink link, Vertx ownVertx) {
+        this.link = link;
+        this.ownVertx = ownVertx;
+    }
+
+    /** For the command line: its own connection, closed with the store. */
+    public static RedisKeyStore open(String url) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            return new RedisKeyStore(RedisLink.connect(vertx, url), vertx);
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public CreatedSite createSite(String name, boolean singleKey) {
+        long now = System.currentTimeMillis();
+        Site site = new Site(ApiKeys.newSiteId(), name, singleKey, now);
+        String publicKey = ApiKeys.newKey(singleKey ? KeyRole.BOTH : KeyRole.PUBLIC);
+        String secretKey = singleKey ? publicKey : ApiKeys.newKey(KeyRole.SECRET);
+        List<Request> tx = new ArrayList<>();
+        tx.add(Request.cmd(Command.MULTI));
+        tx.add(Request.cmd(Command.HSET).arg(SITES).arg(site.siteId()).arg(row(site)));
+        tx.add(putKey(site.siteId(), publicKey, singleKey ? KeyRole.BOTH : KeyRole.PUBLIC, now));
+        if (!singleKey) tx.add(putKey(site.siteId(), secretKey, KeyRole.SECRET, now));
+        tx.add(Request.cmd(Command.INCR).arg(VERSION));
+        tx.add(Request.cmd(Command.EXEC));
+        await(link.batch(tx));
+        return new CreatedSite(site, publicKey, secretKey);
+    }
+
+    @Override
+    public boolean ensureSite(Site site, String key, KeyRole role) {
+        Response added = await(link.send(Request.cmd(Command.HSETNX).arg(SITES).arg(site.siteId()).arg(row(site))));
+        if (added.toInteger() == 0) return false;
+        await(link.batch(List.of(putKey(site.siteId(), key, role, site.createdAt()), Request.cmd(Command.INCR).arg(VERSION))));
+        return true;
+    }
+
+    @Override
+    public List<Site> sites() {
+        List<Site> out = new ArrayList<>();
+        for (String row : values(SITES)) out.add(siteOf(row));
+        out.sort(Comparator.comparingLong(Site::createdAt));
+        return out;
+    }
+
+    @Override
+    public List<ApiKey> keys() {
+        List<ApiKey> out = new ArrayList<>();
+        for (String row : values(KEYS)) {
+            JsonObject j = new JsonObject(row);
+            out.add(new ApiKey(j.getString("hash"), j.getString("siteId"), KeyRole.fromWire(j.getString("role")),
+                    j.getString("hint"), j.getLong("createdAt", 0L), j.getLong("revokedAt")));
+        }
+        out.sort(Comparator.comparingLong(ApiKey::createdAt));
+        return out;
+    }
+
+    @Override
+    public Optional<Site> site(String siteId) {
+        Response row = await(link.send(Request.cmd(Command.HGET).arg(SITES).arg(siteId)));
+        return row == null ? Optional.empty() : Optional.of(siteOf(row.toString()));
+    }
+
+    private static Site siteOf(String row) {
+        JsonObject j = new JsonObject(row);
+        return new Site(j.getString("siteId"), j.getString("name"), j.getBoolean("singleKey", false), j.getLong("createdAt", 0L));
+    }
+
+    @Override
+    public int revoke(String siteIdOrKey) {
+        String now = Long.toString(System.currentTimeMillis());
+        int bySite = await(link.eval(revoke, List.of(KEYS, VERSION), List.of(siteIdOrKey, "", "", now, "", ""))).toInteger();
+        if (bySite > 0) return bySite;
+        return await(link.eval(revoke, List.of(KEYS, VERSION), List.of("", ApiKeys.hash(siteIdOrKey), "", now, "", ""))).toInteger();
+    }
+
+    @Override
+    public String rotateSecret(String siteId) {
+        Site site = site(siteId).orElseThrow(() -> new IllegalArgumentException("no site " + siteId));
+        if (site.singleKey()) {
+            throw new IllegalArgumentException("site " + siteId + " uses one key for both roles; create a new site instead");
+        }
+        String secret = ApiKeys.newKey(KeyRole.SECRET);
+        long now = System.currentTimeMillis();
+        // Revoking the old secret and adding the new one is one script: never a site without a secret.
+        await(link.eval(revoke, List.of(KEYS, VERSION), List.of(siteId, "", KeyRole.SECRET.wire(), Long.toString(now),
+                ApiKeys.hash(secret), keyRow(siteId, secret, KeyRole.SECRET, now))));
+        return secret;
+    }
+
+    @Override
+    public long version() {
+        Response r = await(link.send(Request.cmd(Command.GET).arg(VERSION)));
+        return r == null ? 0 : r.toLong();
+    }
+
+    private List<String> values(String hash) {
+        Response r = await(link.send(Request.cmd(Command.HVALS).arg(hash)));
+        List<String> out = new ArrayList<>();
+        if (r != null) for (Response v : r) out.add(v.toString());
+        return out;
+    }
+
+    private static Request putKey(String siteId, String key, KeyRole role, long now) {
+        return Request.cmd(Command.HSET).arg(KEYS).arg(ApiKeys.hash(key)).arg(keyRow(siteId, key, role, now));
+    }
+
+    /** A key's row; "revokedAt" is added by revoke.lua, so it must be absent until then. */
+    private static String keyRow(String siteId, String key, KeyRole role, long now) {
+        return new JsonObject().put("hash", ApiKeys.hash(key)).put("siteId", siteId).put("role", role.wire())
+                .put("hint", role == KeyRole.PUBLIC ? key : ApiKeys.hint(key)).put("createdAt", now).encode();
+    }
+
+    private static String row(Site site) {
+        return new JsonObject().put("siteId", site.siteId()).put("name", site.name()).put("singleKey", site.singleKey())
+                .put("createdAt", site.createdAt()).encode();
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("key store: " + RedisLink.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownVertx != null) {
+            link.close();
+            ownVertx.close();
+        }
+    }
+}

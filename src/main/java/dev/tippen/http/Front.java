@@ -1,0 +1,42 @@
+package dev.tippen.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+
+/**
+ * The server's request handler. A GET on a socket route goes straight to its handler, so an open
+ * socket keeps nothing of the router alive (no routing context, no closures over it); every other
+ * request goes through the router. A socket handler refuses by throwing, and is answered here.
+ */
+public final class Front implements Handler<HttpServerRequest> {
+    private final Router router;
+    private final Map<String, Handler<HttpServerRequest>> sockets;
+    private final Errors errors;
+    private final Handler<HttpServerRequest> count;
+
+    /** {@code count}: called first for every socket request, to count its answer by route. */
+    public Front(Router router, Map<String, Handler<HttpServerRequest>> sockets, Errors errors, Handler<HttpServerRequest> count) {
+        this.router = router;
+        this.sockets = Map.copyOf(sockets);
+        this.errors = errors;
+        this.count = count;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        Handler<HttpServerRequest> socket = request.method() == HttpMethod.GET ? sockets.get(request.path()) : null;
+        if (socket == null) {
+            router.handle(request);
+            return;
+        }
+        count.handle(request);
+        try {
+            socket.handle(request);
+        } catch (RuntimeException e) {
+            errors.fail(request, e, request.path());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tippen.socket;
+
+import dev.tippen.site.SiteLanes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The sockets open on this node, per site: who is connected, nothing about what they say. A site's
+ * entry is only touched on that site's lane, so delivery iterates plain collections; the map of
+ * sites itself is concurrent because lanes share it. Delivery iterates the live sets without copying
+ * them: a socket closed while being written to leaves its set later, from its close handler, which
+ * always runs as a task of its own.
+ *
+ * <p>A socket may be held while its snapshot is fetched (from Redis) or while a long message is
+ * being streamed to it: messages for it wait with their sequence numbers, and on release only those
+ * newer than the snapshot are sent.
+ */
+public final class Hub {
+    /** A visitor with more tabs than this loses its oldest socket. */
+    static final int MAX_SOCKETS_PER_VISITOR = 16;
+    /** A held socket whose snapshot takes so long that this many messages wait is told to reconnect. */
+    static final int MAX_HELD_MESSAGES = 10_000;
+
+    private record Held(long seq, Text text) {}
+
+    private static final class SiteSockets {
+        final Set<Connection> dashboards = new LinkedHashSet<>();
+        final Map<String, List<Connection>> visitors = new HashMap<>();
+        final Map<Connection, ArrayDeque<Held>> held = new HashMap<>();
+
+        boolean empty() {
+            return dashboards.isEmpty() && visitors.isEmpty();
+        }
+    }
+
+    private final SiteLanes lanes;
+    private final ConcurrentHashMap<String, SiteSockets> sites = new ConcurrentHashMap<>();
+
+    public Hub(SiteLanes lanes) {
+        this.lanes = lanes;
+    }
+
+    /** On the site's lane. */
+    public void attach(Connection c) {
+        SiteSockets s = sites.computeIfAbsent(c.siteId(), k -> new SiteSockets());
+        if (c.kind() == Connection.Kind.DASHBOARD) {
+            s.dashboards.add(c);
+            return;
+        }
+        List<Connection> tabs = s.visitors.computeIfAbsent(c.visitorId(), k -> new ArrayList<>(1));
+        tabs.add(c);
+        if (tabs.size() > MAX_SOCKETS_PER_VISITOR) tabs.get(0).close((short) 1008, "too many sockets for one visitor");
+    }
+
+    /** On the site's lane. */
+    public void detach(Connection c) {
+        SiteSockets s = sites.get(c.siteId());
+        if (s == null) return;
+        s.held.remove(c);
+        if (c.kind() == Connection.Kind.DASHBOARD) {
+            s.dashboards.remove(c);
+        } else {
+            List<Connection> tabs = s.visitors.get(c.visitorId());
+            if (tabs != null && tabs.remove(c) && tabs.isEmpty()) s.visitors.remove(c.visitorId());
+        }
+        if (s.empty()) sites.remove(c.siteId());
+    }
+
+    /**
+     * On the site's lane: a message numbered {@code seq} in its site's stream to every dashboard
+     * ({@code cleanupList}: only to those that want the full list after a cleanup). Returns how many got it.
+     */
+    public int toDashboards(String siteId, long seq, Text text, boolean cleanupList) {
+        SiteSockets s = sites.get(siteId);
+        if (s == null || s.dashboards.isEmpty()) return 0;
+        int sent = 0;
+        for (Connection c : s.dashboards) {
+            if (cleanupList && !c.wantsCleanupList()) continue;
+            if (send(s, c, seq, text)) sent++;
+        }
+        return sent;
+    }
+
+    /** On the site's lane: a message to the sockets of one visitor, and nobody else. */
+    public int toVisitor(String siteId, long seq, String visitorId, Text text) {
+        SiteSockets s = sites.get(siteId);
+        List<Connection> tabs = s == null ? null : s.visitors.get(visitorId);
+        if (tabs == null) return 0;
+        int sent = 0;
+        for (Connection c : tabs) if (send(s, c, seq, text)) sent++;
+        return sent;
+    }
+
+    private static boolean send(SiteSockets s, Connection c, long seq, Text text) {
+        ArrayDeque<Held> waiting = s.held.isEmpty() ? null : s.held.get(c);
+        if (waiting == null) return c.send(text);
+        if (waiting.size() >= MAX_HELD_MESSAGES) {
+            s.held.remove(c);
+            c.close((short) 1013, "snapshot took too long; reconnect");
+            return false;
+        }
+        waiting.add(new Held(seq, text));
+        return true;
+    }
+
+    /**
+     * On the site's lane: a reply to one socket (a PONG, an ERROR), in order with what is being
+     * streamed to it: if the socket is held, the reply waits and is sent on release whatever the snapshot.
+     */
+    public void reply(Connection c, Text text) {
+        SiteSockets s = sites.get(c.siteId());
+        if (s == null) return;
+        send(s, c, Long.MAX_VALUE, text);
+    }
+
+    /** On the site's lane: whether the site has dashboards here (so a change is worth encoding for them). */
+    public boolean hasDashboards(String siteId) {
+        SiteSockets s = sites.get(siteId);
+        return s != null && !s.dashboards.isEmpty();
+    }
+
+    /** On the site's lane: from now on the socket's messages wait for {@link #release}. */
+    public void hold(Connection c) {
+        SiteSockets s = sites.get(c.siteId());
+        if (s != null) s.held.putIfAbsent(c, new ArrayDeque<>());
+    }
+
+    /** On the site's lane: sends what waited and is newer than the snapshot numbered {@code snapshotSeq}. */
+    public void release(Connection c, long snapshotSeq) {
+        SiteSockets s = sites.get(c.siteId());
+        ArrayDeque<Held> waiting = s == null ? null : s.held.remove(c);
+        if (waiting == null) return;
+        for (Held h : waiting) if (h.seq() > snapshotSeq) c.send(h.text());
+    }
+
+    /** On the site's lane: the site's open dashboards, as a copy. */
+    public List<Connection> dashboards(String siteId) {
+        SiteSockets s = sites.get(siteId);
+        return s == null ? List.of() : List.copyOf(s.dashboards);
+    }
+
+    /** On the site's lane: how many sockets one visitor has open here. */
+    public int visitorSocketCount(String siteId, String visitorId) {
+        SiteSockets s = sites.get(siteId);
+        List<Connection> tabs = s == null ? null : s.visitors.get(visitorId);
+        return tabs == null ? 0 : tabs.size();
+    }
+
+    /** On the site's lane: open sockets per visitor. */
+    public Map<String, Integer> visitorSockets(String siteId) {
+        SiteSockets s = sites.get(siteId);
+        if (s == null) return Map.of();
+        Map<String, Integer> out = new HashMap<>();
+        s.visitors.forEach((id, tabs) -> out.put(id, tabs.size()));
+        return out;
+    }
+
+    /** From any thread: the sites with sockets on this node right now. */
+    public List<String> siteIds() {
+        return List.copyOf(sites.keySet());
+    }
+
+    /** On the site's lane. */
+    public boolean hasSockets(String siteId) {
+        return sites.containsKey(siteId);
+    }
+
+    /** From any thread: each site's work is handed to its lane. */
+    public void forEachConnection(Consumer<Connection> action) {
+        for (String siteId : List.copyOf(sites.keySet())) {
+            lanes.execute(siteId, () -> {
+                SiteSockets s = sites.get(siteId);
+                if (s == null) return;
+                List<Connection> all = new ArrayList<>(s.dashboards);
+                s.visitors.values().forEach(all::addAll);
+                all.forEach(action);
+            });
+        }
+    }
+
+    /** Closes every socket opened with one of these keys (revoked). */
+    public void closeKeys(Set<String> keyHashes, String reason) {
+        forEachConnection(c -> {
+            if (keyHashes.contains(c.keyHash())) c.close((short) 1008, reason);
+        });
+    }
+
+    /** Closes every socket opened by one of these console sessions (signed out, expired). */
+    public void closeSessions(Set<String> sessionIds, String reason) {
+        forEachConnection(c -> {
+            if (c.sessionId() != null && sessionIds.contains(c.sessionId())) c.close((short) 1008, reason);
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tippen.socket;
+
+import dev.tippen.site.SiteLanes;
+import dev.tippen.stream.Broker;
+import io.vertx.core.Future;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * How a socket joins its site's stream without missing or doubling a change: it is attached and held
+ * at once, the site is listened to (and a visitor socket counted) before its snapshot is read, and on
+ * release only the changes newer than the snapshot follow it. The same on one node (where the
+ * snapshot is at hand) and on several (where it comes from Redis).
+ */
+public final class Joins {
+    /** A snapshot ready to be sent: the number of the last change it reflects, and how to send it. */
+    public interface Greeting {
+        long seq();
+
+        /** On the site's lane; completes once written (a long list is streamed a part at a time). */
+        Future<Void> send();
+    }
+
+    private final SiteLanes lanes;
+    private final Hub hub;
+    private final Broker broker;
+    private final Presence presence;
+    /**
+     * Sockets whose snapshot is being read, with the snapshot to send once more when another was asked
+     * for meanwhile ({@link #NOTHING_MORE} if none): one read at a time per socket keeps them in order.
+     */
+    private final ConcurrentHashMap<Connection, Supplier<Future<? extends Greeting>>> refreshing = new ConcurrentHashMap<>();
+    private static final Supplier<Future<? extends Greeting>> NOTHING_MORE = () -> null;
+
+    public Joins(SiteLanes lanes, Hub hub, Broker broker, Presence presence) {
+        this.lanes = lanes;
+        this.hub = hub;
+        this.broker = broker;
+        this.presence = presence;
+    }
+
+    /** Puts an open socket in its site's hub and greets it; returns what to run when it closes. */
+    public Runnable join(Connection c, Supplier<Future<? extends Greeting>> snapshot) {
+        String siteId = c.siteId();
+        lanes.execute(siteId, () -> {
+            hub.attach(c);
+            hub.hold(c);
+            refreshing.put(c, NOTHING_MORE);
+            Future<Void> ready = broker.listen(siteId);
+            if (c.kind() == Connection.Kind.VISITOR) ready = ready.compose(v -> presence.add(c));
+            greetWhenReady(c, ready, snapshot);
+        });
+        return () -> lanes.execute(siteId, () -> {
+            hub.detach(c);
+            refreshing.remove(c);
+            if (c.kind() == Connection.Kind.VISITOR) presence.remove(c);
+            if (!hub.hasSockets(siteId)) broker.unlisten(siteId);
+        });
+    }
+
+    /** Sends an open socket a fresh snapshot, in order with the stream (a dashboard's GET_VISITORS, a resync). */
+    public void refresh(Connection c, Supplier<Future<? extends Greeting>> snapshot) {
+        lanes.execute(c.siteId(), () -> {
+            if (refreshing.containsKey(c)) {
+                refreshing.put(c, snapshot);
+                return;
+            }
+            refreshing.put(c, NOTHING_MORE);
+            hub.hold(c);
+            greetWhenReady(c, Future.succeededFuture(), snapshot);
+        });
+    }
+
+    private void greetWhenReady(Connection c, Future<Void> ready, Supplier<Future<? extends Greeting>> snapshot) {
+        String siteId = c.siteId();
+        lanes.backTo(siteId, ready.compose(v -> snapshot.get())).onComplete(ar -> {
+            if (ar.failed()) {
+                hub.release(c, Long.MAX_VALUE);
+                refreshing.remove(c);
+                c.close((short) 1013, "storage unavailable; reconnect shortly");
+                return;
+            }
+            Greeting g = ar.result();
+            lanes.backTo(siteId, g.send()).onComplete(sent -> {
+                hub.release(c, g.seq());
+                Supplier<Future<? extends Greeting>> again = refreshing.remove(c);
+                if (again != null && again != NOTHING_MORE) refresh(c, again);
+            });
+        });
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tippen.socket;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.http.ClientAddress;
+import dev.tippen.http.RateLimits;
+import dev.tippen.metrics.TippenMetrics;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * The shared part of opening a socket: refuse plain GETs with JSON, hold the node's socket budget
+ * and the address's limits, upgrade, size the write queue, and count the socket in /metrics and on
+ * the ping wheel for as long as it is open. Keys are checked by the caller first, so a bad key is
+ * refused before the upgrade. Upgrades come straight from the server's request handler, not through
+ * the router, so nothing of the routing is kept alive for the socket's life.
+ */
+public final class SocketUpgrade {
+    /** RFC 6455: a message too big to process. */
+    static final short MESSAGE_TOO_BIG = 1009;
+
+    private final TippenMetrics metrics;
+    private final int writeQueueBytes;
+    private final RateLimits limits;
+    private final ClientAddress clientAddress;
+    private final PingWheel wheel;
+    private final int maxSockets;
+    private final AtomicInteger open = new AtomicInteger();
+
+    /** {@code maxSockets}: the node's socket budget (0: none); past it, new sockets get 503 while open ones keep working. */
+    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes, RateLimits limits, ClientAddress clientAddress,
+                         PingWheel wheel, int maxSockets) {
+        this.metrics = metrics;
+        this.writeQueueBytes = writeQueueBytes;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
+        this.wheel = wheel;
+        this.maxSockets = maxSockets;
+    }
+
+    /** Vert.x reports an over-long fragmented message as an exception and leaves the socket open; we close it. */
+    private static boolean tooBig(Throwable err) {
+        String m = String.valueOf(err.getMessage());
+        return m.contains("max message size") || m.contains("Max frame length") || m.contains("too big");
+    }
+
+    /**
+     * {@code onOpen} wires the socket and returns what must happen when it closes. Vert.x keeps one close
+     * handler per socket, so this is the only place that sets it.
+     */
+    public void upgrade(HttpServerRequest req, Connection.Spec spec, BiFunction<ServerWebSocket, Connection, Runnable> onOpen) {
+        Connection.Kind kind = spec.kind();
+        String upgrade = req.getHeader("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
+        }
+        if (open.incrementAndGet() > maxSockets && maxSockets > 0) {
+            open.decrementAndGet();
+            metrics.rateLimited("sockets_node");
+            throw ApiError.unavailable("this server holds as many sockets as it can; try again shortly", 30);
+        }
+        Runnable giveBack;
+        try {
+            giveBack = limits.openSocket(clientAddress.of(req));
+        } catch (RuntimeException e) {
+            open.decrementAndGet();
+            throw e;
+        }
+        String path = req.path();
+        req.toWebSocket().onSuccess(ws -> {
+            metrics.socketOpened(kind.label());
+            metrics.request(path, 101);
+            ws.exceptionHandler(err -> {
+                if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
+            });
+            Connection c = new Connection(ws, spec, writeQueueBytes, metrics);
+            Runnable onClose = onOpen.apply(ws, c);
+            wheel.add(c);
+            ws.closeHandler(v -> {
+                metrics.socketClosed(kind.label());
+                open.decrementAndGet();
+                wheel.remove(c);
+                giveBack.run();
+                onClose.run();
+            });
+        }).onFailure(err -> {
+            open.decrementAndGet();
+            giveBack.run();
+            if (!req.response().ended()) {
+                req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                        .end(new io.vertx.core.json.JsonObject().put("error", "WebSocket upgrade failed: " + err.getMessage()).encode());
+            }
+        });
+    }
+
+    /** Sockets open on this node now. */
+    public int open() {
+        return open.get();
+    }
+}
