@@ -107,7 +107,7 @@ public final class App implements AutoCloseable {
                                    SiteRules rules, TippenMetrics metrics) {
         if (config.redis() != null) return Redis.open(config.redis(), vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC());
         TippenConfig.Limits l = config.limits();
-        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors()),
+        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors(), l.storeLockWaitMillis()),
                 vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
     }
 

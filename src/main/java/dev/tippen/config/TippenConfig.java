@@ -46,7 +46,9 @@ public record TippenConfig(
             /** Visitors this node holds in memory across all sites (embedded engine). */
             int maxVisitors,
             /** Sockets this node holds open (0: none beyond the per-address limit). */
-            int maxSockets) {
+            int maxSockets,
+            /** How long a commit waits for the database file's lock before it fails (and is answered 503). */
+            int storeLockWaitMillis) {
 
         public static Limits defaults() {
             return forHeap(Runtime.getRuntime().maxMemory());
@@ -60,22 +62,27 @@ public record TippenConfig(
         public static Limits forHeap(long heapBytes) {
             int visitors = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 2 / Budgets.VISITOR_BYTES));
             int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
-            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, Math.max(1_000, visitors), visitors, sockets);
+            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, Math.max(1_000, visitors), visitors, sockets, 10_000);
         }
 
         public Limits withBudgets(int visitors, int sockets) {
             return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch,
-                    maxVisitorsPerSite, visitors, sockets);
+                    maxVisitorsPerSite, visitors, sockets, storeLockWaitMillis);
         }
 
         public Limits withSocketWriteQueueBytes(int bytes) {
             return new Limits(maxBodyBytes, maxFrameBytes, bytes, storeQueueCapacity, storeMaxBatch, maxVisitorsPerSite,
-                    maxVisitors, maxSockets);
+                    maxVisitors, maxSockets, storeLockWaitMillis);
         }
 
         public Limits withMaxVisitorsPerSite(int n) {
             return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch, n,
-                    maxVisitors, maxSockets);
+                    maxVisitors, maxSockets, storeLockWaitMillis);
+        }
+
+        public Limits withStoreLockWaitMillis(int millis) {
+            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch,
+                    maxVisitorsPerSite, maxVisitors, maxSockets, millis);
         }
     }
 

@@ -14,14 +14,14 @@ import java.time.Clock;
 /** The embedded default: one node, its state in memory and in one SQLite file under the data dir. */
 public final class Embedded {
     /** Bounds of the writer: how many changes may wait for a commit, and how many go in one. */
-    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors) {}
+    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors, int lockWaitMillis) {}
 
     private Embedded() {}
 
     /** Opens the file (creating it and the data dir if needed) and restores every site; completes once traffic may start. */
     public static Future<Backend> open(Path dataDir, Sizes sizes, Vertx vertx, SiteLanes lanes, Hub hub, ChangeListener stream,
                                        SiteRules rules, TippenMetrics metrics, Clock clock) {
-        SqliteDatabase db = SqliteDatabase.open(dataDir);
+        SqliteDatabase db = SqliteDatabase.open(dataDir, sizes.lockWaitMillis());
         SqliteKeyStore keys = new SqliteKeyStore(db);
         SqliteStore store;
         try {

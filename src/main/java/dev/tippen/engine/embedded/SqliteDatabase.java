@@ -38,14 +38,23 @@ public final class SqliteDatabase {
         {"visitors", "client_ts", "ALTER TABLE visitors ADD COLUMN client_ts TEXT"},
     };
 
-    private final Path file;
+    /** How long a connection waits for another's lock: the key store and the command line share the file. */
+    static final int LOCK_WAIT_MILLIS = 10_000;
 
-    private SqliteDatabase(Path file) {
+    private final Path file;
+    private final int lockWaitMillis;
+
+    private SqliteDatabase(Path file, int lockWaitMillis) {
         this.file = file;
+        this.lockWaitMillis = lockWaitMillis;
+    }
+
+    public static SqliteDatabase open(Path dataDir) {
+        return open(dataDir, LOCK_WAIT_MILLIS);
     }
 
     /** Creates the data dir and schema if needed; fails with a message that names the path. */
-    public static SqliteDatabase open(Path dataDir) {
+    public static SqliteDatabase open(Path dataDir, int lockWaitMillis) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -54,7 +63,7 @@ public final class SqliteDatabase {
         if (!Files.isWritable(dataDir)) {
             throw new IllegalStateException("data dir " + dataDir.toAbsolutePath() + " is not writable");
         }
-        SqliteDatabase db = new SqliteDatabase(dataDir.resolve(FILE_NAME));
+        SqliteDatabase db = new SqliteDatabase(dataDir.resolve(FILE_NAME), lockWaitMillis);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             for (String sql : SCHEMA) st.execute(sql);
@@ -81,7 +90,7 @@ public final class SqliteDatabase {
     public Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement st = c.createStatement()) {
-            st.execute("PRAGMA busy_timeout=10000");
+            st.execute("PRAGMA busy_timeout=" + lockWaitMillis);
             st.execute("PRAGMA synchronous=FULL");
             st.execute("PRAGMA foreign_keys=OFF");
         }
