@@ -146,7 +146,8 @@ public final class App implements AutoCloseable {
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
         SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel,
                 limits.maxSockets());
-        TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher);
+        TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher, errors, metrics,
+                limits.maxBodyBytes());
         DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites);
         InviteHandler invite = new InviteHandler(credentials, sites, rateLimits);
@@ -155,8 +156,8 @@ public final class App implements AutoCloseable {
 
         Router router = Router.router(vertx);
         router.route().handler(ops::countRequests).handler(cors::handle).failureHandler(errors::handle);
-        router.post("/track/visitor").handler(track::admit); // limits and key, before the body is read
-        router.post("/track/visitor").handler(body).handler(track::handle);
+        // POST /track/visitor is answered before the router (see Front); this route makes other methods a 405.
+        router.post(TrackHandler.PATH).handler(ctx -> track.handle(ctx.request()));
         router.post("/api/send-video-invite").handler(body).handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         router.get("/healthz").handler(ops::health);
@@ -166,9 +167,9 @@ public final class App implements AutoCloseable {
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, errors::handle);
         // Socket upgrades skip the router: an open socket keeps nothing of it alive.
         Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle),
-                errors, ops::countSocket);
+                TrackHandler.PATH, track, errors, ops::countSocket);
 
-        HttpServers servers = await(HttpServers.start(vertx, front, config, loops));
+        HttpServers servers = await(HttpServers.start(vertx, front, config, lanes.all()));
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),

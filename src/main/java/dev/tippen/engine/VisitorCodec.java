@@ -1,9 +1,11 @@
 package dev.tippen.engine;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.Profile;
 import dev.tippen.visitor.Browser;
@@ -39,6 +41,21 @@ public final class VisitorCodec {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** A buffer per thread for {@link #utf8}: the lanes encode a visitor on every change. */
+    private static final ThreadLocal<ByteArrayBuilder> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayBuilder(2048));
+
+    /** The stored form as UTF-8, made in one pass with one copy: what SQLite keeps as it is. */
+    public static byte[] utf8(Visitor v) {
+        ByteArrayBuilder out = BUFFERS.get();
+        out.reset();
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            write(g, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public static void write(JsonGenerator g, Visitor v) throws IOException {
@@ -148,6 +165,15 @@ public final class VisitorCodec {
     }
 
     // ---- reading ---------------------------------------------------------------------------------------
+
+    public static Visitor read(byte[] utf8) {
+        try (JsonParser p = JSON.createParser(utf8)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("a stored visitor is a JSON object");
+            return read(p);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable visitor: " + e.getMessage(), e);
+        }
+    }
 
     public static Visitor read(String json) {
         try (JsonParser p = JSON.createParser(json)) {

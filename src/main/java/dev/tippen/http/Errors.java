@@ -30,29 +30,29 @@ public final class Errors {
         }
     }
 
-    /** Answers a request that failed with {@code f}, whichever handler it reached. */
-    public void fail(HttpServerRequest request, Throwable f, String path) {
+    /** Answers a request that failed with {@code f}, whichever handler it reached; returns the status sent. */
+    public int fail(HttpServerRequest request, Throwable f, String path) {
         if (f instanceof ApiError e) {
-            send(request, e.status(), e.getMessage(), e.retryAfterSeconds());
+            return send(request, e.status(), e.getMessage(), e.retryAfterSeconds());
         } else if (f instanceof SiteRefusal r) {
-            if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) send(request, 404, r.getMessage(), 0);
-            else send(request, 503, r.getMessage(), 5);
+            if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) return send(request, 404, r.getMessage(), 0);
+            return send(request, 503, r.getMessage(), 5);
         } else if (f instanceof StoreException e) {
-            send(request, 503, e.overloaded() ? "server busy, try again" : "storage unavailable, event not stored", 1);
-        } else {
-            log.error("event=unhandled_error path={} error=\"{}\"", path, f.toString(), f);
-            send(request, 500, "internal error", 0);
+            return send(request, 503, e.overloaded() ? "server busy, try again" : "storage unavailable, event not stored", 1);
         }
+        log.error("event=unhandled_error path={} error=\"{}\"", path, f.toString(), f);
+        return send(request, 500, "internal error", 0);
     }
 
-    public void send(HttpServerRequest request, int status, String message, long retryAfterSeconds) {
+    public int send(HttpServerRequest request, int status, String message, long retryAfterSeconds) {
         HttpServerResponse r = request.response();
-        if (r.ended() || r.headWritten()) return;
+        if (r.ended() || r.headWritten()) return r.getStatusCode();
         cors.apply(request);
         if (retryAfterSeconds > 0) r.putHeader("Retry-After", Long.toString(retryAfterSeconds));
         r.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
+        return status;
     }
 
     static String messageFor(int status) {

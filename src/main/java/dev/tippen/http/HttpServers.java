@@ -1,48 +1,59 @@
 package dev.tippen.http;
 
 import dev.tippen.config.TippenConfig;
-import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server per event loop, all on the same port, sharing one request handler (the router
- * behind it is immutable once built).
+ * behind it is immutable once built), each on its loop's site lane.
  */
 public final class HttpServers {
-    private final Vertx vertx;
-    private final String deployment;
+    private final List<HttpServer> servers;
     private final int port;
 
-    private HttpServers(Vertx vertx, String deployment, int port) {
-        this.vertx = vertx;
-        this.deployment = deployment;
+    private HttpServers(List<HttpServer> servers, int port) {
+        this.servers = servers;
         this.port = port;
     }
 
-    public static Future<HttpServers> start(Vertx vertx, Handler<HttpServerRequest> handler, TippenConfig config, int instances) {
-        Set<Integer> bound = ConcurrentHashMap.newKeySet();
+    /**
+     * One server on each of the given contexts (the site lanes): a connection is handled on the event
+     * loop of the server that accepted it, so a request for a site on that loop's lane stays there.
+     */
+    public static Future<HttpServers> start(Vertx vertx, Handler<HttpServerRequest> handler, TippenConfig config,
+                                            List<Context> contexts) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         HttpServerOptions options = options(config).setPort(port);
-        return vertx.deployVerticle(() -> new VerticleBase() {
-                    @Override
-                    public Future<?> start() {
-                        return vertx.createHttpServer(options).requestHandler(handler).listen()
-                                .onSuccess(s -> bound.add(s.actualPort()));
-                    }
-                }, new DeploymentOptions().setInstances(instances))
-                .compose(id -> bound.size() == 1
-                        ? Future.succeededFuture(new HttpServers(vertx, id, bound.iterator().next()))
-                        : Future.failedFuture("servers bound different ports " + bound))
-                .recover(err -> Future.failedFuture(new IllegalStateException(
-                        "cannot listen on " + config.host() + ":" + config.port() + ": " + err.getMessage(), err)));
+        List<Future<HttpServer>> listening = new ArrayList<>();
+        for (Context c : contexts) {
+            Promise<HttpServer> p = Promise.promise();
+            c.runOnContext(v -> vertx.createHttpServer(options).requestHandler(handler).listen().onComplete(p));
+            listening.add(p.future());
+        }
+        return Future.all(listening).map(all -> {
+                    List<HttpServer> servers = all.list();
+                    Set<Integer> bound = new HashSet<>();
+                    for (HttpServer s : servers) bound.add(s.actualPort());
+                    if (bound.size() != 1) throw new IllegalStateException("servers bound different ports " + bound);
+                    return new HttpServers(servers, port);
+                })
+                .recover(err -> {
+                    for (Future<HttpServer> f : listening) if (f.succeeded()) f.result().close();
+                    return Future.failedFuture(new IllegalStateException(
+                            "cannot listen on " + config.host() + ":" + config.port() + ": " + err.getMessage(), err));
+                });
     }
 
     /** Servers share a port only when they ask for the same number, so port 0 is resolved once, here. */
@@ -76,6 +87,8 @@ public final class HttpServers {
     }
 
     public Future<Void> close() {
-        return vertx.undeploy(deployment);
+        List<Future<Void>> closed = new ArrayList<>();
+        for (HttpServer s : servers) closed.add(s.close());
+        return Future.all(closed).mapEmpty();
     }
 }

@@ -9,6 +9,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -81,12 +83,21 @@ public final class TippenMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /** Each series' data point, looked up once: the hot path counts without allocating. */
+    private final ConcurrentHashMap<String, CounterDataPoint> eventPoints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CounterDataPoint[]> requestPoints = new ConcurrentHashMap<>();
+
+    /** Routes are a fixed set (unknown paths count as "other"), statuses 100-599. */
     public void request(String route, int status) {
-        requests.labelValues(route, Integer.toString(status)).inc();
+        if (status < 100 || status > 599) status = 599;
+        CounterDataPoint[] byStatus = requestPoints.computeIfAbsent(route, r -> new CounterDataPoint[600]);
+        CounterDataPoint point = byStatus[status];
+        if (point == null) byStatus[status] = point = requests.labelValues(route, Integer.toString(status));
+        point.inc();
     }
 
     public void event(String type) {
-        events.labelValues(type).inc();
+        eventPoints.computeIfAbsent(type, events::labelValues).inc();
         eventCount.increment();
     }
 

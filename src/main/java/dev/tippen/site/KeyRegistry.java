@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +12,19 @@ import java.util.function.Consumer;
  * without locks. Reloads happen when the store's version moves (another process ran {@code keys}).
  */
 public final class KeyRegistry {
-    private record Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites) {}
+    /**
+     * One generation of the store. {@code presented} remembers keys as presented that were found, so
+     * a known key is hashed once per generation, not once per request; unknown keys are never kept
+     * (anyone may present any string), and at most {@link #MAX_PRESENTED} are.
+     */
+    private record Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites,
+                            ConcurrentHashMap<String, ApiKey> presented) {
+        Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites) {
+            this(version, byHash, sites, new ConcurrentHashMap<>());
+        }
+    }
+
+    static final int MAX_PRESENTED = 10_000;
 
     private final KeyStore store;
     private volatile Snapshot snapshot = new Snapshot(-1, Map.of(), Map.of());
@@ -50,12 +63,17 @@ public final class KeyRegistry {
         if (!newlyRevoked.isEmpty()) onRevoked.accept(newlyRevoked);
     }
 
+    /** Hashes the key once per store generation: a known key's lookup is a map lookup. */
     public Authentication authenticate(String presentedKey, KeyRole wanted) {
         if (presentedKey == null || presentedKey.isBlank()) return Authentication.MISSING;
         if (presentedKey.length() > 256) return Authentication.UNKNOWN;
         Snapshot s = snapshot;
-        ApiKey key = s.byHash().get(ApiKeys.hash(presentedKey.trim()));
-        if (key == null) return Authentication.UNKNOWN;
+        ApiKey key = s.presented().get(presentedKey);
+        if (key == null) {
+            key = s.byHash().get(ApiKeys.hash(presentedKey.trim()));
+            if (key == null) return Authentication.UNKNOWN;
+            if (s.presented().size() < MAX_PRESENTED) s.presented().put(presentedKey, key);
+        }
         if (key.revoked()) return Authentication.REVOKED;
         if (!key.role().allows(wanted)) return wrongRole(wanted);
         Site site = s.sites().get(key.siteId());

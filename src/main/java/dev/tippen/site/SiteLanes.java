@@ -6,60 +6,81 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 /**
- * A fixed set of single-threaded Vert.x contexts. Each site is pinned to one lane by its id, and every
- * change to a site's state runs there, in order: the Durable Object's guarantee without locks. Sites on
- * different lanes run in parallel.
+ * A fixed set of single-threaded Vert.x contexts, one per event loop. Each site is pinned to one lane
+ * by its id, and every change to a site's state runs there, in order: the Durable Object's guarantee
+ * without locks. Sites on different lanes run in parallel. The HTTP servers run on the lanes too
+ * (see {@code HttpServers}), so a request that arrives on its site's own event loop is handled without
+ * handing it to another thread: work for a lane runs at once whenever the caller is on that lane's
+ * thread, whichever context it came through.
  */
 public final class SiteLanes {
     private final Context[] lanes;
+    private final Thread[] threads;
 
-    private SiteLanes(Context[] lanes) {
+    private SiteLanes(Context[] lanes, Thread[] threads) {
         this.lanes = lanes;
+        this.threads = threads;
     }
 
     /** One lane per event loop: a lane is a context, and each deployed instance gets its own. */
     public static Future<SiteLanes> start(Vertx vertx, int count) {
         ConcurrentLinkedQueue<Context> contexts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
         return vertx.deployVerticle(() -> new VerticleBase() {
                     @Override
                     public Future<?> start() {
                         contexts.add(context);
+                        threads.add(Thread.currentThread());
                         return Future.succeededFuture();
                     }
                 }, new DeploymentOptions().setInstances(count))
-                .map(id -> new SiteLanes(contexts.toArray(new Context[0])));
+                .map(id -> new SiteLanes(contexts.toArray(new Context[0]), threads.toArray(new Thread[0])));
     }
 
     public Context of(String siteId) {
-        return lanes[Math.floorMod(siteId.hashCode(), lanes.length)];
+        return lanes[index(siteId)];
     }
 
-    /** Runs {@code work} on the site's lane (at once if already there) and hands back its result. */
+    /** Every lane, for the servers that run on them. */
+    public List<Context> all() {
+        return List.of(lanes);
+    }
+
+    private int index(String siteId) {
+        return Math.floorMod(siteId.hashCode(), lanes.length);
+    }
+
+    private boolean onLane(int i) {
+        return Thread.currentThread() == threads[i];
+    }
+
+    /** Runs {@code work} on the site's lane (at once if already on its thread) and hands back its result. */
     public <T> Future<T> run(String siteId, Supplier<Future<T>> work) {
-        Context lane = of(siteId);
-        if (Vertx.currentContext() == lane) return safely(work);
+        int i = index(siteId);
+        if (onLane(i)) return safely(work);
         Promise<T> result = Promise.promise();
-        lane.runOnContext(v -> safely(work).onComplete(result));
+        lanes[i].runOnContext(v -> safely(work).onComplete(result));
         return result.future();
     }
 
     public void execute(String siteId, Runnable work) {
-        Context lane = of(siteId);
-        if (Vertx.currentContext() == lane) work.run();
-        else lane.runOnContext(v -> work.run());
+        int i = index(siteId);
+        if (onLane(i)) work.run();
+        else lanes[i].runOnContext(v -> work.run());
     }
 
-    /** Brings a future completed elsewhere (the storage thread) back onto the site's lane. */
+    /** Brings a future completed elsewhere (the storage thread, Redis) back onto the site's lane. */
     public <T> Future<T> backTo(String siteId, Future<T> future) {
-        Context lane = of(siteId);
+        int i = index(siteId);
         Promise<T> result = Promise.promise();
         future.onComplete(ar -> {
-            if (Vertx.currentContext() == lane) result.handle(ar);
-            else lane.runOnContext(v -> result.handle(ar));
+            if (onLane(i)) result.handle(ar);
+            else lanes[i].runOnContext(v -> result.handle(ar));
         });
         return result.future();
     }

@@ -3,62 +3,90 @@ package dev.tippen.track;
 import dev.tippen.enrich.Device;
 import dev.tippen.enrich.Enricher;
 import dev.tippen.http.ApiError;
+import dev.tippen.http.Bodies;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.Errors;
 import dev.tippen.http.RateLimits;
+import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.Visitor;
 import dev.tippen.visitor.VisitorEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** POST /track/visitor: admit (limits, key, type), parse, hand to the site, answer once the event is durable. */
-public final class TrackHandler {
-    private static final String CLIENT_IP = "tippen.clientIp";
-    private static final String SITE_ID = "tippen.siteId";
+/**
+ * POST /track/visitor, the hot path, straight from the server's request handler (no router, no
+ * routing context): admit (the address's limit, the key, the content type, the site's limit, all
+ * before the body is read), read the body, parse, hand to the site, answer once the event is durable.
+ */
+public final class TrackHandler implements Handler<HttpServerRequest> {
+    public static final String PATH = "/track/visitor";
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
+    private static final CharSequence ANY = HttpHeaders.createOptimized("*");
+    private static final byte[] ANSWER_HEAD = "{\"success\":true,\"sessionId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ANSWER_TAIL = "\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final Credentials credentials;
     private final ClientAddress clientAddress;
     private final Sites sites;
     private final RateLimits limits;
     private final Enricher enricher;
+    private final Errors errors;
+    private final TippenMetrics metrics;
+    private final int maxBodyBytes;
 
-    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits,
-                        Enricher enricher) {
+    public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits, Enricher enricher,
+                        Errors errors, TippenMetrics metrics, int maxBodyBytes) {
         this.credentials = credentials;
         this.clientAddress = clientAddress;
         this.sites = sites;
         this.limits = limits;
         this.enricher = enricher;
+        this.errors = errors;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
-    /**
-     * In front of the body handler: everything that needs no body (the address's limit, the key, the
-     * content type, the site's limit) is checked before the body is read, so a flood costs little.
-     */
-    public void admit(RoutingContext ctx) {
-        String ip = clientAddress.of(ctx.request());
-        limits.trackFromIp(ip);
-        Authentication.Granted auth = credentials.require(Credentials.presented(ctx.request()), KeyRole.PUBLIC);
-        checkContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
-        limits.trackForSite(auth.site().siteId());
-        ctx.put(CLIENT_IP, enricher.visibleIp(ip));
-        ctx.put(SITE_ID, auth.site().siteId());
-        ctx.next();
+    @Override
+    public void handle(HttpServerRequest req) {
+        String ip;
+        String siteId;
+        try {
+            ip = clientAddress.of(req);
+            limits.trackFromIp(ip);
+            Authentication.Granted auth = credentials.require(Credentials.presented(req), KeyRole.PUBLIC);
+            checkContentType(req.getHeader(HttpHeaders.CONTENT_TYPE));
+            siteId = auth.site().siteId();
+            limits.trackForSite(siteId);
+        } catch (RuntimeException e) {
+            fail(req, e);
+            return;
+        }
+        String visibleIp = enricher.visibleIp(ip);
+        Bodies.read(req, maxBodyBytes).onComplete(ar -> {
+            if (ar.failed()) fail(req, ar.cause());
+            else track(req, siteId, visibleIp, ar.result());
+        });
     }
 
-    public void handle(RoutingContext ctx) {
-        // admit() always runs first on this route and resolved the address and the site once.
-        String ip = ctx.get(CLIENT_IP);
-        Buffer body = ctx.body().buffer();
-        VisitorEvent parsed = TrackRequest.parse(body == null ? new byte[0] : body.getBytes(), ip);
-        String siteId = ctx.get(SITE_ID);
+    private void track(HttpServerRequest req, String siteId, String ip, Buffer body) {
+        VisitorEvent parsed;
+        try {
+            parsed = TrackRequest.parse(body, ip);
+        } catch (RuntimeException e) {
+            fail(req, e);
+            return;
+        }
         // A User-Agent seen before is known at once; only a new one waits for a parser thread.
         Device known = enricher.knownDevice(parsed.browser().userAgent());
         Future<Visitor> stored = known != null
@@ -66,7 +94,7 @@ public final class TrackHandler {
                 : enricher.device(parsed.browser().userAgent()).compose(device -> sites.track(siteId, parsed.with(device)));
         stored.onComplete(ar -> {
             if (ar.failed()) {
-                ctx.fail(ar.cause());
+                fail(req, ar.cause());
                 return;
             }
             Visitor v = ar.result();
@@ -74,19 +102,28 @@ public final class TrackHandler {
                 // Never awaited: the provider's reply reaches the dashboards as an "enriched" update.
                 enricher.later(ip, v.enrichment()).onSuccess(better -> sites.enrich(siteId, v.visitorId(), ip, better));
             }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer(parsed.visitorId()));
+            HttpServerResponse res = req.response();
+            res.headers().add(HttpHeaders.CONTENT_TYPE, JSON).add(ALLOW_ORIGIN, ANY);
+            res.end(answer(parsed.visitorId()));
+            metrics.request(PATH, 200);
         });
     }
 
-    private static String answer(String visitorId) {
-        // The id is validated ([A-Za-z0-9_.:-]), so it needs no escaping.
-        return "{\"success\":true,\"sessionId\":\"" + visitorId + "\"}";
+    private void fail(HttpServerRequest req, Throwable e) {
+        metrics.request(PATH, errors.fail(req, e, PATH));
+    }
+
+    /** The visitor id is validated ([A-Za-z0-9_.:-]), so it needs no escaping. */
+    private static Buffer answer(String visitorId) {
+        Buffer b = Buffer.buffer(ANSWER_HEAD.length + visitorId.length() + ANSWER_TAIL.length);
+        return b.appendBytes(ANSWER_HEAD).appendString(visitorId, "US-ASCII").appendBytes(ANSWER_TAIL);
     }
 
     /** JSON, or text/plain as navigator.sendBeacon sends it; a missing type is read as JSON. */
     static void checkContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) return;
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         if (type.equals("application/json") || type.equals("text/plain")) return;
         throw new ApiError(415, "Content-Type must be application/json or text/plain, not " + type);
     }

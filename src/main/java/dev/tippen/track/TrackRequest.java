@@ -30,12 +30,26 @@ public final class TrackRequest {
 
     private TrackRequest() {}
 
+    /** Parses the body where it lies when it is a heap buffer (the usual case), else from a copy. */
+    public static VisitorEvent parse(io.vertx.core.buffer.Buffer body, String ip) {
+        if (body instanceof io.vertx.core.internal.buffer.BufferInternal internal) {
+            io.netty.buffer.ByteBuf b = internal.getByteBuf();
+            if (b.hasArray()) return parse(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes(), ip);
+        }
+        byte[] bytes = body.getBytes();
+        return parse(bytes, 0, bytes.length, ip);
+    }
+
     public static VisitorEvent parse(byte[] body, String ip) {
-        if (body.length == 0) throw ApiError.badRequest("empty body; expected a JSON object");
+        return parse(body, 0, body.length, ip);
+    }
+
+    static VisitorEvent parse(byte[] body, int offset, int length, String ip) {
+        if (length == 0) throw ApiError.badRequest("empty body; expected a JSON object");
         String event = null;
         String website = null;
         Fields v = null;
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = JSON.createParser(body, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw ApiError.badRequest("body must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();

@@ -4,14 +4,19 @@ package dev.tippen.visitor;
 public record Browser(String userAgent, String screenResolution, String language, String timezone) {
     public static final Browser NONE = new Browser(null, null, null, null);
 
-    /** Fields the event left out keep what was known. */
+    /**
+     * Fields the event left out keep what was known; when nothing changed, the known instance is
+     * kept, so an unchanged visitor shares its parts with its previous state.
+     */
     Browser over(Browser before) {
         if (before == null) return this;
-        return new Browser(or(userAgent, before.userAgent), or(screenResolution, before.screenResolution),
-                or(language, before.language), or(timezone, before.timezone));
-    }
-
-    static String or(String a, String b) {
-        return a != null ? a : b;
+        String ua = SiteRules.keep(userAgent, before.userAgent);
+        String screen = SiteRules.keep(screenResolution, before.screenResolution);
+        String lang = SiteRules.keep(language, before.language);
+        String tz = SiteRules.keep(timezone, before.timezone);
+        if (ua == before.userAgent && screen == before.screenResolution && lang == before.language && tz == before.timezone) {
+            return before;
+        }
+        return new Browser(ua, screen, lang, tz);
     }
 }

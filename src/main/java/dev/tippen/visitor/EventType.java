@@ -1,6 +1,5 @@
 package dev.tippen.visitor;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The events a tracker may send, spelled as on the wire. */
@@ -22,6 +21,14 @@ public enum EventType {
     }
 
     public static Optional<EventType> fromWire(String s) {
-        return Arrays.stream(values()).filter(t -> t.wire.equals(s)).findFirst();
+        if (s == null) return Optional.empty();
+        return switch (s) {
+            case "pageview" -> Optional.of(PAGEVIEW);
+            case "heartbeat" -> Optional.of(HEARTBEAT);
+            case "exit" -> Optional.of(EXIT);
+            case "video_accepted" -> Optional.of(VIDEO_ACCEPTED);
+            case "video_declined" -> Optional.of(VIDEO_DECLINED);
+            default -> Optional.empty();
+        };
     }
 }

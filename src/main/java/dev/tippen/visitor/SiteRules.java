@@ -82,10 +82,10 @@ public final class SiteRules {
             calls = calls.answered(how, now);
             if (p != null) answered = calls.invites().get(calls.invites().size() - 1);
         }
-        Visitor next = new Visitor(e.visitorId(), prev == null ? e.website() : or(e.website(), prev.website()), page,
+        Visitor next = new Visitor(prev == null ? e.visitorId() : prev.visitorId(), prev == null ? e.website() : keep(e.website(), prev.website()), page,
                 prev == null ? e.browser() : e.browser().over(prev.browser()),
-                prev == null ? e.clientTimestamp() : or(e.clientTimestamp(), prev.clientTimestamp()),
-                prev == null ? e.ip() : or(e.ip(), prev.ip()), now, now, 1, status, e.type().wire(), who,
+                prev == null ? e.clientTimestamp() : keep(e.clientTimestamp(), prev.clientTimestamp()),
+                prev == null ? e.ip() : keep(e.ip(), prev.ip()), now, now, 1, status, e.type().wire(), who,
                 Visit.start(e.visitorId(), page, e.pageLoadId(), now), calls);
         if (shown(next)) notices.add(new VisitorChanged(next, e.type().wire()));
         notices.add(new PageViewed(next));
@@ -96,8 +96,8 @@ public final class SiteRules {
     private Change pageview(Visitor prev, VisitorEvent e, long now, Lookup lookup) {
         Page page = pageOf(e.page(), prev.page());
         boolean moved = moved(prev, e, lookup);
-        Visitor next = new Visitor(prev.visitorId(), or(e.website(), prev.website()), page, e.browser().over(prev.browser()),
-                or(e.clientTimestamp(), prev.clientTimestamp()), or(e.ip(), prev.ip()), prev.firstSeen(), now,
+        Visitor next = new Visitor(prev.visitorId(), keep(e.website(), prev.website()), page, e.browser().over(prev.browser()),
+                keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
                 prev.pageViews() + 1, prev.status(), e.type().wire(), moved ? identify(e, lookup) : prev.enrichment(),
                 prev.visit().moved(page, e.pageLoadId(), now), prev.calls());
         List<Notice> notices = new ArrayList<>(2);
@@ -117,11 +117,10 @@ public final class SiteRules {
         }
         boolean moved = moved(prev, e, lookup);
         Browser browser = e.browser().over(prev.browser());
-        String website = or(e.website(), prev.website());
-        boolean activityOnly = !moved && visit == prev.visit() && browser.equals(prev.browser())
-                && java.util.Objects.equals(website, prev.website());
+        String website = keep(e.website(), prev.website());
+        boolean activityOnly = !moved && visit == prev.visit() && browser == prev.browser() && website == prev.website();
         Visitor next = new Visitor(prev.visitorId(), website, prev.page(), browser,
-                or(e.clientTimestamp(), prev.clientTimestamp()), or(e.ip(), prev.ip()), prev.firstSeen(), now,
+                keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
                 prev.pageViews(), prev.status(), e.type().wire(), moved ? identify(e, lookup) : prev.enrichment(), visit,
                 prev.calls());
         List<Notice> notices = new ArrayList<>(1);
@@ -141,7 +140,7 @@ public final class SiteRules {
                 ? !e.pageLoadId().equals(visit.pageLoadId())
                 : e.page().url() != null && prev.page().url() != null && !e.page().url().equals(prev.page().url());
         if (stale) return Change.none(prev);
-        Visitor exiting = prev.touched(now, e.type().wire(), or(e.clientTimestamp(), prev.clientTimestamp()),
+        Visitor exiting = prev.touched(now, e.type().wire(), keep(e.clientTimestamp(), prev.clientTimestamp()),
                 visit.exitAt() != null ? visit : visit.exiting(now));
         if (settings.exitGrace().isZero()) return settle(exiting, now);
         return new Change(prev, exiting, List.of(), false);
@@ -161,8 +160,8 @@ public final class SiteRules {
         InviteRecord p = prev.calls().pending();
         Calls calls = prev.calls().answered(how, now);
         boolean moved = moved(prev, e, lookup);
-        Visitor next = new Visitor(prev.visitorId(), or(e.website(), prev.website()), prev.page(),
-                e.browser().over(prev.browser()), or(e.clientTimestamp(), prev.clientTimestamp()), or(e.ip(), prev.ip()),
+        Visitor next = new Visitor(prev.visitorId(), keep(e.website(), prev.website()), prev.page(),
+                e.browser().over(prev.browser()), keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()),
                 prev.firstSeen(), now, prev.pageViews(), status, e.type().wire(),
                 moved ? identify(e, lookup) : prev.enrichment(), prev.visit().staying(prev.visit().pageLoadId()), calls);
         List<Notice> notices = new ArrayList<>(2);
@@ -296,11 +295,23 @@ public final class SiteRules {
 
     /** A page view moves the visitor; fields the tracker left out keep what was known. */
     private static Page pageOf(Page reported, Page before) {
-        return new Page(or(reported.url(), before.url()), or(reported.referrer(), before.referrer()),
-                or(reported.title(), before.title()));
+        String url = keep(reported.url(), before.url());
+        String referrer = keep(reported.referrer(), before.referrer());
+        String title = keep(reported.title(), before.title());
+        if (url == before.url() && referrer == before.referrer() && title == before.title()) return before;
+        return new Page(url, referrer, title);
     }
 
     private static String or(String a, String b) {
         return a != null ? a : b;
+    }
+
+    /**
+     * What the event says, or what was known when it says nothing; the known instance when both
+     * are equal. A visitor's state is replaced on every event, and each state that lives on costs
+     * the collector a copy: keeping the unchanged parts shared keeps that copy small.
+     */
+    static String keep(String reported, String known) {
+        return reported == null || reported.equals(known) ? known : reported;
     }
 }

@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "50", description = "track: concurrent connections (default ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--visitors", defaultValue = "10000", description = "track: size of the visitor id pool (default ${DEFAULT-VALUE}).")
+    @Option(names = "--visitors", defaultValue = "10000", description = "track: size of the visitor id pool (default ${DEFAULT-VALUE}); with wrk (if installed) too.")
     int visitors;
 
     @Option(names = "--preload", description = "track: track every visitor of the pool once before measuring, so the site starts full.")
@@ -147,24 +147,41 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Saturating tracking load from both drivers (wrk when it is installed, and the Java client),
+     * each against the ceiling and Tippen in the same run; then Tippen at half wrk's rate, open loop,
+     * for latency (wrk has no open loop).
+     */
     private void track(Vertx vertx) throws Exception {
+        boolean wrk = WrkDriver.available();
+        if (!wrk) System.err.println("bench: " + WrkDriver.missing());
         Map<String, Object> ceiling;
+        Map<String, Object> ceilingWrk = null;
         try (ChildServer server = ChildServer.ceiling(jvm())) {
             ceiling = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+            if (wrk) ceilingWrk = WrkDriver.saturate(server, connections, visitors, warmup, seconds);
         }
         Map<String, Object> tippen;
+        Map<String, Object> tippenWrk = null;
         Map<String, Object> half;
         try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
             if (preload) TrackScenario.preload(vertx, server, visitors);
             tippen = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
-            int rate = (int) Math.max(100, ((Number) tippen.get("requests_per_s")).longValue() / 2);
+            if (wrk) tippenWrk = WrkDriver.saturate(server, connections, visitors, warmup, seconds);
+            Map<String, Object> fastest = tippenWrk != null ? tippenWrk : tippen;
+            int rate = (int) Math.max(100, ((Number) fastest.get("requests_per_s")).longValue() / 2);
             half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, warmup, seconds));
         }
         Map<String, Object> r = scenario("track");
         r.put("tippen", tippen);
-        r.put("tippen_half_rate", half);
         r.put("ceiling", ceiling);
         r.put("ratio_to_ceiling", ratio(tippen.get("requests_per_s"), ceiling.get("requests_per_s")));
+        if (wrk) {
+            r.put("tippen_wrk", tippenWrk);
+            r.put("ceiling_wrk", ceilingWrk);
+            r.put("wrk_ratio_to_ceiling", ratio(tippenWrk.get("requests_per_s"), ceilingWrk.get("requests_per_s")));
+        }
+        r.put("tippen_half_rate", half);
         report(r);
     }
 

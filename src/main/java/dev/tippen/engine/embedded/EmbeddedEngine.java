@@ -127,7 +127,7 @@ public final class EmbeddedEngine implements Engine {
         if (c.writes()) {
             if (after == null) writes.add(new Write.Remove(s.siteId, visitorId));
             else if (c.activityOnly()) writes.add(new Write.Touch(s.siteId, visitorId, after.lastActivity(), after.lastEvent(), after.clientTimestamp()));
-            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.write(after)));
+            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.utf8(after)));
         }
         List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
         if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.write(recorded)));

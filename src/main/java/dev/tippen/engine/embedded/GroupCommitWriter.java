@@ -7,10 +7,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,17 +28,57 @@ import org.slf4j.LoggerFactory;
  * transaction (one fsync), and only then completes their futures: one task per site lane for the
  * whole batch, not one per write. A burst of N events costs one commit, not N. The queue is bounded:
  * when it is full, new writes fail at once as overloaded.
+ *
+ * <p>A commit appends the batch's changes to the journal: a few small rows at the end of one table,
+ * where rewriting each visitor's row would rewrite a page per visitor (measured: most of a commit's
+ * time). The visitor tables catch up from the journal a few visitors per commit, oldest change first
+ * (more when the writer is idle or falling behind), and the journal is trimmed behind them, all in
+ * the same transactions; a visitor changed again before it was caught up is written once for all
+ * its changes. At start the journal is applied in full, so the tables alone are the restored state.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    /**
+     * A visitor's changes wait this long in the journal before its row is caught up, so a busy
+     * visitor's many changes are written once (an idle writer catches up at once).
+     */
+    static final long CATCH_UP_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The most visitors caught up in one busy commit, so no commit grows long. */
+    static final int CATCH_UP_MAX = 256;
+    /** Past this many visitors behind, commits catch up as many as they may, whatever their age. */
+    static final int BEHIND = 20_000;
+    private static final long SLOW_COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int KIND_PUT = 1;
+    private static final int KIND_TOUCH = 2;
+    private static final int KIND_REMOVE = 3;
 
     private record Job(Context lane, List<Write> writes, Promise<Void> done) {}
 
-    /** What a batch leaves of one visitor's row: its last full write, and the activity after it. */
+    /**
+     * What changes leave of one visitor's rows: its last full write and the activity after it, as the
+     * journal's sequence numbers of those changes (0: none). Catching up copies them from the journal
+     * inside SQLite, so the writer keeps no visitor's data in memory while it waits.
+     */
     private static final class Row {
-        Write.Put put;
-        Write.Touch touch;
+        long putSeq;
+        long touchSeq;
         boolean removed;
+        /** The journal's first change of this visitor that the tables do not have yet, and when it was made. */
+        long firstSeq;
+        long firstNanos;
+
+        void add(Row later) {
+            if (later.removed) {
+                putSeq = 0;
+                touchSeq = 0;
+                removed = true;
+            }
+            if (later.putSeq != 0) {
+                putSeq = later.putSeq;
+                touchSeq = 0;
+            }
+            if (later.touchSeq != 0) touchSeq = later.touchSeq;
+        }
     }
 
     private record RowKey(String siteId, String visitorId) {}
@@ -43,11 +87,17 @@ final class GroupCommitWriter implements AutoCloseable {
     private final int maxBatch;
     private final SqliteDatabase db;
     private final TippenMetrics metrics;
+    /** Changes in the journal that the visitor tables do not have yet, oldest first; the writer thread's own. */
+    private final LinkedHashMap<RowKey, Row> behind = new LinkedHashMap<>();
+    private long lastSeq;
     // Owned by the writer thread; replaced after a failed commit (see reopen()).
     private Connection conn;
+    private PreparedStatement journal;
+    private PreparedStatement trim;
     private PreparedStatement putVisitor;
     private PreparedStatement touchVisitor;
     private PreparedStatement removeVisitor;
+    private PreparedStatement removeActivity;
     private PreparedStatement record;
     private PreparedStatement prune;
     private final Thread thread;
@@ -56,6 +106,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Outbox rows up to this sequence number were read by every consumer and may go. */
     private volatile long prunable;
     private long pruned;
+    private long trimmed;
     private long lastProbe;
 
     GroupCommitWriter(SqliteDatabase db, int capacity, int maxBatch, TippenMetrics metrics) throws SQLException {
@@ -64,6 +115,7 @@ final class GroupCommitWriter implements AutoCloseable {
         this.metrics = metrics;
         this.db = db;
         open();
+        applyJournal();
         this.thread = new Thread(this::run, "tippen-store-writer");
         this.thread.start();
     }
@@ -71,17 +123,60 @@ final class GroupCommitWriter implements AutoCloseable {
     private void open() throws SQLException {
         conn = db.connect();
         WalCheckpointer.disableAutomaticCheckpoints(conn);
+        try (Statement st = conn.createStatement()) {
+            // The tables' pages are rewritten over and over: keep them in memory (32 MiB) and read the
+            // file through a map rather than read().
+            st.execute("PRAGMA cache_size=-32768");
+            st.execute("PRAGMA mmap_size=268435456");
+        }
         conn.setAutoCommit(false);
         // Prepared once per connection: the writer thread is their only user.
+        journal = conn.prepareStatement("""
+                INSERT INTO journal (seq, site_id, visitor_id, kind, last_activity, last_event, client_ts, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
+        trim = conn.prepareStatement("DELETE FROM journal WHERE seq < ?");
+        // Catching up copies a journal row into its table; "WHERE true" lets SQLite tell the upsert from the select.
         putVisitor = conn.prepareStatement("""
-                INSERT INTO visitors (site_id, visitor_id, last_activity, data, last_event, client_ts) VALUES (?, ?, ?, ?, NULL, NULL)
-                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data,
-                  last_event = NULL, client_ts = NULL""");
-        touchVisitor = conn.prepareStatement(
-                "UPDATE visitors SET last_activity = ?, last_event = ?, client_ts = ? WHERE site_id = ? AND visitor_id = ?");
+                INSERT INTO visitors (site_id, visitor_id, last_activity, data)
+                SELECT site_id, visitor_id, last_activity, data FROM journal WHERE seq = ? AND true
+                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity, data = excluded.data""");
+        touchVisitor = conn.prepareStatement("""
+                INSERT INTO visitor_activity (site_id, visitor_id, last_activity, last_event, client_ts)
+                SELECT site_id, visitor_id, last_activity, last_event, client_ts FROM journal WHERE seq = ? AND true
+                ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_activity = excluded.last_activity,
+                  last_event = excluded.last_event, client_ts = excluded.client_ts""");
+        removeActivity = conn.prepareStatement("DELETE FROM visitor_activity WHERE site_id = ? AND visitor_id = ?");
         removeVisitor = conn.prepareStatement("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
         record = conn.prepareStatement("INSERT INTO outbox (site_id, at, notices) VALUES (?, ?, ?)");
         prune = conn.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
+    }
+
+    /** At start, before anything reads the tables: what a crash left in the journal goes into them. */
+    private void applyJournal() throws SQLException {
+        Map<RowKey, Row> rows = new LinkedHashMap<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, site_id, visitor_id, kind FROM journal ORDER BY seq")) {
+            while (rs.next()) {
+                Row change = new Row();
+                switch (rs.getInt(4)) {
+                    case KIND_PUT -> change.putSeq = rs.getLong(1);
+                    case KIND_TOUCH -> change.touchSeq = rs.getLong(1);
+                    default -> change.removed = true;
+                }
+                rows.computeIfAbsent(new RowKey(rs.getString(2), rs.getString(3)), k -> new Row()).add(change);
+            }
+        }
+        if (rows.isEmpty()) {
+            // End the read: a transaction left open on an old snapshot could not write later.
+            conn.rollback();
+            return;
+        }
+        writeRows(rows);
+        try (Statement st = conn.createStatement()) {
+            st.execute("DELETE FROM journal");
+        }
+        conn.commit();
+        log.info("event=journal_applied visitors={}", rows.size());
     }
 
     /**
@@ -130,7 +225,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (!healthy) probe();
-                    else if (prunable > pruned) commit(batch);
+                    else if (!behind.isEmpty() || prunable > pruned) commit(batch);
                     continue;
                 }
                 batch.add(first);
@@ -147,6 +242,8 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+        // A clean stop leaves the tables complete, so the next start has no journal to apply.
+        while (healthy && !behind.isEmpty()) commit(batch);
     }
 
     /**
@@ -173,72 +270,82 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(List<Job> batch) {
-        Map<RowKey, Row> rows = new HashMap<>();
+        // The batch's changes, journalled one after another; one entry per visitor, in order of first change.
+        Map<RowKey, Row> rows = new LinkedHashMap<>();
         List<Write.Record> records = new ArrayList<>();
+        List<Write> journalled = new ArrayList<>();
         for (Job job : batch) {
             for (Write w : job.writes()) {
-                if (w instanceof Write.Record r) {
-                    records.add(r);
-                    continue;
-                }
-                if (w instanceof Write.Put p) {
-                    Row row = rows.computeIfAbsent(new RowKey(p.siteId(), p.visitorId()), k -> new Row());
-                    row.put = p;
-                    row.touch = null;
-                    row.removed = false;
-                } else if (w instanceof Write.Touch t) {
-                    rows.computeIfAbsent(new RowKey(t.siteId(), t.visitorId()), k -> new Row()).touch = t;
-                } else if (w instanceof Write.Remove r) {
-                    Row row = rows.computeIfAbsent(new RowKey(r.siteId(), r.visitorId()), k -> new Row());
-                    row.put = null;
-                    row.touch = null;
-                    row.removed = true;
-                }
+                if (w instanceof Write.Record r) records.add(r);
+                else journalled.add(w);
             }
         }
+        // Catch up the oldest of what the tables lack: those past their wait, or any when idle or far behind.
+        long now = System.nanoTime();
+        boolean all = batch.isEmpty() || behind.size() > BEHIND;
+        int most = batch.isEmpty() ? 4 * CATCH_UP_MAX : CATCH_UP_MAX;
+        Map<RowKey, Row> caught = new LinkedHashMap<>();
+        Iterator<Map.Entry<RowKey, Row>> oldest = behind.entrySet().iterator();
+        while (oldest.hasNext() && caught.size() < most) {
+            Map.Entry<RowKey, Row> e = oldest.next();
+            if (!all && now - e.getValue().firstNanos < CATCH_UP_AFTER_NANOS) break;
+            caught.put(e.getKey(), e.getValue());
+        }
+        long seq = lastSeq;
         long prune = prunable;
+        boolean trimNow = false;
         long started = System.nanoTime();
         try {
             if (conn == null) open();
-            for (Map.Entry<RowKey, Row> e : rows.entrySet()) {
-                RowKey k = e.getKey();
-                Row row = e.getValue();
-                if (row.removed) {
-                    removeVisitor.setString(1, k.siteId());
-                    removeVisitor.setString(2, k.visitorId());
-                    removeVisitor.addBatch();
+            for (Write w : journalled) {
+                Row change = new Row();
+                long at = ++seq;
+                RowKey key;
+                if (w instanceof Write.Put p) {
+                    key = new RowKey(p.siteId(), p.visitorId());
+                    change.putSeq = at;
+                    addJournal(at, key, KIND_PUT, p.lastActivity(), null, null, p.json());
+                } else if (w instanceof Write.Touch t) {
+                    key = new RowKey(t.siteId(), t.visitorId());
+                    change.touchSeq = at;
+                    addJournal(at, key, KIND_TOUCH, t.lastActivity(), t.lastEvent(), t.clientTimestamp(), null);
+                } else {
+                    Write.Remove r = (Write.Remove) w;
+                    key = new RowKey(r.siteId(), r.visitorId());
+                    change.removed = true;
+                    addJournal(at, key, KIND_REMOVE, 0, null, null, null);
                 }
-                if (row.put != null) {
-                    putVisitor.setString(1, k.siteId());
-                    putVisitor.setString(2, k.visitorId());
-                    putVisitor.setLong(3, row.put.lastActivity());
-                    putVisitor.setString(4, row.put.json());
-                    putVisitor.addBatch();
-                }
-                if (row.touch != null) {
-                    touchVisitor.setLong(1, row.touch.lastActivity());
-                    touchVisitor.setString(2, row.touch.lastEvent());
-                    touchVisitor.setString(3, row.touch.clientTimestamp());
-                    touchVisitor.setString(4, k.siteId());
-                    touchVisitor.setString(5, k.visitorId());
-                    touchVisitor.addBatch();
+                Row row = rows.get(key);
+                if (row == null) {
+                    change.firstSeq = at;
+                    change.firstNanos = now;
+                    rows.put(key, change);
+                } else {
+                    row.add(change);
                 }
             }
+            if (!journalled.isEmpty()) journal.executeBatch();
             for (Write.Record r : records) {
                 record.setString(1, r.siteId());
                 record.setLong(2, r.at());
                 record.setString(3, r.notices());
                 record.addBatch();
             }
-            removeVisitor.executeBatch();
-            putVisitor.executeBatch();
-            touchVisitor.executeBatch();
             if (!records.isEmpty()) record.executeBatch();
+            writeRows(caught);
+            // Everything before the oldest change still missing from the tables can go.
+            long keepFrom = behind.size() > caught.size() ? nth(caught.size()).firstSeq : lastSeq + 1;
+            trimNow = keepFrom - trimmed > 4_096 || (batch.isEmpty() && keepFrom > trimmed + 1);
+            if (trimNow) {
+                trim.setLong(1, keepFrom);
+                trim.executeUpdate();
+            }
             if (prune > pruned) {
                 this.prune.setLong(1, prune);
                 this.prune.executeUpdate();
             }
             conn.commit();
+            if (trimNow) trimmed = keepFrom - 1;
         } catch (SQLException | RuntimeException e) {
             if (healthy) log.error("event=store_commit_failed error=\"{}\"", e.toString());
             healthy = false;
@@ -246,12 +353,76 @@ final class GroupCommitWriter implements AutoCloseable {
             if (conn != null) reopen();
             return;
         }
+        lastSeq = seq;
         pruned = Math.max(pruned, prune);
+        // Only now, the commit being durable: the caught-up visitors are done, the batch's are behind.
+        for (RowKey k : caught.keySet()) behind.remove(k);
+        rows.forEach((k, row) -> {
+            Row pending = behind.get(k);
+            if (pending == null) behind.put(k, row);
+            else pending.add(row);
+        });
         if (!healthy) log.info("event=store_recovered");
         healthy = true;
+        long took = System.nanoTime() - started;
+        if (took > SLOW_COMMIT_NANOS) {
+            log.info("event=slow_commit millis={} visitors={} caught_up={} behind={} trimmed={}", took / 1_000_000, rows.size(),
+                    caught.size(), behind.size(), trimNow);
+        }
         if (batch.isEmpty()) return;
-        metrics.storeCommit(System.nanoTime() - started, rows.size() + records.size());
+        metrics.storeCommit(took, rows.size() + records.size());
         complete(batch);
+    }
+
+    /** The {@code n}th visitor behind (0: the oldest). */
+    private Row nth(int n) {
+        Iterator<Row> it = behind.values().iterator();
+        for (int i = 0; i < n; i++) it.next();
+        return it.next();
+    }
+
+    private void addJournal(long seq, RowKey k, int kind, long lastActivity, String lastEvent, String clientTs, byte[] data)
+            throws SQLException {
+        journal.setLong(1, seq);
+        journal.setString(2, k.siteId());
+        journal.setString(3, k.visitorId());
+        journal.setInt(4, kind);
+        journal.setLong(5, lastActivity);
+        journal.setString(6, lastEvent);
+        journal.setString(7, clientTs);
+        journal.setBytes(8, data);
+        journal.addBatch();
+    }
+
+    /** Brings the visitor tables up to these visitors' latest changes, copied from the journal. */
+    private void writeRows(Map<RowKey, Row> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        for (Map.Entry<RowKey, Row> e : rows.entrySet()) {
+            RowKey k = e.getKey();
+            Row row = e.getValue();
+            if (row.removed) {
+                removeVisitor.setString(1, k.siteId());
+                removeVisitor.setString(2, k.visitorId());
+                removeVisitor.addBatch();
+            }
+            if (row.putSeq != 0) {
+                putVisitor.setLong(1, row.putSeq);
+                putVisitor.addBatch();
+            }
+            // The activity row only ever holds what is newer than the visitor's JSON.
+            if (row.touchSeq != 0) {
+                touchVisitor.setLong(1, row.touchSeq);
+                touchVisitor.addBatch();
+            } else {
+                removeActivity.setString(1, k.siteId());
+                removeActivity.setString(2, k.visitorId());
+                removeActivity.addBatch();
+            }
+        }
+        removeVisitor.executeBatch();
+        removeActivity.executeBatch();
+        putVisitor.executeBatch();
+        touchVisitor.executeBatch();
     }
 
     /** One task per lane completes all of that lane's writes of the batch, in their order. */

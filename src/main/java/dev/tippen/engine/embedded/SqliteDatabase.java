@@ -26,17 +26,25 @@ public final class SqliteDatabase {
         CREATE TABLE IF NOT EXISTS visitors (
           site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last_activity INTEGER NOT NULL, data TEXT NOT NULL,
           PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
+        // What a heartbeat changes, apart from the visitor's row: a heartbeat rewrites this small row
+        // (dozens to a page) instead of the visitor's JSON, which may span more than a page.
+        """
+        CREATE TABLE IF NOT EXISTS visitor_activity (
+          site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last_activity INTEGER NOT NULL, last_event TEXT,
+          client_ts TEXT, PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
+        // Every change to a visitor, appended in commit order: a commit writes a few rows at the end of
+        // this table instead of rewriting a page for each visitor. The visitor tables above catch up a
+        // few rows per commit, and the journal is trimmed behind them (GroupCommitWriter).
+        """
+        CREATE TABLE IF NOT EXISTS journal (
+          seq INTEGER PRIMARY KEY, site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, kind INTEGER NOT NULL,
+          last_activity INTEGER, last_event TEXT, client_ts TEXT, data BLOB)""",
         // Notices for the history and notifications, written with the change that caused them.
         """
         CREATE TABLE IF NOT EXISTS outbox (
           seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, at INTEGER NOT NULL, notices TEXT NOT NULL)""",
     };
 
-    /** Columns added since the first release, each with the statement that adds it to an older file. */
-    private static final String[][] COLUMNS = {
-        {"visitors", "last_event", "ALTER TABLE visitors ADD COLUMN last_event TEXT"},
-        {"visitors", "client_ts", "ALTER TABLE visitors ADD COLUMN client_ts TEXT"},
-    };
 
     /** How long a connection waits for another's lock: the key store and the command line share the file. */
     static final int LOCK_WAIT_MILLIS = 10_000;
@@ -67,20 +75,11 @@ public final class SqliteDatabase {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             for (String sql : SCHEMA) st.execute(sql);
-            for (String[] column : COLUMNS) {
-                if (!hasColumn(c, column[0], column[1])) st.execute(column[2]);
-            }
+
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + db.file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         return db;
-    }
-
-    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
-            while (rs.next()) if (column.equalsIgnoreCase(rs.getString("name"))) return true;
-        }
-        return false;
     }
 
     /**

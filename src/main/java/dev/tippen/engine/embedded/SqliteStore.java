@@ -61,11 +61,13 @@ final class SqliteStore implements AutoCloseable {
     Map<String, List<Visitor>> restore() {
         Map<String, List<Visitor>> out = new HashMap<>();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT site_id, visitor_id, data, last_activity, last_event, client_ts FROM visitors ORDER BY last_activity")) {
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT v.site_id, v.visitor_id, v.data, coalesce(a.last_activity, v.last_activity) AS at, a.last_event, a.client_ts
+                    FROM visitors v LEFT JOIN visitor_activity a ON a.site_id = v.site_id AND a.visitor_id = v.visitor_id
+                    ORDER BY at""")) {
                 while (rs.next()) {
                     try {
-                        Visitor v = overlay(VisitorCodec.read(rs.getString(3)), rs.getLong(4), rs.getString(5), rs.getString(6));
+                        Visitor v = overlay(VisitorCodec.read(rs.getBytes(3)), rs.getLong(4), rs.getString(5), rs.getString(6));
                         out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(v);
                     } catch (IllegalArgumentException e) {
                         log.warn("event=restore_skipped_row site={} visitor={} error=\"{}\"", rs.getString(1), rs.getString(2),
@@ -80,7 +82,7 @@ final class SqliteStore implements AutoCloseable {
         return out;
     }
 
-    /** A heartbeat writes only the activity columns; they hold what the row's JSON does not yet. */
+    /** A heartbeat writes only the visitor's activity row; it holds what the visitor's JSON does not yet. */
     private static Visitor overlay(Visitor v, long lastActivity, String lastEvent, String clientTs) {
         if (lastEvent == null && lastActivity == v.lastActivity()) return v;
         return new Visitor(v.visitorId(), v.website(), v.page(), v.browser(), clientTs != null ? clientTs : v.clientTimestamp(),
@@ -111,7 +113,7 @@ final class SqliteStore implements AutoCloseable {
                             v.firstSeen(), v.lastActivity(), v.pageViews(), v.status(), v.lastEvent(), v.enrichment(), v.visit(),
                             new Calls(invite.guestUrl(), v.calls().declinedAt(), invites));
                     site.set(i, merged);
-                    put.setString(1, VisitorCodec.write(merged));
+                    put.setBytes(1, VisitorCodec.utf8(merged));
                     put.setString(2, rs.getString(1));
                     put.setString(3, v.visitorId());
                     put.executeUpdate();

@@ -52,7 +52,11 @@ final class WalCheckpointer implements AutoCloseable {
         while (running) {
             try {
                 Thread.sleep(1000);
-                if (checkpoint("PASSIVE") > RESTART_FRAMES) checkpoint("RESTART");
+                long started = System.nanoTime();
+                int frames = checkpoint("PASSIVE");
+                if (frames > RESTART_FRAMES) checkpoint("RESTART");
+                long took = (System.nanoTime() - started) / 1_000_000;
+                if (took > 50) log.info("event=slow_checkpoint millis={} frames={}", took, frames);
                 if (failing) log.info("event=checkpoint_recovered");
                 failing = false;
             } catch (InterruptedException e) {

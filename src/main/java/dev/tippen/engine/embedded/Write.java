@@ -4,8 +4,8 @@ package dev.tippen.engine.embedded;
 sealed interface Write {
     String siteId();
 
-    /** The whole visitor row. */
-    record Put(String siteId, String visitorId, long lastActivity, String json) implements Write {}
+    /** The whole visitor row: its stored JSON, as UTF-8. */
+    record Put(String siteId, String visitorId, long lastActivity, byte[] json) implements Write {}
 
     /** Only the activity columns, the rest of the row as it was (a heartbeat). */
     record Touch(String siteId, String visitorId, long lastActivity, String lastEvent, String clientTimestamp) implements Write {}
