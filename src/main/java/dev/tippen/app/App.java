@@ -136,7 +136,7 @@ public final class App implements AutoCloseable {
         keys.onRevoked(hashes -> hub.closeKeys(hashes, "API key revoked"));
         vertx.setPeriodic(1000, id -> vertx.executeBlocking(keys::reloadIfChanged, false));
         vertx.setPeriodic(1000, id -> metrics.sample());
-        PingWheel wheel = new PingWheel(config.pingInterval().toMillis());
+        PingWheel wheel = new PingWheel(lanes, config.pingInterval().toMillis());
         vertx.setPeriodic(1000, id -> wheel.tick(System.currentTimeMillis()));
 
         Cors cors = new Cors(config.allowedOrigins());

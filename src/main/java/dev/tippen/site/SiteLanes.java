@@ -59,6 +59,23 @@ public final class SiteLanes {
         return Thread.currentThread() == threads[i];
     }
 
+    /** The lane whose thread is running now, or -1 (a worker, the writer, a test). */
+    public int current() {
+        Thread t = Thread.currentThread();
+        for (int i = 0; i < threads.length; i++) if (threads[i] == t) return i;
+        return -1;
+    }
+
+    public int count() {
+        return lanes.length;
+    }
+
+    /** Runs {@code work} on lane {@code i}: at once if already there. */
+    public void executeOn(int i, Runnable work) {
+        if (onLane(i)) work.run();
+        else lanes[i].runOnContext(v -> work.run());
+    }
+
     /** Runs {@code work} on the site's lane (at once if already on its thread) and hands back its result. */
     public <T> Future<T> run(String siteId, Supplier<Future<T>> work) {
         int i = index(siteId);

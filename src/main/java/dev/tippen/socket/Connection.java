@@ -47,8 +47,11 @@ public final class Connection {
     private volatile long queuedBytes;
     private volatile long oversized;
     private volatile long lastSeen = System.currentTimeMillis();
-    private long lastTurn = lastSeen; // touched only by the ping wheel's thread
+    private long lastTurn = lastSeen; // touched only by the thread that pings this socket
     private volatile boolean closing;
+    private int pingLoop;
+    private int pingSlot;
+
 
     public Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, TippenMetrics metrics) {
         this.ws = ws;
@@ -130,6 +133,20 @@ public final class Connection {
         boolean silent = lastSeen <= lastTurn;
         lastTurn = now;
         if (silent && !closing && !ws.isClosed()) ws.writePing(Buffer.buffer());
+    }
+
+    /** Where the socket sits on the ping wheel: its event loop and its slot, chosen once as it opens. */
+    void pingSlot(int loop, int slot) {
+        pingLoop = loop;
+        pingSlot = slot;
+    }
+
+    int pingLoop() {
+        return pingLoop;
+    }
+
+    int pingSlot() {
+        return pingSlot;
     }
 
     /** A message arrived from the peer. */

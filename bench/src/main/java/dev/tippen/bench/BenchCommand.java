@@ -103,9 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--serve-arg", description = "Extra option for the Tippen server (repeatable), e.g. --serve-arg=--visitor-ttl=1h.")
     List<String> extraServeArgs = List.of();
 
-    /** The load comes from a handful of loopback addresses: abuse limits would measure themselves. */
+    /**
+     * The load comes from a handful of loopback addresses: abuse limits would measure themselves. The
+     * node's budgets are raised past what the scenarios hold (the defaults follow the 512 MiB heap).
+     */
     private static final List<String> NO_LIMITS = List.of("--track-limit-ip=off", "--track-limit-site=off",
-            "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off");
+            "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--max-sockets=1000000",
+            "--max-visitors=1000000");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -303,9 +307,31 @@ public final class BenchCommand implements Callable<Integer> {
         compare("invite", server -> InviteScenario.run(vertx, server, inviteSockets, inviteRate, warmup, seconds), "latency_p99_ms");
     }
 
+    /**
+     * Idle sockets against the ceiling (bare Vert.x) and, beneath it, the floor: Netty alone, which
+     * shows what a socket path without Vert.x's per-connection queues would cost.
+     */
     private void idle(Vertx vertx) throws Exception {
         for (int count : idleSockets) {
-            compare("idle", server -> IdleScenario.run(vertx, server, count, seconds, histogram), "rss_per_socket_kib");
+            Map<String, Object> floor;
+            try (ChildServer server = ChildServer.nettyFloor(jvm())) {
+                floor = measured(() -> IdleScenario.run(vertx, server, count, seconds, false));
+            }
+            Map<String, Object> ceiling;
+            try (ChildServer server = ChildServer.ceiling(jvm())) {
+                ceiling = measured(() -> IdleScenario.run(vertx, server, count, seconds, false));
+            }
+            Map<String, Object> tippen;
+            try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+                tippen = measured(() -> IdleScenario.run(vertx, server, count, seconds, histogram));
+            }
+            Map<String, Object> r = scenario("idle");
+            r.put("tippen", tippen);
+            r.put("ceiling", ceiling);
+            r.put("netty_floor", floor);
+            r.put("rss_per_socket_ratio_to_ceiling", ratio(tippen.get("rss_per_socket_kib"), ceiling.get("rss_per_socket_kib")));
+            r.put("rss_per_socket_ratio_to_netty_floor", ratio(tippen.get("rss_per_socket_kib"), floor.get("rss_per_socket_kib")));
+            report(r);
         }
     }
 

@@ -107,6 +107,17 @@ final class ChildServer implements AutoCloseable {
         return server;
     }
 
+    /** WebSockets on Netty alone: what an idle socket costs without Vert.x's per-connection queues. */
+    static ChildServer nettyFloor(List<String> jvmOptions) throws IOException, InterruptedException {
+        Path data = Files.createTempDirectory("tippen-floor");
+        int port = freePort();
+        Process p = start(command(jvmOptions, NettyFloorServer.class.getName(), Integer.toString(port)), data.resolve("server.log"));
+        ChildServer server = new ChildServer(p, port, data,
+                List.of(new KeyStore.CreatedSite(new Site("floor", "floor", false, 0), "pk_floor", "sk_floor")));
+        server.awaitReady("/healthz");
+        return server;
+    }
+
     int port() {
         return port;
     }
