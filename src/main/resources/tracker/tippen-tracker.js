@@ -47,6 +47,18 @@
     var id = visitorId();
     var trackUrl = backend + '/track/visitor?apiKey=' + encodeURIComponent(apiKey);
 
+    // Every page load (and every single-page navigation) has an id of its own, sent with each event:
+    // the previous page's exit beacon may arrive after the next page's view, and the server tells a
+    // late exit of that page from an exit of the page shown now by this id.
+    function newPageLoadId() {
+      var bytes = new Uint8Array(8);
+      (window.crypto || window.msCrypto).getRandomValues(bytes);
+      var s = '';
+      for (var i = 0; i < bytes.length; i++) s += ('0' + bytes[i].toString(16)).slice(-2);
+      return s;
+    }
+    var pageLoadId = newPageLoadId();
+
     function payload(event) {
       var tz = null;
       try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browser */ }
@@ -62,7 +74,8 @@
           timestamp: new Date().toISOString(),
           screenResolution: screen.width + 'x' + screen.height,
           language: navigator.language,
-          timezone: tz
+          timezone: tz,
+          pageLoadId: pageLoadId
         }
       });
     }
@@ -87,6 +100,7 @@
     var lastUrl = null;
     function pageview() {
       if (location.href === lastUrl) return;
+      if (lastUrl !== null) pageLoadId = newPageLoadId();
       lastUrl = location.href;
       send('pageview');
     }
@@ -100,6 +114,12 @@
     };
     window.addEventListener('popstate', safe(pageview));
     window.addEventListener('pagehide', safe(function () { beacon('exit'); }));
+    // A page restored from the back/forward cache is shown again without loading: a new view.
+    window.addEventListener('pageshow', safe(function (e) {
+      if (!e.persisted) return;
+      pageLoadId = newPageLoadId();
+      send('pageview');
+    }));
     setInterval(safe(function () {
       if (document.visibilityState === 'visible') send('heartbeat');
     }), HEARTBEAT_MS);
@@ -197,7 +217,11 @@
         card.className = 'card call';
         while (card.firstChild) card.removeChild(card.firstChild);
         var frame = document.createElement('iframe');
-        frame.setAttribute('allow', 'camera; microphone; autoplay; display-capture; fullscreen');
+        // What a call needs and nothing more: no referrer (the visitor's page address stays here), no
+        // navigating the host page, only the camera, microphone, screen and full screen a call uses.
+        frame.setAttribute('allow', 'camera; microphone; display-capture; autoplay; fullscreen');
+        frame.setAttribute('referrerpolicy', 'no-referrer');
+        frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-modals');
         frame.setAttribute('title', 'Video call');
         frame.src = guestUrl;
         card.appendChild(close);

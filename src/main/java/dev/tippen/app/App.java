@@ -43,6 +43,7 @@ import dev.tippen.visitor.VisitorEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
@@ -120,6 +121,13 @@ public final class App implements AutoCloseable {
                             SiteLanes lanes, Hub hub, ChangeStream stream, SiteRules rules, int loops) {
         TippenConfig.Limits limits = config.limits();
         KeyRegistry keys = new KeyRegistry(backend.keys());
+        if (!config.demo() && keys.known(DEMO_SITE)) {
+            keys.disable(DEMO_SITE, "the demo key works only while the server runs with --demo");
+            log.warn("event=demo_site_disabled key={} note=\"the demo site from an earlier --demo run stays off until --demo is given again\"", DEMO_KEY);
+        }
+        if (config.metricsToken() == null && !isLoopback(config.host())) {
+            log.warn("event=metrics_open host={} note=\"/metrics is open to anyone who reaches this port; set --metrics-token\"", config.host());
+        }
         EnrichSettings es = config.enrich();
         new IpDataReloader(vertx, es.ipData(), offline, metrics).start(es.reloadCheck(), es.ipData().any());
         // Two threads parse new User-Agents off the event loops; at most 256 wait, the rest get the rough answer.
@@ -142,7 +150,7 @@ public final class App implements AutoCloseable {
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);
         Credentials credentials = new Credentials(keys);
-        ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+        ClientAddress clientAddress = new ClientAddress(config.trustedProxies(), config.clientIpHeader(), config.ipv6LimitPrefix());
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
         SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel,
                 limits.maxSockets());
@@ -150,8 +158,9 @@ public final class App implements AutoCloseable {
                 limits.maxBodyBytes());
         DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites);
-        InviteHandler invite = new InviteHandler(credentials, sites, rateLimits);
-        OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()));
+        InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
+        OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()),
+                config.metricsToken());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
@@ -160,9 +169,10 @@ public final class App implements AutoCloseable {
         router.post(TrackHandler.PATH).handler(ctx -> track.handle(ctx.request()));
         router.post("/api/send-video-invite").handler(body).handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
-        router.get("/healthz").handler(ops::health);
-        router.get("/readyz").handler(ops::ready);
-        router.get("/metrics").handler(ops::metrics);
+        // HEAD as well: load balancers and uptime checks often probe with it.
+        router.route("/healthz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::health);
+        router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::ready);
+        router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::metrics);
         router.get("/").handler(ops::index);
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, errors::handle);
         // Socket upgrades skip the router: an open socket keeps nothing of it alive.
@@ -175,6 +185,10 @@ public final class App implements AutoCloseable {
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
         return new App(vertx, backend, hub, servers);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     /** Who a visitor is, from memory only: the rules ask this for new visitors and for ones that moved. */

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * notices changes within a second; revoked keys stop working and their sockets are closed.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list, revoke and rotate site keys.",
-        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.Rotate.class})
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class, KeysCommand.Rotate.class,
+                KeysCommand.Export.class, KeysCommand.Import.class})
 final class KeysCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -159,6 +160,83 @@ final class KeysCommand implements Runnable {
                 spec.commandLine().getErr().flush();
                 return 1;
             }
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Print every site and key as JSON lines (hashes only: no key can be recovered from them).")
+    static final class Export implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (KeyStore keys = store.open()) {
+                List<ApiKey> all = keys.keys();
+                for (Site s : keys.sites()) {
+                    io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+                    for (ApiKey k : all) {
+                        if (!k.siteId().equals(s.siteId())) continue;
+                        rows.add(new JsonObject().put("hash", k.hash()).put("role", k.role().wire()).put("hint", k.hint())
+                                .put("createdAt", k.createdAt()).put("revokedAt", k.revokedAt()));
+                    }
+                    out.println(new JsonObject().put("siteId", s.siteId()).put("name", s.name()).put("singleKey", s.singleKey())
+                            .put("createdAt", s.createdAt()).put("keys", rows).encode());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Add the sites and keys of a 'keys export' (read from stdin or --file); sites already there are left as they are.")
+    static final class Import implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--file", description = "The export to read (default: standard input).")
+        Path file;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> lines = file != null ? java.nio.file.Files.readAllLines(file)
+                    : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).lines().toList();
+            int added = 0;
+            int skipped = 0;
+            try (KeyStore keys = store.open()) {
+                int n = 0;
+                for (String line : lines) {
+                    n++;
+                    if (line.isBlank()) continue;
+                    JsonObject j;
+                    Site site;
+                    List<ApiKey> rows = new java.util.ArrayList<>();
+                    try {
+                        j = new JsonObject(line);
+                        site = new Site(j.getString("siteId"), j.getString("name"), j.getBoolean("singleKey", false),
+                                j.getLong("createdAt", 0L));
+                        if (site.siteId() == null || site.name() == null) throw new IllegalArgumentException("siteId and name are needed");
+                        for (Object o : j.getJsonArray("keys", new io.vertx.core.json.JsonArray())) {
+                            JsonObject k = (JsonObject) o;
+                            rows.add(new ApiKey(k.getString("hash"), site.siteId(), dev.tippen.site.KeyRole.fromWire(k.getString("role")),
+                                    k.getString("hint"), k.getLong("createdAt", 0L), k.getLong("revokedAt")));
+                        }
+                    } catch (RuntimeException e) {
+                        err.println("tippen: line " + n + " is not a site of 'keys export': " + e.getMessage());
+                        err.flush();
+                        return 2;
+                    }
+                    if (keys.importSite(site, rows)) added++;
+                    else skipped++;
+                }
+            }
+            out.println("imported " + added + " site" + (added == 1 ? "" : "s") + (skipped > 0 ? ", " + skipped + " already there" : ""));
+            out.flush();
+            return 0;
         }
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code tippen serve | keys ...}: the command line of the one runnable jar. */
 @Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen 0.1.0",
         description = "Real-time website-visitor backend: tracking, live dashboards and video invites.",
-        subcommands = {ServeCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, LauncherCommands.FetchIpData.class, LauncherCommands.Bench.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -16,7 +17,8 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        // An option given twice takes its last value, as most command lines do (a wrapper script, then the user).
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true);
     }
 
     @Override

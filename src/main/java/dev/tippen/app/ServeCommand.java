@@ -67,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Sockets this node holds open; past it new sockets get 503 (TIPPEN_MAX_SOCKETS, default 0: what the heap holds).")
     int maxSockets;
 
+    @Option(names = "--metrics-token", defaultValue = "${env:TIPPEN_METRICS_TOKEN:-}",
+            description = "/metrics answers only with this bearer token (TIPPEN_METRICS_TOKEN). Set it whenever --host is not loopback.")
+    String metricsToken;
+
     @Option(names = "--ping-interval", defaultValue = "${env:TIPPEN_PING_INTERVAL:-30s}",
             description = "Idle sockets are pinged this often and closed after three silent intervals (TIPPEN_PING_INTERVAL, default ${DEFAULT-VALUE}).")
     String pingInterval;
@@ -76,8 +80,17 @@ final class ServeCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(names = "--trusted-proxy", split = ",", defaultValue = "${env:TIPPEN_TRUSTED_PROXY:-}",
-            description = "CIDRs of proxies whose X-Forwarded-For / CF-Connecting-IP is believed (TIPPEN_TRUSTED_PROXY, comma-separated).")
+            description = "CIDRs of proxies whose --client-ip-header is believed (TIPPEN_TRUSTED_PROXY, comma-separated).")
     List<String> trustedProxies;
+
+    @Option(names = "--client-ip-header", defaultValue = "${env:TIPPEN_CLIENT_IP_HEADER:-X-Forwarded-For}",
+            description = "The one header a trusted proxy names the client in (TIPPEN_CLIENT_IP_HEADER, default ${DEFAULT-VALUE}, "
+                    + "read from the right; CF-Connecting-IP behind Cloudflare). Every other header is ignored.")
+    String clientIpHeader;
+
+    @Option(names = "--ipv6-limit-prefix", defaultValue = "${env:TIPPEN_IPV6_LIMIT_PREFIX:-64}",
+            description = "IPv6 clients share the per-address limits by this network prefix (TIPPEN_IPV6_LIMIT_PREFIX, default ${DEFAULT-VALUE}).")
+    int ipv6LimitPrefix;
 
     @Option(names = "--allowed-origin", split = ",", defaultValue = "${env:TIPPEN_ALLOWED_ORIGIN:-*}",
             description = "Origins whose pages may use the dashboard socket and invite API (TIPPEN_ALLOWED_ORIGIN, default ${DEFAULT-VALUE}). Tracking always accepts any origin.")
@@ -195,6 +208,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-visitors, --max-visitors-per-site and --max-sockets must be 0 (the default) or more");
         }
         List<Cidr> proxies = nonBlank(trustedProxies).stream().map(Cidr::parse).toList();
+        if (ipv6LimitPrefix < 1 || ipv6LimitPrefix > 128) throw new IllegalArgumentException("--ipv6-limit-prefix must be 1..128");
+        String ipHeader = clientIpHeader == null || clientIpHeader.isBlank() ? TippenConfig.X_FORWARDED_FOR : clientIpHeader.trim();
+        if (!ipHeader.matches("[A-Za-z0-9-]{1,64}")) throw new IllegalArgumentException("--client-ip-header must be a header name");
         List<String> origins = nonBlank(allowedOrigins);
         if (socketsPerIp < 0) throw new IllegalArgumentException("--sockets-per-ip must be 0 (no limit) or more");
         TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
@@ -217,10 +233,13 @@ final class ServeCommand implements Callable<Integer> {
             b.exitGrace = grace;
             b.visitGap = gap;
             b.trustedProxies = proxies;
+            b.clientIpHeader = ipHeader;
+            b.ipv6LimitPrefix = ipv6LimitPrefix;
             b.allowedOrigins = origins.isEmpty() ? List.of("*") : origins;
             b.limits = limits;
             b.rates = rates;
             b.enrich = enrich;
+            b.metricsToken = blankToNull(metricsToken);
         });
     }
 

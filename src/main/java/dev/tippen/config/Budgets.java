@@ -5,8 +5,12 @@ package dev.tippen.config;
  * the figures the default budgets divide the heap by.
  */
 public final class Budgets {
-    /** A visitor with every field at its cap, its trail full and its invites kept: the worst case. */
-    public static final long VISITOR_BYTES = 20 * 1024;
+    /**
+     * A visitor with every field at its cap in characters the JVM keeps in two bytes, and its trail
+     * full: the worst a public key can send (measured by MemoryBudgetTest at about 20 KiB). A typical
+     * visitor costs a tenth of it.
+     */
+    public static final long VISITOR_BYTES = 24 * 1024;
     /** An idle socket's share of the heap, with room for its write buffers. */
     public static final long SOCKET_BYTES = 24 * 1024;
 

@@ -2,6 +2,7 @@ package dev.tippen.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +16,7 @@ public final class Durations {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty duration");
         }
-        String t = text.trim().toLowerCase();
+        String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -28,7 +29,7 @@ public final class Durations {
             };
         }
         try {
-            return Duration.parse(text.trim().toUpperCase());
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a duration; use e.g. 500ms, 45s, 30m, 2h or 1d");

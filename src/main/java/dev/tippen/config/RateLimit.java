@@ -1,5 +1,6 @@
 package dev.tippen.config;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +18,7 @@ public record RateLimit(long perSecond, long burst) {
 
     /** Null means no limit. */
     public static RateLimit parse(String text) {
-        String t = text.trim().toLowerCase();
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("off") || t.equals("0")) return null;
         Matcher m = FORM.matcher(t);
         if (!m.matches()) throw new IllegalArgumentException("rate limit '" + text + "' must look like 100/s, 100/s:1000 or off");

@@ -30,7 +30,8 @@ public final class IpAddresses {
 
     /**
      * Whether an address can belong to someone on the internet: not private, loopback, link-local,
-     * unique-local, multicast or unspecified. No provider is asked about the others.
+     * carrier-grade NAT, documentation, benchmarking, unique-local, multicast or unspecified. No
+     * database or provider is asked about the others: their answers would be someone else's.
      */
     public static boolean isPublic(String ip) {
         byte[] a = parse(ip);
@@ -39,15 +40,23 @@ public final class IpAddresses {
         if (a.length == 4) {
             int b0 = a[0] & 0xff;
             int b1 = a[1] & 0xff;
+            int b2 = a[2] & 0xff;
             return !(b0 == 0 || b0 == 10 || b0 == 127 || b0 >= 224
                     || (b0 == 100 && b1 >= 64 && b1 <= 127)
                     || (b0 == 169 && b1 == 254)
                     || (b0 == 172 && b1 >= 16 && b1 <= 31)
-                    || (b0 == 192 && b1 == 168));
+                    || (b0 == 192 && b1 == 168)
+                    || (b0 == 192 && b1 == 0 && (b2 == 0 || b2 == 2))
+                    || (b0 == 198 && (b1 == 18 || b1 == 19))
+                    || (b0 == 198 && b1 == 51 && b2 == 100)
+                    || (b0 == 203 && b1 == 0 && b2 == 113));
         }
         int b0 = a[0] & 0xff;
         int b1 = a[1] & 0xff;
-        return !((b0 & 0xfe) == 0xfc || b0 == 0xff || (b0 == 0xfe && (b1 & 0xc0) == 0x80) || low(a, 0) == 0);
+        int b2 = a[2] & 0xff;
+        int b3 = a[3] & 0xff;
+        boolean documentation = b0 == 0x20 && b1 == 0x01 && b2 == 0x0d && b3 == 0xb8;
+        return !((b0 & 0xfe) == 0xfc || b0 == 0xff || (b0 == 0xfe && (b1 & 0xc0) == 0x80) || low(a, 0) == 0 || documentation);
     }
 
     static boolean isV4Mapped(byte[] a) {

@@ -24,6 +24,8 @@ public final class NetworkKinds {
     public static final String ISP = "isp";
     public static final String EDUCATION = "education";
     public static final String BUSINESS = "business";
+    /** An address that is not on the internet (private, loopback, link-local, carrier-grade NAT, documentation). */
+    public static final String PRIVATE = "private";
 
     private record Word(Pattern pattern, String kind) {}
 

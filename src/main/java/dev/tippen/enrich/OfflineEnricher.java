@@ -54,9 +54,11 @@ public final class OfflineEnricher {
     public Enrichment lookup(String ip, Device device, String timezone, String url, String referrer) {
         IpData d = data;
         byte[] address = IpAddresses.parse(ip);
-        AsnRecord as = address == null ? null : d.asn(address);
-        Place place = address == null ? null : d.place(address);
-        String network = as == null ? null : kindByAsn.get(as, kinds::kindOf);
+        // An address that is not on the internet is never looked up: the data would name someone else.
+        boolean onInternet = address != null && IpAddresses.isPublic(ip);
+        AsnRecord as = onInternet ? d.asn(address) : null;
+        Place place = onInternet ? d.place(address) : null;
+        String network = address != null && !onInternet ? NetworkKinds.PRIVATE : as == null ? null : kindByAsn.get(as, kinds::kindOf);
         boolean bot = device.bot() || (NetworkKinds.HOSTING.equals(network) && device.browser() == null);
 
         String company;

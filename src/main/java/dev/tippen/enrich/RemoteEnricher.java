@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,7 +87,7 @@ public final class RemoteEnricher {
     }
 
     public String circuitState() {
-        return breaker.getState().name().toLowerCase();
+        return breaker.getState().name().toLowerCase(Locale.ROOT);
     }
 
     /** A finished answer for this address, if one is cached: lets tracking use it at once. */

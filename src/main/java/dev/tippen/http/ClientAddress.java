@@ -1,38 +1,65 @@
 package dev.tippen.http;
 
 import dev.tippen.config.Cidr;
+import dev.tippen.config.TippenConfig;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
  * Which address a request came from. The socket peer is the truth, unless the peer is a proxy we
- * were told to trust; only then do CF-Connecting-IP and X-Forwarded-For count, and X-Forwarded-For is
- * read from the right, where our own proxies appended, to the first address that is not one of them.
+ * were told to trust; only then does one header count, the one the proxy was configured to set:
+ * X-Forwarded-For by default, read from the right (where our own proxies appended) to the first
+ * address that is not one of them; or a header that names the client alone, such as Cloudflare's
+ * CF-Connecting-IP, when the operator says so. Any other header a client sends is ignored, so no
+ * client behind the proxy picks its own address.
  */
 public final class ClientAddress {
     private final List<Cidr> trusted;
+    private final String header;
+    private final boolean forwardedFor;
+    private final int ipv6LimitPrefix;
 
     public ClientAddress(List<Cidr> trusted) {
+        this(trusted, TippenConfig.X_FORWARDED_FOR, 64);
+    }
+
+    public ClientAddress(List<Cidr> trusted, String header, int ipv6LimitPrefix) {
         this.trusted = List.copyOf(trusted);
+        this.header = header;
+        this.forwardedFor = header.equalsIgnoreCase(TippenConfig.X_FORWARDED_FOR);
+        this.ipv6LimitPrefix = ipv6LimitPrefix;
     }
 
     public String of(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (peer == null) return "unknown";
         if (trusted.isEmpty() || !isTrusted(peer)) return peer;
-        String cf = literal(request.getHeader("CF-Connecting-IP"));
-        if (cf != null) return cf;
-        String xff = request.getHeader("X-Forwarded-For");
-        if (xff != null) {
-            String[] hops = xff.split(",");
-            for (int i = hops.length - 1; i >= 0; i--) {
-                String hop = literal(hops[i]);
-                if (hop == null) break;
-                if (!isTrusted(hop)) return hop;
-            }
+        String value = request.getHeader(header);
+        if (value == null) return peer;
+        if (!forwardedFor) {
+            String client = literal(value);
+            return client != null ? client : peer;
+        }
+        String[] hops = value.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = literal(hops[i]);
+            if (hop == null) break;
+            if (!isTrusted(hop)) return hop;
         }
         return peer;
+    }
+
+    /**
+     * The subject per-address limits count against: an IPv4 address as it is, an IPv6 address by its
+     * network (a /64 by default), since one household or server holds a whole /64 and could otherwise
+     * take a fresh limit for every address in it.
+     */
+    public String limitKey(String ip) {
+        byte[] b = NetUtil.createByteArrayFromIpAddressString(ip);
+        if (b == null || b.length != 16 || ipv6LimitPrefix >= 128) return ip;
+        for (int bit = ipv6LimitPrefix; bit < 128; bit++) b[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        return NetUtil.bytesToIpAddress(b) + "/" + ipv6LimitPrefix;
     }
 
     private boolean isTrusted(String ip) {

@@ -22,12 +22,17 @@ public final class OpsRoutes {
     private final Buffer tracker = resource("tracker/tippen-tracker.js");
     private final String index = resource("public/index.html").toString();
     private final Supplier<List<String>> credits;
+    private final String metricsToken;
 
-    /** {@code ready}: whether storage takes writes now; {@code credits}: the attribution lines (HTML) of the data in use, shown on the index page. */
-    public OpsRoutes(BooleanSupplier ready, TippenMetrics metrics, Supplier<List<String>> credits) {
+    /**
+     * {@code ready}: whether storage takes writes now; {@code credits}: the attribution lines (HTML) of
+     * the data in use, shown on the index page; {@code metricsToken}: what /metrics asks for (null: open).
+     */
+    public OpsRoutes(BooleanSupplier ready, TippenMetrics metrics, Supplier<List<String>> credits, String metricsToken) {
         this.ready = ready;
         this.metrics = metrics;
         this.credits = credits;
+        this.metricsToken = metricsToken;
     }
 
     /** Counts every answered request by route; unknown paths share one label so the series stay bounded. */
@@ -64,8 +69,21 @@ public final class OpsRoutes {
                 : new JsonObject().put("error", "storage unavailable"));
     }
 
+    /** With a token configured, /metrics answers only a scraper that presents it as a bearer token. */
     public void metrics(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", TippenMetrics.contentType()).end(metrics.scrape());
+        if (metricsToken != null) {
+            String auth = ctx.request().getHeader("Authorization");
+            boolean ok = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && java.security.MessageDigest.isEqual(auth.substring(7).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    metricsToken.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (!ok) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                throw new ApiError(401, "/metrics needs its bearer token (--metrics-token)");
+            }
+        }
+        ctx.response().putHeader("Content-Type", TippenMetrics.contentType());
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) ctx.response().end();
+        else ctx.response().end(metrics.scrape());
     }
 
     public void index(RoutingContext ctx) {
@@ -74,8 +92,11 @@ public final class OpsRoutes {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(index.replace("<!--data-credits-->", html));
     }
 
+    /** HEAD gets the same status and headers, and no body. */
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) ctx.response().end();
+        else ctx.response().end(body.encode());
     }
 
     private static Buffer resource(String name) {

@@ -3,6 +3,7 @@ package dev.tippen.invite;
 import dev.tippen.http.ApiError;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 
 /**
  * The tracker puts the guest URL in an iframe on the customer's page, so anything but a plain web
@@ -22,7 +23,7 @@ public final class GuestUrl {
         } catch (URISyntaxException e) {
             throw ApiError.badRequest("'guestUrl' is not a valid URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         if (!uri.isAbsolute() || host == null || host.isBlank()) {
             throw ApiError.badRequest("'guestUrl' must be an absolute https URL");
@@ -33,8 +34,14 @@ public final class GuestUrl {
         throw ApiError.badRequest("'guestUrl' must use https (http only for localhost), not '" + scheme + ":'");
     }
 
-    private static boolean isLocal(String host) {
-        String h = host.toLowerCase();
-        return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("[::1]");
+    /**
+     * A loopback address: the name localhost (and its subdomains, which browsers resolve to loopback
+     * themselves), an IPv4 literal in 127.0.0.0/8, or [::1]. A name that merely starts with "127." is
+     * anyone's host.
+     */
+    static boolean isLocal(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]")) return true;
+        return io.netty.util.NetUtil.isValidIpV4Address(h) && h.startsWith("127.");
     }
 }

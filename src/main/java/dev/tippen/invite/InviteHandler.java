@@ -1,6 +1,7 @@
 package dev.tippen.invite;
 
 import dev.tippen.http.ApiError;
+import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.RateLimits;
 import dev.tippen.site.Authentication;
@@ -18,16 +19,21 @@ public final class InviteHandler {
     private static final Logger log = LoggerFactory.getLogger(InviteHandler.class);
 
     private final Credentials credentials;
+    private final Cors cors;
     private final Sites sites;
     private final RateLimits limits;
 
-    public InviteHandler(Credentials credentials, Sites sites, RateLimits limits) {
+    public InviteHandler(Credentials credentials, Cors cors, Sites sites, RateLimits limits) {
         this.credentials = credentials;
+        this.cors = cors;
         this.sites = sites;
         this.limits = limits;
     }
 
     public void handle(RoutingContext ctx) {
+        // A page of another site must not send invites with a secret key it got hold of.
+        String origin = ctx.request().getHeader("Origin");
+        if (!cors.allows(origin)) throw new ApiError(403, "origin " + origin + " may not send invites");
         JsonObject body = parse(ctx);
         String key = Credentials.presented(ctx.request());
         if (key == null) key = string(body, "apiKey");

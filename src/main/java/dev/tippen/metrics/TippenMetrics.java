@@ -32,6 +32,7 @@ public final class TippenMetrics {
     private final Counter conflicts;
     private final Counter resyncs;
     private final AtomicLong liveVisitors = new AtomicLong();
+    private final AtomicLong hiddenBots = new AtomicLong();
     private final LongAdder eventCount = new LongAdder();
     private volatile double eventsPerSecond;
     private long lastCount;
@@ -73,6 +74,9 @@ public final class TippenMetrics {
                 .register(registry);
         GaugeWithCallback.builder().name("tippen_live_visitors").help("Live visitors across all sites")
                 .callback(cb -> cb.call(liveVisitors.get())).register(registry);
+        GaugeWithCallback.builder().name("tippen_hidden_bots")
+                .help("Live visitors flagged as bots and so left off the dashboards (not with --show-bots); each site's count is in its lists")
+                .callback(cb -> cb.call(hiddenBots.get())).register(registry);
         GaugeWithCallback.builder().name("tippen_events_per_second")
                 .help("Stored events per second over the last sampling period")
                 .callback(cb -> cb.call(eventsPerSecond)).register(registry);
@@ -103,6 +107,10 @@ public final class TippenMetrics {
 
     public void liveVisitors(long delta) {
         liveVisitors.addAndGet(delta);
+    }
+
+    public void hiddenBots(long delta) {
+        hiddenBots.addAndGet(delta);
     }
 
     public void socketOpened(String kind) {

@@ -29,10 +29,21 @@ public final class KeyRegistry {
     private final KeyStore store;
     private volatile Snapshot snapshot = new Snapshot(-1, Map.of(), Map.of());
     private volatile Consumer<Set<String>> onRevoked = hashes -> {};
+    /** Sites whose keys are refused on this server, with the reason the caller is given. */
+    private final Map<String, String> disabled = new ConcurrentHashMap<>();
 
     public KeyRegistry(KeyStore store) {
         this.store = store;
         reload();
+    }
+
+    /** This server refuses the site's keys, saying why (the demo site without --demo). */
+    public void disable(String siteId, String reason) {
+        disabled.put(siteId, reason);
+    }
+
+    public boolean known(String siteId) {
+        return snapshot.sites().containsKey(siteId);
     }
 
     /** Called with the hashes of keys revoked since the last reload, so open sockets using them can be closed. */
@@ -78,6 +89,8 @@ public final class KeyRegistry {
         if (!key.role().allows(wanted)) return wrongRole(wanted);
         Site site = s.sites().get(key.siteId());
         if (site == null) return Authentication.UNKNOWN;
+        String off = disabled.isEmpty() ? null : disabled.get(site.siteId());
+        if (off != null) return new Authentication.Refused(403, off);
         return new Authentication.Granted(site, key);
     }
 

@@ -1,5 +1,7 @@
 package dev.tippen.site;
 
+import java.util.Locale;
+
 /**
  * What a key may open. A PUBLIC key sits in every web page, so it only tracks and listens for invites;
  * a SECRET key watches visitors and sends invites. BOTH is the single-key mode kept for drop-in
@@ -13,10 +15,10 @@ public enum KeyRole {
     }
 
     public String wire() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public static KeyRole fromWire(String s) {
-        return valueOf(s.toUpperCase());
+        return valueOf(s.toUpperCase(Locale.ROOT));
     }
 }

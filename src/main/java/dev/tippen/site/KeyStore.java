@@ -29,6 +29,13 @@ public interface KeyStore extends AutoCloseable {
     /** Revokes the site's secret key(s) and issues a new one, returned in clear text. */
     String rotateSecret(String siteId);
 
+    /**
+     * Adds a site and its keys exactly as another store holds them (hashes, roles, revocations), for
+     * moving between stores: {@code keys export} and {@code keys import}. Returns false, changing
+     * nothing, when the site is there already.
+     */
+    boolean importSite(Site site, List<ApiKey> keys);
+
     long version();
 
     @Override

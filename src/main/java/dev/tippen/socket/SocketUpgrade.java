@@ -62,7 +62,7 @@ public final class SocketUpgrade {
         }
         Runnable giveBack;
         try {
-            giveBack = limits.openSocket(clientAddress.of(req));
+            giveBack = limits.openSocket(clientAddress.limitKey(clientAddress.of(req)));
         } catch (RuntimeException e) {
             open.decrementAndGet();
             throw e;

@@ -63,7 +63,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
         String siteId;
         try {
             ip = clientAddress.of(req);
-            limits.trackFromIp(ip);
+            limits.trackFromIp(clientAddress.limitKey(ip));
             Authentication.Granted auth = credentials.require(Credentials.presented(req), KeyRole.PUBLIC);
             checkContentType(req.getHeader(HttpHeaders.CONTENT_TYPE));
             siteId = auth.site().siteId();

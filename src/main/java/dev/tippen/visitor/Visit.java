@@ -19,9 +19,11 @@ import java.util.List;
 public record Visit(String visitId, long startedAt, String entryUrl, String entryReferrer, Utm utm,
                     List<PageVisit> trail, String pageLoadId, Long exitAt) {
     public static final int MAX_PAGES = 20;
-    static final int TRAIL_URL_MAX = 512;
-    static final int TRAIL_TITLE_MAX = 160;
-    static final int MAX_TRAIL_CHARS = 6 * 1024;
+    static final int TRAIL_URL_MAX = 256;
+    static final int TRAIL_TITLE_MAX = 96;
+    static final int MAX_TRAIL_CHARS = 2_560;
+    /** The entry page and referrer are kept for their site and path; the campaign tags are read from the whole URL first. */
+    static final int ENTRY_MAX = 512;
 
     public Visit {
         trail = trail == null ? List.of() : List.copyOf(trail);
@@ -29,7 +31,7 @@ public record Visit(String visitId, long startedAt, String entryUrl, String entr
 
     static Visit start(String visitorId, Page page, String pageLoadId, long now) {
         String referrer = page.referrer() == null || page.referrer().isEmpty() ? null : page.referrer();
-        return new Visit(id(visitorId, now), now, page.url(), referrer, Utm.of(page.url()),
+        return new Visit(id(visitorId, now), now, cut(page.url(), ENTRY_MAX), cut(referrer, ENTRY_MAX), Utm.of(page.url()),
                 List.of(entry(page, now)), pageLoadId, null);
     }
 

@@ -46,6 +46,22 @@ class RealIpDataTest {
         assertThat(g6.profile().countryCode()).isEqualTo("US");
     }
 
+    /** The free country file maps 192.168.0.0/16 and 172.16.0.0/12 to Australia: such addresses are never looked up. */
+    @Test
+    void addressesNotOnTheInternetArePrivateWithNoPlace() {
+        for (String ip : List.of("192.168.1.20", "172.16.5.4", "10.1.2.3", "127.0.0.1", "169.254.10.1", "100.64.3.2",
+                "192.0.2.7", "198.51.100.7", "203.0.113.7", "::1", "fe80::1", "fc00::5", "fd12:3456::1", "2001:db8::1")) {
+            Enrichment e = look(ip);
+            assertThat(e.profile().network()).as(ip).isEqualTo("private");
+            assertThat(e.profile().countryCode()).as(ip).isNull();
+            assertThat(e.profile().city()).as(ip).isNull();
+            assertThat(e.profile().asn()).as(ip).isNull();
+            assertThat(e.company()).as(ip).isNull();
+            assertThat(e.location()).as(ip + ": the browser's time zone, not a place").isEqualTo("Europe/Berlin");
+        }
+        assertThat(look("1.1.1.1").profile().network()).isEqualTo("hosting");
+    }
+
     @Test
     void aConsumerIspIsNotACompany() {
         // 73.0.0.0/8 is Comcast's residential cable network.

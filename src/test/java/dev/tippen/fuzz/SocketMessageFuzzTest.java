@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
  * must still answer a PING, and everything it said before the PONG must be a message of the protocol.
  */
 class SocketMessageFuzzTest {
-    private static final Set<String> DASHBOARD_TYPES = Set.of("ERROR", "PONG", "VISITORS_LIST", "VISITOR_UPDATE",
+    private static final Set<String> DASHBOARD_TYPES = Set.of("ERROR", "PONG", "VISITOR_LIST", "VISITOR_UPDATE",
             "VISITOR_REMOVED", "INITIAL_VISITORS", "VIDEO_INVITE_SENT");
     private static final Set<String> VISITOR_TYPES = Set.of("ERROR", "PONG", "CONNECTED", "VIDEO_INVITE");
 

@@ -8,6 +8,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tippen.http.ApiError;
 import dev.tippen.it.TestServer;
 import dev.tippen.track.TrackRequest;
+import dev.tippen.visitor.VisitorEvent;
+import dev.tippen.visitor.VisitorIds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -36,6 +38,10 @@ class TrackFuzzTest {
         server.close();
     }
 
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     @FuzzTest(maxDuration = "40s")
     @DictionaryEntries({"\"event\"", "\"visitor\"", "\"visitorId\"", "\"website\"", "\"url\"", "\"timestamp\"",
             "\"pageview\"", "\"heartbeat\"", "\"exit\"", "\"video_accepted\"", "\"video_declined\"", "null", "{}", "[]"})
@@ -46,9 +52,22 @@ class TrackFuzzTest {
         byte[] body = data.consumeRemainingAsBytes();
 
         try {
-            assertThat(TrackRequest.parse(body, "203.0.113.7").visitorId()).isNotBlank();
+            // What parsing accepts keeps every promise the rest of the server relies on.
+            VisitorEvent e = TrackRequest.parse(body, "203.0.113.7");
+            assertThat(VisitorIds.valid(e.visitorId())).as("visitor id %s", e.visitorId()).isTrue();
+            assertThat(e.type()).isNotNull();
+            assertThat(e.ip()).isEqualTo("203.0.113.7");
+            assertThat(length(e.page().url())).isLessThanOrEqualTo(2048);
+            assertThat(length(e.page().referrer())).isLessThanOrEqualTo(2048);
+            assertThat(length(e.page().title())).isLessThanOrEqualTo(512);
+            assertThat(length(e.browser().userAgent())).isLessThanOrEqualTo(512);
+            assertThat(length(e.browser().timezone())).isLessThanOrEqualTo(64);
+            assertThat(length(e.website())).isLessThanOrEqualTo(253);
+            assertThat(length(e.clientTimestamp())).isLessThanOrEqualTo(64);
+            if (e.pageLoadId() != null) assertThat(e.pageLoadId()).matches("[A-Za-z0-9_-]{1,64}");
         } catch (ApiError e) {
             assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).isNotBlank();
         }
 
         FuzzClient.assertDeliberate(client.post("/track/visitor", body,

@@ -130,11 +130,13 @@ class ClusterTest {
                         for (Object id : m.getJsonArray("visitorIds")) assertThat(removed.add((String) id)).as("removed once").isTrue();
                     }
                 }
-                // A few more sweep intervals: nobody removes them again.
-                TestServer.sleep(1000);
-                for (TestServer.Socket d : dashboards) {
-                    for (JsonObject m : d.messages) assertThat(m.getString("type")).isNotEqualTo("VISITOR_REMOVED");
-                }
+                // Once every removal is counted, a few more sweep intervals: nobody removes them again.
+                TestServer.eventually("every expiry counted once", Duration.ofSeconds(5), () -> {
+                    double expired = 0;
+                    for (int i = 0; i < 3; i++) expired += metric(cluster.on(i), "tippen_visitors_expired_total");
+                    return expired;
+                }, expired -> expired == ids.size());
+                for (TestServer.Socket d : dashboards) d.assertNone("VISITOR_REMOVED", 1000);
                 double expired = 0;
                 for (int i = 0; i < 3; i++) expired += metric(cluster.on(i), "tippen_visitors_expired_total");
                 assertThat(expired).isEqualTo(ids.size());
@@ -208,9 +210,10 @@ class ClusterTest {
                 }
             });
             load.start();
-            TestServer.sleep(800);
+            TestServer.eventually("page views acknowledged before Redis dies", Duration.ofSeconds(30), () -> acknowledged.size() >= 50);
             cluster.redis.kill();
-            TestServer.sleep(700);
+            TestServer.eventually("every node not ready while Redis is down", Duration.ofSeconds(10),
+                    () -> cluster.on(0).get("/readyz").status() == 503 && cluster.on(1).get("/readyz").status() == 503);
             cluster.redis.restart();
             load.join(120_000);
             assertThat(acknowledged.size()).isGreaterThan(100);

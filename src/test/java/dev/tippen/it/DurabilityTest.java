@@ -30,6 +30,8 @@ class DurabilityTest {
         final KeyStore.CreatedSite site;
         final int port;
         final List<String> extraArgs;
+        final List<String> wrapper;
+        List<String> jvm = List.of("-Xmx256m");
         Process process;
 
         Child(String name) throws Exception {
@@ -37,7 +39,19 @@ class DurabilityTest {
         }
 
         Child(String name, List<String> extraArgs) throws Exception {
+            this(name, extraArgs, List.of());
+        }
+
+        /** {@code wrapper}: a command the server runs under (strace), its own arguments first. */
+        Child(String name, List<String> extraArgs, List<String> wrapper) throws Exception {
+            this(name, extraArgs, wrapper, List.of("-Xmx256m"));
+        }
+
+        /** {@code jvm}: the server's JVM options (its heap, say). */
+        Child(String name, List<String> extraArgs, List<String> wrapper, List<String> jvm) throws Exception {
             this.extraArgs = extraArgs;
+            this.wrapper = wrapper;
+            this.jvm = jvm;
             dir = Files.createTempDirectory("tippen-child");
             site = TestServer.createSite(dir, name);
             try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -48,7 +62,10 @@ class DurabilityTest {
 
         void start() throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            List<String> command = new java.util.ArrayList<>(wrapper);
+            command.add(java);
+            command.addAll(jvm);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                     "dev.tippen.app.Main", "serve", "--port", Integer.toString(port), "--data-dir", dir.toString(),
                     // All load comes from one address here; the limits have their own test.
                     "--track-limit-ip", "off", "--track-limit-site", "off"));
@@ -101,6 +118,8 @@ class DurabilityTest {
 
         @Override
         public void close() throws InterruptedException {
+            // Under a wrapper the server is its child: it goes first, or it would outlive the wrapper.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * node, and find every visitor that was acknowledged.
  */
 class NodeDeathTest {
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
+    static final Path NGINX = Nginx.BINARY;
 
     @Test
     void dashboardsOfAKilledNodeReconnectThroughNginxAndSeeEveryAcknowledgedVisitor() throws Exception {
@@ -53,7 +53,7 @@ class NodeDeathTest {
                     }
                 });
                 load.start();
-                TestServer.sleep(1500);
+                TestServer.eventually("page views flowing through nginx", java.time.Duration.ofSeconds(30), () -> acknowledged.size() >= 100);
                 a.kill();
                 int reconnected = 0;
                 for (int i = 0; i < dashboards.size(); i++) {
@@ -133,68 +133,4 @@ class NodeDeathTest {
         }
     }
 
-    /** nginx in front of the nodes, configured as docs/operations.md shows, on a free port. */
-    static final class Nginx implements AutoCloseable {
-        final int port;
-        final Process process;
-
-        Nginx(int... upstreams) throws Exception {
-            port = RedisServer.freePort();
-            Path dir = Files.createTempDirectory("tippen-nginx", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
-            StringBuilder servers = new StringBuilder();
-            for (int p : upstreams) servers.append("    server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=10s;\n");
-            String conf = """
-                    worker_processes 1;
-                    error_log %1$s/error.log;
-                    pid %1$s/nginx.pid;
-                    events { worker_connections 1024; }
-                    http {
-                      access_log off;
-                      client_body_temp_path %1$s/body;
-                      proxy_temp_path %1$s/proxy;
-                      fastcgi_temp_path %1$s/fastcgi;
-                      uwsgi_temp_path %1$s/uwsgi;
-                      scgi_temp_path %1$s/scgi;
-                      map $http_upgrade $upgrade_to { default ""; ~*^websocket$ websocket; }
-                      map $http_upgrade $connection_to { default ""; ~*^websocket$ upgrade; }
-                      upstream tippen {
-                    %2$s    keepalive 32;
-                      }
-                      server {
-                        listen 127.0.0.1:%3$d;
-                        location / {
-                          proxy_pass http://tippen;
-                          proxy_http_version 1.1;
-                          proxy_set_header Upgrade $upgrade_to;
-                          proxy_set_header Connection $connection_to;
-                          proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                          proxy_read_timeout 1h;
-                          proxy_next_upstream error timeout http_502 http_503;
-                          proxy_connect_timeout 2s;
-                        }
-                      }
-                    }
-                    """.formatted(dir, servers, port);
-            Path file = dir.resolve("nginx.conf");
-            Files.writeString(file, conf);
-            process = new ProcessBuilder(NGINX.toString(), "-c", file.toString(), "-p", dir.toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline) {
-                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                    return;
-                } catch (java.io.IOException e) {
-                    TestServer.sleep(50);
-                }
-            }
-            process.destroyForcibly();
-            throw new AssertionError("nginx did not start; see " + dir);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-        }
-    }
 }

@@ -273,6 +273,19 @@ public final class TestServer implements AutoCloseable {
             throw new AssertionError("no " + type + " within 10 s");
         }
 
+        /** No message of this type arrives for a while (others may). */
+        public void assertNone(String type, long millis) {
+            long deadline = System.currentTimeMillis() + millis;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    JsonObject m = messages.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+                    if (m != null) assertThat(m.getString("type")).as("no %s expected", type).isNotEqualTo(type);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
         /** Nothing arrives for a while. */
         public void assertQuiet(long millis) {
             try {
@@ -344,6 +357,31 @@ public final class TestServer implements AutoCloseable {
         List<String> out = new ArrayList<>();
         listMessage.getJsonArray("visitors").forEach(v -> out.add(((JsonObject) v).getString("visitorId")));
         return out;
+    }
+
+    /**
+     * Waits, up to {@code timeout}, until {@code condition} holds (checked every 20 ms): a test waits
+     * for what it expects, never a fixed time. Fails with {@code what} when it never holds.
+     */
+    public static void eventually(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("never happened within " + timeout + ": " + what);
+            sleep(20);
+        }
+    }
+
+    /** The same, for a value: waits until {@code read} gives one that {@code ok} accepts, and returns it. */
+    public static <T> T eventually(String what, Duration timeout, java.util.function.Supplier<T> read,
+                                   java.util.function.Predicate<T> ok) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = read.get();
+        while (!ok.test(last)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("never happened within " + timeout + ": " + what + "; last " + last);
+            sleep(20);
+            last = read.get();
+        }
+        return last;
     }
 
     public static void sleep(long ms) {

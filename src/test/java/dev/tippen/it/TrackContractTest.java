@@ -132,6 +132,10 @@ class TrackContractTest {
         TestServer.Response bearer = server.post("/track/visitor", TestServer.trackBody("pageview", "v_bearer"),
                 "Content-Type", "application/json", "Authorization", "Bearer " + site.publicKey());
         assertThat(bearer.status()).isEqualTo(200);
+        // Media types are case-insensitive, in every locale (a Turkish one folds "I" to a dotless "ı").
+        TestServer.Response upper = server.post("/track/visitor", TestServer.trackBody("pageview", "v_upper"),
+                "Content-Type", "APPLICATION/JSON; CHARSET=UTF-8", "X-Tippen-API-Key", site.publicKey());
+        assertThat(upper.status()).isEqualTo(200);
     }
 
     @Test

@@ -35,8 +35,22 @@ class TrustedProxyTest {
             KeyStore.CreatedSite site = server.createSite("Proxied");
             // The left-most entry is whatever the client sent; the right-most untrusted hop is the client.
             assertThat(ipSeen(server, site, "v1", "X-Forwarded-For", "9.9.9.9, 198.51.100.7, 10.0.0.2")).isEqualTo("198.51.100.7");
-            assertThat(ipSeen(server, site, "v2", "CF-Connecting-IP", "203.0.113.50")).isEqualTo("203.0.113.50");
             assertThat(ipSeen(server, site, "v3", "X-Forwarded-For", "not-an-ip")).isEqualTo("127.0.0.1");
+            // Only the configured header counts: another one a client adds picks nothing.
+            assertThat(ipSeen(server, site, "v2", "CF-Connecting-IP", "203.0.113.50", "X-Forwarded-For", "198.51.100.8"))
+                    .isEqualTo("198.51.100.8");
+            assertThat(ipSeen(server, site, "v4", "CF-Connecting-IP", "203.0.113.50")).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void behindCloudflareOnlyCfConnectingIpCounts() {
+        try (TestServer server = TestServer.start(c -> c.withTrustedProxies(List.of(Cidr.parse("127.0.0.0/8")))
+                .with(b -> b.clientIpHeader = "CF-Connecting-IP"))) {
+            KeyStore.CreatedSite site = server.createSite("Cloudflare");
+            assertThat(ipSeen(server, site, "v1", "CF-Connecting-IP", "203.0.113.50", "X-Forwarded-For", "198.51.100.8"))
+                    .isEqualTo("203.0.113.50");
+            assertThat(ipSeen(server, site, "v2", "X-Forwarded-For", "198.51.100.8")).isEqualTo("127.0.0.1");
         }
     }
 }

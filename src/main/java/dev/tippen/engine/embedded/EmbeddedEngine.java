@@ -70,6 +70,7 @@ public final class EmbeddedEngine implements Engine {
                 s.apply(rules, v.visitorId(), v);
                 if (v.live()) metrics.liveVisitors(1);
             }
+            metrics.hiddenBots(s.hiddenBots);
             budget.hold(visitors.size());
             scheduleSweep(s);
             return Future.succeededFuture();
@@ -142,7 +143,9 @@ public final class EmbeddedEngine implements Engine {
             }
             if (c.writes()) {
                 boolean wasLive = current != null && current.live();
+                int bots = s.hiddenBots;
                 s.apply(rules, visitorId, after);
+                if (s.hiddenBots != bots) metrics.hiddenBots(s.hiddenBots - bots);
                 boolean isLive = after != null && after.live();
                 if (wasLive != isLive) metrics.liveVisitors(isLive ? 1 : -1);
                 if (after == null && current != null) budget.give(1);
@@ -230,10 +233,12 @@ public final class EmbeddedEngine implements Engine {
                 return;
             }
             int live = 0;
+            int bots = s.hiddenBots;
             for (Visitor v : expired) {
                 if (v.live()) live++;
                 s.apply(rules, v.visitorId(), null);
             }
+            metrics.hiddenBots(s.hiddenBots - bots);
             budget.give(expired.size());
             metrics.liveVisitors(-live);
             metrics.expired(expired.size());

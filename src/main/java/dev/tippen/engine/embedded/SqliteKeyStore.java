@@ -131,6 +131,28 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
     }
 
     @Override
+    public synchronized boolean importSite(Site site, List<ApiKey> keys) {
+        if (site(site.siteId()).isPresent()) return false;
+        inTransaction(() -> {
+            insertSite(site);
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR IGNORE INTO api_keys (key_hash, site_id, role, hint, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (ApiKey k : keys) {
+                    ps.setString(1, k.hash());
+                    ps.setString(2, site.siteId());
+                    ps.setString(3, k.role().wire());
+                    ps.setString(4, k.hint());
+                    ps.setLong(5, k.createdAt());
+                    if (k.revokedAt() == null) ps.setNull(6, java.sql.Types.INTEGER);
+                    else ps.setLong(6, k.revokedAt());
+                    ps.executeUpdate();
+                }
+            }
+        });
+        return true;
+    }
+
+    @Override
     public synchronized long version() {
         try (PreparedStatement ps = conn.prepareStatement("SELECT v FROM meta WHERE k = 'keys_version'");
              ResultSet rs = ps.executeQuery()) {

@@ -131,6 +131,24 @@ public final class RedisKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean importSite(Site site, List<ApiKey> keys) {
+        Response added = await(link.send(Request.cmd(Command.HSETNX).arg(SITES).arg(site.siteId()).arg(row(site))));
+        if (added.toInteger() == 0) return false;
+        List<Request> tx = new ArrayList<>();
+        tx.add(Request.cmd(Command.MULTI));
+        for (ApiKey k : keys) {
+            JsonObject row = new JsonObject().put("hash", k.hash()).put("siteId", site.siteId()).put("role", k.role().wire())
+                    .put("hint", k.hint()).put("createdAt", k.createdAt());
+            if (k.revokedAt() != null) row.put("revokedAt", k.revokedAt());
+            tx.add(Request.cmd(Command.HSETNX).arg(KEYS).arg(k.hash()).arg(row.encode()));
+        }
+        tx.add(Request.cmd(Command.INCR).arg(VERSION));
+        tx.add(Request.cmd(Command.EXEC));
+        await(link.batch(tx));
+        return true;
+    }
+
+    @Override
     public long version() {
         Response r = await(link.send(Request.cmd(Command.GET).arg(VERSION)));
         return r == null ? 0 : r.toLong();

@@ -54,7 +54,29 @@ public final class RedisLink implements AutoCloseable {
             link.client.close();
             throw new IllegalStateException("cannot reach Redis at " + redacted(url) + ": " + rootMessage(e), e);
         }
+        link.checkEvictionPolicy();
         return link;
+    }
+
+    /**
+     * Any eviction policy but noeviction lets a full Redis drop a live visitor, a pending invite or a
+     * key without a word; say so loudly at start. A managed Redis may refuse CONFIG: then say that.
+     */
+    private void checkEvictionPolicy() {
+        String policy;
+        try {
+            Response r = send(Request.cmd(Command.CONFIG).arg("GET").arg("maxmemory-policy")).toCompletionStage()
+                    .toCompletableFuture().get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            policy = r == null ? null : valueOf(r, "maxmemory-policy");
+        } catch (Exception e) {
+            log.warn("event=redis_policy_unknown url={} error=\"{}\" note=\"cannot read maxmemory-policy; it must be noeviction, or Redis may drop live visitors, invites and keys when full\"",
+                    redacted(url), rootMessage(e));
+            return;
+        }
+        if (policy == null || !policy.equals("noeviction")) {
+            log.error("event=redis_evicts url={} maxmemory-policy={} note=\"this Redis may silently drop live visitors, pending invites and keys when it is full; set maxmemory-policy noeviction\"",
+                    redacted(url), policy);
+        }
     }
 
     /** Starts the health checks; {@code ready} flips with them. */
@@ -77,6 +99,15 @@ public final class RedisLink implements AutoCloseable {
         } else {
             log.warn("event=redis_unavailable url={} error=\"{}\"", redacted(url), rootMessage(cause));
         }
+    }
+
+    /** One setting from CONFIG GET: a map in RESP3, a flat [name, value] list in RESP2. */
+    private static String valueOf(Response r, String name) {
+        if (r.type() == io.vertx.redis.client.ResponseType.MULTI && r.size() >= 2 && !r.getKeys().isEmpty()) {
+            Response v = r.get(name);
+            return v == null ? null : v.toString();
+        }
+        return r.size() >= 2 ? r.get(1).toString() : null;
     }
 
     /** False while Redis does not answer (down, restarting, still loading its data). */
