@@ -11,6 +11,7 @@ import dev.tippen.http.RateLimits;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
+import dev.tippen.visitor.SiteRefusal;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.Visitor;
 import dev.tippen.visitor.VisitorEvent;
@@ -110,6 +111,9 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
     }
 
     private void fail(HttpServerRequest req, Throwable e) {
+        if (e instanceof SiteRefusal r && r.reason() != SiteRefusal.Reason.NO_SUCH_VISITOR) {
+            metrics.rateLimited(r.reason() == SiteRefusal.Reason.SITE_FULL ? "visitors_site" : "visitors_node");
+        }
         metrics.request(PATH, errors.fail(req, e, PATH));
     }
 
