@@ -13,6 +13,9 @@ import dev.tippen.enrich.Enricher;
 import dev.tippen.enrich.IpDataReloader;
 import dev.tippen.enrich.OfflineEnricher;
 import dev.tippen.enrich.RemoteProviders;
+import dev.tippen.history.History;
+import dev.tippen.history.HistoryDatabase;
+import dev.tippen.history.HistoryRoutes;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
@@ -64,12 +67,14 @@ public final class App implements AutoCloseable {
 
     private final Vertx vertx;
     private final Backend backend;
+    private final History history;
     private final Hub hub;
     private final HttpServers servers;
 
-    private App(Vertx vertx, Backend backend, Hub hub, HttpServers servers) {
+    private App(Vertx vertx, Backend backend, History history, Hub hub, HttpServers servers) {
         this.vertx = vertx;
         this.backend = backend;
+        this.history = history;
         this.hub = hub;
         this.servers = servers;
     }
@@ -136,6 +141,7 @@ public final class App implements AutoCloseable {
         Sites sites = new Sites(backend.engine(), rules, e -> lookup(enricher, e),
                 () -> "inv_" + ApiKeys.randomToken(16), metrics);
         Joins joins = new Joins(lanes, hub, backend.broker(), backend.presence());
+        History history = history(config, vertx, backend, metrics);
 
         // The change stream's subscribers: each attaches in one line.
         DashboardFeed dashboards = new DashboardFeed(hub, joins, sites);
@@ -161,6 +167,7 @@ public final class App implements AutoCloseable {
         InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
         OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
+        HistoryRoutes historyRoutes = new HistoryRoutes(credentials, sites, history, Clock.systemUTC());
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
@@ -169,6 +176,8 @@ public final class App implements AutoCloseable {
         router.post(TrackHandler.PATH).handler(ctx -> track.handle(ctx.request()));
         router.post("/api/send-video-invite").handler(body).handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
+        historyRoutes.mount(router);
+        router.get("/openapi.json").handler(ops::openApi);
         // HEAD as well: load balancers and uptime checks often probe with it.
         router.route("/healthz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::health);
         router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::ready);
@@ -179,12 +188,34 @@ public final class App implements AutoCloseable {
         Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle),
                 TrackHandler.PATH, track, errors, ops::countSocket);
 
-        HttpServers servers = await(HttpServers.start(vertx, front, config, lanes.all()));
+        HttpServers servers;
+        try {
+            servers = await(HttpServers.start(vertx, front, config, lanes.all()));
+        } catch (RuntimeException e) {
+            if (history != null) history.close();
+            throw e;
+        }
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
-        return new App(vertx, backend, hub, servers);
+        return new App(vertx, backend, history, hub, servers);
+    }
+
+    /** The history, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
+    private static History history(TippenConfig config, Vertx vertx, Backend backend, TippenMetrics metrics) {
+        TippenConfig.HistoryOptions h = config.history();
+        if (h.store().equals(TippenConfig.HistoryOptions.OFF)) return null;
+        HistoryDatabase db;
+        if (h.postgres()) {
+            db = HistoryDatabase.postgres(h.store());
+        } else if (config.redis() != null) {
+            log.warn("event=history_off note=\"several nodes keep history in PostgreSQL only: add --history postgres://...\"");
+            return null;
+        } else {
+            db = HistoryDatabase.sqlite(config.dataDir());
+        }
+        return History.start(vertx, db, backend.outbox(), h.retention(), java.util.List.of(), metrics, Clock.systemUTC());
     }
 
     private static boolean isLoopback(String host) {
@@ -211,6 +242,7 @@ public final class App implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         awaitQuietly(servers.close());
+        if (history != null) history.close();
         backend.close();
         awaitQuietly(vertx.close());
         log.info("event=stopped");

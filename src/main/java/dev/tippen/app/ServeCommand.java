@@ -71,6 +71,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "/metrics answers only with this bearer token (TIPPEN_METRICS_TOKEN). Set it whenever --host is not loopback.")
     String metricsToken;
 
+    @Option(names = "--history", defaultValue = "${env:TIPPEN_HISTORY:-sqlite}",
+            description = "Where visits are remembered: sqlite (history.db in the data dir), off, or postgres://user:pass@host:5432/db "
+                    + "(needed with --redis) (TIPPEN_HISTORY, default ${DEFAULT-VALUE}).")
+    String history;
+
+    @Option(names = "--history-retention", defaultValue = "${env:TIPPEN_HISTORY_RETENTION:-400d}",
+            description = "Visits older than this are deleted (TIPPEN_HISTORY_RETENTION, default ${DEFAULT-VALUE}).")
+    String historyRetention;
+
     @Option(names = "--ping-interval", defaultValue = "${env:TIPPEN_PING_INTERVAL:-30s}",
             description = "Idle sockets are pinged this often and closed after three silent intervals (TIPPEN_PING_INTERVAL, default ${DEFAULT-VALUE}).")
     String pingInterval;
@@ -221,6 +230,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withMaxVisitorsPerSite(maxVisitorsPerSite > 0 ? maxVisitorsPerSite : visitors);
         EnrichSettings enrich = enrich();
         String redisUrl = redisUrl(redis);
+        TippenConfig.HistoryOptions keep = history();
         return TippenConfig.defaults(dataDir).with(b -> {
             b.host = host;
             b.port = port;
@@ -240,7 +250,19 @@ final class ServeCommand implements Callable<Integer> {
             b.rates = rates;
             b.enrich = enrich;
             b.metricsToken = blankToNull(metricsToken);
+            b.history = keep;
         });
+    }
+
+    TippenConfig.HistoryOptions history() {
+        Duration retention = Durations.parse(historyRetention);
+        if (retention.toHours() < 24) throw new IllegalArgumentException("--history-retention must be at least 1d");
+        String store = history == null || history.isBlank() ? TippenConfig.HistoryOptions.SQLITE : history.trim();
+        TippenConfig.HistoryOptions o = new TippenConfig.HistoryOptions(store, retention);
+        if (!store.equals(TippenConfig.HistoryOptions.SQLITE) && !store.equals(TippenConfig.HistoryOptions.OFF) && !o.postgres()) {
+            throw new IllegalArgumentException("--history must be sqlite, off or a postgres:// URL");
+        }
+        return o;
     }
 
     EnrichSettings enrich() {

@@ -33,7 +33,25 @@ public record TippenConfig(
         Rates rates,
         EnrichSettings enrich,
         /** A bearer token /metrics asks for; null leaves it open (fine on loopback). */
-        String metricsToken) {
+        String metricsToken,
+        HistoryOptions history) {
+
+    /**
+     * Where visits are remembered: {@code sqlite} (the data dir's history.db; the default), {@code off},
+     * or a {@code postgres://} URL (required to keep history with several nodes); and for how long.
+     */
+    public record HistoryOptions(String store, Duration retention) {
+        public static final String SQLITE = "sqlite";
+        public static final String OFF = "off";
+
+        public static HistoryOptions defaults() {
+            return new HistoryOptions(SQLITE, Duration.ofDays(400));
+        }
+
+        public boolean postgres() {
+            return store.startsWith("postgres://") || store.startsWith("postgresql://");
+        }
+    }
 
     /** Bounds on every queue, buffer and budget, so that no input can grow memory without limit. */
     public record Limits(
@@ -111,7 +129,8 @@ public record TippenConfig(
     public static TippenConfig defaults(Path dataDir) {
         return new TippenConfig("127.0.0.1", 8787, dataDir, null, false, Duration.ofMinutes(30), Duration.ofSeconds(5),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), List.of(),
-                X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null);
+                X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null,
+                HistoryOptions.defaults());
     }
 
     /** A copy with some fields changed: {@code config.with(b -> b.port = 0)}. */
@@ -183,6 +202,7 @@ public record TippenConfig(
         public Rates rates;
         public EnrichSettings enrich;
         public String metricsToken;
+        public HistoryOptions history;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -204,12 +224,13 @@ public record TippenConfig(
             rates = c.rates;
             enrich = c.enrich;
             metricsToken = c.metricsToken;
+            history = c.history;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken);
+                    limits, rates, enrich, metricsToken, history);
         }
     }
 }

@@ -22,10 +22,19 @@ public final class NoticeCodec {
     private NoticeCodec() {}
 
     public static String write(List<? extends Notice> notices) {
+        return write(notices, false);
+    }
+
+    /** Recorded notices as the outbox keeps them: each visitor with only the current page of its trail. */
+    public static String writeRecorded(List<Notice.Recorded> notices) {
+        return write(notices, true);
+    }
+
+    private static String write(List<? extends Notice> notices, boolean lean) {
         StringWriter out = new StringWriter(1024);
         try (JsonGenerator g = VisitorCodec.JSON.createGenerator(out)) {
             g.writeStartArray();
-            for (Notice n : notices) write(g, n);
+            for (Notice n : notices) write(g, n, lean);
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -33,11 +42,11 @@ public final class NoticeCodec {
         return out.toString();
     }
 
-    private static void write(JsonGenerator g, Notice n) throws IOException {
+    private static void write(JsonGenerator g, Notice n, boolean lean) throws IOException {
         g.writeStartObject();
         if (n instanceof Notice.VisitorChanged c) {
             g.writeStringField("t", "changed");
-            visitor(g, c.visitor());
+            visitor(g, c.visitor(), lean);
             g.writeStringField("event", c.event());
         } else if (n instanceof Notice.VisitorsRemoved r) {
             g.writeStringField("t", "removed");
@@ -53,21 +62,21 @@ public final class NoticeCodec {
             g.writeNumberField("hiddenBots", l.hiddenBots());
         } else if (n instanceof Notice.PageViewed p) {
             g.writeStringField("t", "page");
-            visitor(g, p.visitor());
+            visitor(g, p.visitor(), lean);
         } else if (n instanceof Notice.VisitEnded e) {
             g.writeStringField("t", "ended");
-            visitor(g, e.visitor());
+            visitor(g, e.visitor(), lean);
             g.writeNumberField("at", e.endedAt());
             g.writeStringField("reason", e.reason().name());
         } else if (n instanceof Notice.InviteSent s) {
-            invite(g, "inviteSent", s.visitor(), s.invite());
+            invite(g, "inviteSent", s.visitor(), s.invite(), lean);
         } else if (n instanceof Notice.InviteAnswered a) {
-            invite(g, "inviteAnswered", a.visitor(), a.invite());
+            invite(g, "inviteAnswered", a.visitor(), a.invite(), lean);
         } else if (n instanceof Notice.InviteLapsed l) {
-            invite(g, "inviteLapsed", l.visitor(), l.invite());
+            invite(g, "inviteLapsed", l.visitor(), l.invite(), lean);
         } else if (n instanceof Notice.FactsChanged f) {
             g.writeStringField("t", "facts");
-            visitor(g, f.visitor());
+            visitor(g, f.visitor(), lean);
         } else if (n instanceof Notice.VisitorErased e) {
             g.writeStringField("t", "erased");
             g.writeStringField("id", e.visitorId());
@@ -75,16 +84,16 @@ public final class NoticeCodec {
         g.writeEndObject();
     }
 
-    private static void invite(JsonGenerator g, String tag, Visitor v, InviteRecord invite) throws IOException {
+    private static void invite(JsonGenerator g, String tag, Visitor v, InviteRecord invite, boolean lean) throws IOException {
         g.writeStringField("t", tag);
-        visitor(g, v);
+        visitor(g, v, lean);
         g.writeFieldName("invite");
         VisitorCodec.invite(g, invite);
     }
 
-    private static void visitor(JsonGenerator g, Visitor v) throws IOException {
+    private static void visitor(JsonGenerator g, Visitor v, boolean lean) throws IOException {
         g.writeFieldName("visitor");
-        VisitorCodec.write(g, v);
+        VisitorCodec.write(g, v, lean);
     }
 
     public static List<Notice> read(String json) {

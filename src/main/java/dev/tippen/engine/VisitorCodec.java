@@ -59,6 +59,15 @@ public final class VisitorCodec {
     }
 
     public static void write(JsonGenerator g, Visitor v) throws IOException {
+        write(g, v, false);
+    }
+
+    /**
+     * A {@code lean} visitor keeps only the current page of its trail: the form kept in the outbox,
+     * whose readers store each page as it is viewed and never need the rest (measured: the full trail
+     * was most of what the history's reader decoded).
+     */
+    public static void write(JsonGenerator g, Visitor v, boolean lean) throws IOException {
         g.writeStartObject();
         str(g, "visitorId", v.visitorId());
         str(g, "website", v.website());
@@ -85,7 +94,7 @@ public final class VisitorCodec {
         num(g, "videoDeclinedAt", v.calls().declinedAt());
         str(g, "lastEvent", v.lastEvent());
         if (e != null && e.profile() != null) profile(g, e.profile());
-        if (v.visit() != null) visit(g, v.visit());
+        if (v.visit() != null) visit(g, v.visit(), lean);
         if (!v.calls().invites().isEmpty()) {
             g.writeArrayFieldStart("invites");
             for (InviteRecord i : v.calls().invites()) invite(g, i);
@@ -114,7 +123,7 @@ public final class VisitorCodec {
         g.writeEndObject();
     }
 
-    private static void visit(JsonGenerator g, Visit v) throws IOException {
+    private static void visit(JsonGenerator g, Visit v, boolean lean) throws IOException {
         g.writeObjectFieldStart("visit");
         str(g, "id", v.visitId());
         g.writeNumberField("startedAt", v.startedAt());
@@ -131,7 +140,8 @@ public final class VisitorCodec {
             g.writeEndObject();
         }
         g.writeArrayFieldStart("trail");
-        for (PageVisit p : v.trail()) {
+        List<PageVisit> trail = lean && v.trail().size() > 1 ? v.trail().subList(v.trail().size() - 1, v.trail().size()) : v.trail();
+        for (PageVisit p : trail) {
             g.writeStartObject();
             str(g, "url", p.url());
             str(g, "title", p.title());

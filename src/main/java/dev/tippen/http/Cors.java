@@ -19,7 +19,7 @@ public final class Cors {
     private static final CharSequence MAX_AGE = HttpHeaders.createOptimized("Access-Control-Max-Age");
     private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
     private static final CharSequence ANY = HttpHeaders.createOptimized("*");
-    private static final CharSequence METHODS = HttpHeaders.createOptimized("GET, POST, OPTIONS");
+    private static final CharSequence METHODS = HttpHeaders.createOptimized("GET, POST, PATCH, DELETE, OPTIONS");
     private static final CharSequence HEADERS = HttpHeaders.createOptimized("Content-Type, X-Tippen-API-Key, Authorization");
     private static final CharSequence TEN_MINUTES = HttpHeaders.createOptimized("600");
     private static final CharSequence ORIGIN = HttpHeaders.createOptimized("Origin");

@@ -15,11 +15,15 @@ import java.util.function.Supplier;
 /** The routes that are about the server itself: health, readiness, metrics, the tracker script, the index page. */
 public final class OpsRoutes {
     private static final Set<String> ROUTES = Set.of("/track/visitor", "/ws/dashboard", "/ws/visitor",
-            "/api/send-video-invite", "/tippen-tracker.js", "/healthz", "/readyz", "/metrics", "/");
+            "/api/send-video-invite", "/tippen-tracker.js", "/healthz", "/readyz", "/metrics", "/", "/api/visits", "/openapi.json");
+    /** Routes with a path parameter, counted under their pattern so the series stay bounded. */
+    private static final List<String[]> PATTERNS = List.of(new String[] {"/api/visitors/", "/api/visitors/{visitorId}"},
+            new String[] {"/api/reports/", "/api/reports/{dimension}"});
 
     private final BooleanSupplier ready;
     private final TippenMetrics metrics;
     private final Buffer tracker = resource("tracker/tippen-tracker.js");
+    private final Buffer openApi = resource("openapi.json");
     private final String index = resource("public/index.html").toString();
     private final Supplier<List<String>> credits;
     private final String metricsToken;
@@ -47,9 +51,21 @@ public final class OpsRoutes {
     }
 
     private void count(io.vertx.core.http.HttpServerRequest request, String path) {
-        String route = ROUTES.contains(path) ? path : "other";
+        String route = routeOf(path);
         io.vertx.core.http.HttpServerResponse response = request.response();
         response.headersEndHandler(v -> metrics.request(route, response.getStatusCode()));
+    }
+
+    /** The API's OpenAPI 3.1 description. */
+    public void openApi(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "public, max-age=300").end(openApi);
+    }
+
+    static String routeOf(String path) {
+        if (path == null) return "other";
+        if (ROUTES.contains(path)) return path;
+        for (String[] p : PATTERNS) if (path.startsWith(p[0])) return p[1];
+        return "other";
     }
 
     public void trackerScript(RoutingContext ctx) {

@@ -87,6 +87,16 @@ public final class TippenMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /** A counter a feature owns (history, webhooks): registered here, so /metrics shows it. */
+    public Counter counter(String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+    }
+
+    /** A gauge read when /metrics is scraped. */
+    public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
     /** Each series' data point, looked up once: the hot path counts without allocating. */
     private final ConcurrentHashMap<String, CounterDataPoint> eventPoints = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CounterDataPoint[]> requestPoints = new ConcurrentHashMap<>();

@@ -97,6 +97,38 @@ class DurabilityTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         }
 
+        int pageview(String visitorId, String url) throws Exception {
+            return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("X-Tippen-API-Key", site.publicKey())
+                    .POST(HttpRequest.BodyPublishers.ofString(TestServer.trackBody("pageview", visitorId, url))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        /** Every page of every visit the history holds, read through the API page by page. */
+        Set<String> recordedPages() {
+            Set<String> out = new java.util.HashSet<>();
+            String cursor = null;
+            try {
+                do {
+                    String q = "/api/visits?limit=500" + (cursor == null ? "" : "&cursor=" + cursor);
+                    HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + q))
+                            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + site.secretKey()).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    io.vertx.core.json.JsonObject page = new io.vertx.core.json.JsonObject(r.body());
+                    for (Object v : page.getJsonArray("visits")) {
+                        for (Object p : ((io.vertx.core.json.JsonObject) v).getJsonArray("pages")) {
+                            out.add(((io.vertx.core.json.JsonObject) p).getString("url"));
+                        }
+                    }
+                    cursor = page.getString("nextCursor");
+                } while (cursor != null);
+            } catch (Exception e) {
+                return Set.of();
+            }
+            return out;
+        }
+
         /** A page view as a trusted proxy would forward it for {@code ip}. */
         int trackFrom(String visitorId, String ip) throws Exception {
             return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/track/visitor"))
@@ -171,6 +203,45 @@ class DurabilityTest {
         }
         System.out.printf("durability: %d acknowledged visitors over 10 SIGKILLs, start-up after crash (ms): %s%n",
                 acknowledged.size(), startupMillis);
+    }
+
+    @Test
+    void aSigkillMidVisitLosesNoAcknowledgedPageViewFromTheHistory() throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        try (Child child = new Child("History")) {
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            for (int t = 0; t < 8; t++) {
+                int worker = t;
+                pool.submit(() -> {
+                    for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                        String url = "https://example.com/w" + worker + "/p" + i;
+                        try {
+                            if (child.pageview("hv" + worker, url) == 200) acknowledged.add(url);
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (acknowledged.size() < 400 && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            child.process.destroyForcibly();
+            child.awaitExit();
+            stop.set(true);
+            pool.shutdown();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+
+            child.start();
+            Set<String> acked = Set.copyOf(acknowledged);
+            Set<String> recorded = new java.util.HashSet<>();
+            TestServer.eventually("every acknowledged page view is in a visit", Duration.ofSeconds(30), () -> {
+                recorded.clear();
+                recorded.addAll(child.recordedPages());
+                return recorded.containsAll(acked);
+            });
+            System.out.printf("durability: %d acknowledged page views, all in the history after a SIGKILL%n", acked.size());
+        }
     }
 
     @Test

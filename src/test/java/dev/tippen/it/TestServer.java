@@ -89,6 +89,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, List.of(nodes.get(node)), redis, false);
     }
 
+    /** A node started apart from the cluster, talked to alone; closing the result closes nothing. */
+    public static TestServer attach(TestServer cluster, App node) {
+        return new TestServer(cluster.dataDir, List.of(node), cluster.redis, false);
+    }
+
     /** The port of the node whose turn it is. */
     int nextPort() {
         return nodes.get(Math.floorMod(turn.getAndIncrement(), nodes.size())).port();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
     /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
-    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster");
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -93,6 +93,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cluster-rate", defaultValue = "1000", description = "cluster: page views/s for the latency runs (default ${DEFAULT-VALUE}).")
     int clusterRate;
 
+    @Option(names = "--history-visits", defaultValue = "1000000", description = "history-queries: visits seeded over 90 days (default ${DEFAULT-VALUE}).")
+    int historyVisits;
+
+    @Option(names = "--history-pages", defaultValue = "5", description = "history-queries: mean page views per visit (default ${DEFAULT-VALUE}).")
+    int historyPages;
+
+    @Option(names = "--history-engines", split = ",", defaultValue = "sqlite,postgres",
+            description = "history-queries: engines to seed and query (default ${DEFAULT-VALUE}; postgres needs Debian's postgresql).")
+    List<String> historyEngines;
+
     @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
     boolean histogram;
 
@@ -142,6 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
                     case "enrich" -> enrich(vertx);
                     case "enrich-lookup" -> enrichLookup();
                     case "cluster" -> cluster(vertx);
+                    case "history" -> history(vertx);
+                    case "history-queries" -> historyQueries();
                     default -> flood(vertx);
                 }
             }
@@ -280,6 +292,76 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("p50_ratio_cross_node_to_embedded_" + round, ratio(crossNode.get("latency_p50_ms"), embedded.get("latency_p50_ms")));
             r.put("p99_ratio_cross_node_to_embedded_" + round, ratio(crossNode.get("latency_p99_ms"), embedded.get("latency_p99_ms")));
             r.put("p99_ratio_cross_node_to_same_node_" + round, ratio(crossNode.get("latency_p99_ms"), sameNode.get("latency_p99_ms")));
+        }
+        report(r);
+    }
+
+    /**
+     * Tracking with the history on (the default) against off, the same saturating load, alternated
+     * twice after one unreported warm-up run. After each run with history on, how long the history
+     * took to catch up with what was acknowledged.
+     */
+    private void history(Vertx vertx) throws Exception {
+        List<String> off = new java.util.ArrayList<>(serveArgs());
+        off.add("--history=off");
+        try (ChildServer server = ChildServer.tippen(jvm(), off)) {
+            TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds);
+        }
+        Map<String, Object> r = scenario("history");
+        long offTotal = 0;
+        long onTotal = 0;
+        for (int round = 1; round <= 2; round++) {
+            Map<String, Object> offResult;
+            try (ChildServer server = ChildServer.tippen(jvm(), off)) {
+                offResult = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+            }
+            Map<String, Object> onResult;
+            try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+                onResult = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
+                long t0 = System.nanoTime();
+                double lag = server.metric("tippen_history_lag_seconds");
+                onResult.put("history_lag_at_end_s", lag);
+                while (server.metric("tippen_history_lag_seconds") > 0 && System.nanoTime() - t0 < 120_000_000_000L) Thread.sleep(100);
+                onResult.put("history_caught_up_after_s", Latencies.round((System.nanoTime() - t0) / 1e9));
+            }
+            r.put("history_off_" + round, offResult);
+            r.put("history_on_" + round, onResult);
+            offTotal += ((Number) offResult.get("requests_per_s")).longValue();
+            onTotal += ((Number) onResult.get("requests_per_s")).longValue();
+        }
+        r.put("requests_ratio_history_on_to_off", ratio(onTotal, offTotal));
+        report(r);
+    }
+
+    /** A seeded history of --history-visits visits over 90 days, queried through a server's API, on each engine. */
+    private void historyQueries() throws Exception {
+        Map<String, Object> r = scenario("history-queries");
+        long end = System.currentTimeMillis();
+        for (String engine : historyEngines) {
+            java.nio.file.Path dir = HistoryScenario.tempDir();
+            dev.tippen.site.KeyStore.CreatedSite site = HistoryScenario.dataDir(dir);
+            List<String> args = new java.util.ArrayList<>(serveArgs());
+            Map<String, Object> seeded;
+            PostgresProcess pg = null;
+            try {
+                if (engine.equals("postgres")) {
+                    pg = PostgresProcess.start();
+                    args.add("--history=" + pg.url());
+                    try (dev.tippen.history.HistoryDatabase db = dev.tippen.history.HistoryDatabase.postgres(pg.url())) {
+                        seeded = HistoryScenario.seed(db, site.site().siteId(), historyVisits, historyPages, end);
+                    }
+                } else {
+                    try (dev.tippen.history.HistoryDatabase db = dev.tippen.history.HistoryDatabase.sqlite(dir)) {
+                        seeded = HistoryScenario.seed(db, site.site().siteId(), historyVisits, historyPages, end);
+                    }
+                }
+                try (ChildServer server = ChildServer.tippenOn(dir, site, jvm(), args)) {
+                    seeded.putAll(HistoryScenario.queries(server, site.secretKey(), end, 21));
+                }
+            } finally {
+                if (pg != null) pg.close();
+            }
+            r.put(engine, seeded);
         }
         report(r);
     }

@@ -64,6 +64,18 @@ final class ChildServer implements AutoCloseable {
         return server;
     }
 
+    /** A Tippen server on a data dir prepared beforehand (it is deleted on close), serving {@code site}. */
+    static ChildServer tippenOn(Path data, KeyStore.CreatedSite site, List<String> jvmOptions, List<String> args)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--data-dir", data.toString()));
+        serve.addAll(args);
+        Process p = start(command(jvmOptions, "dev.tippen.app.Main", serve.toArray(String[]::new)), data.resolve("server.log"));
+        ChildServer server = new ChildServer(p, port, data, List.of(site));
+        server.awaitReady("/readyz");
+        return server;
+    }
+
     /**
      * A Tippen node on a shared Redis, serving {@code sites} (made in that Redis beforehand, e.g. with
      * {@link #sitesOnRedis}): several such nodes serve the same sites.

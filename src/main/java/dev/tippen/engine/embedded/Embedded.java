@@ -34,7 +34,8 @@ public final class Embedded {
         LocalPresence presence = new LocalPresence(hub);
         EmbeddedEngine engine = new EmbeddedEngine(vertx, lanes, store, broker, presence, rules,
                 new VisitorBudget(sizes.maxVisitors()), metrics, clock);
-        Backend backend = new Backend(engine, keys, broker, presence);
+        SqliteOutbox outbox = new SqliteOutbox(db, store, engine, SqliteOutbox.MAX_ROWS);
+        Backend backend = new Backend(engine, keys, broker, presence, outbox);
         return engine.restore(store.restore()).map(backend).onFailure(err -> backend.close());
     }
 }

@@ -131,7 +131,7 @@ public final class EmbeddedEngine implements Engine {
             else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.utf8(after)));
         }
         List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
-        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.write(recorded)));
+        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.writeRecorded(recorded)));
         Future<Void> stored = writes.isEmpty() ? Future.succeededFuture() : store.write(lanes.of(s.siteId), writes);
         s.inFlight++;
         return stored.transform(ar -> {
@@ -220,7 +220,7 @@ public final class EmbeddedEngine implements Engine {
         for (Visitor v : expired) writes.add(new Write.Remove(s.siteId, v.visitorId()));
         // The notices are decided from what remains after the removal, which is only known once it is stored.
         List<Notice.Recorded> recorded = recording ? Change.recordedOf(rules.expiry(expired, List.of(), now)) : List.of();
-        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.write(recorded)));
+        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.writeRecorded(recorded)));
         Future<Void> stored = store.write(lanes.of(s.siteId), writes);
         s.inFlight++;
         for (Visitor v : expired) s.chains.put(v.visitorId(), stored);

@@ -140,7 +140,7 @@ final class VisitorWrites {
         args.add(Long.toString(now));
         args.add(invite ? "1" : "0");
         args.add(c.notices().isEmpty() ? "" : NoticeCodec.write(c.notices()));
-        args.add(recorded.isEmpty() ? "" : NoticeCodec.write(recorded));
+        args.add(recorded.isEmpty() ? "" : NoticeCodec.writeRecorded(recorded));
         args.add(Integer.toString(OUTBOX_LIMIT));
         // A new visitor, or one with something due, makes sure the site is in the sweep index; sent in the same round trip.
         long dueBy = c.creates() ? now + rules.settings().visitorTtl().toMillis() : settle;

@@ -1,0 +1,93 @@
+package dev.tippen.history;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.stream.Outbox;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every visit remembered: the recorder that builds the history from the outbox, and the queries the
+ * API asks of it. Queries run on a few worker threads of their own; at most {@link #MAX_WAITING}
+ * wait, the next is answered 503 at once, so a flood of reports cannot queue without bound.
+ */
+public final class History implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(History.class);
+    static final int MAX_WAITING = 64;
+
+    @FunctionalInterface
+    interface Query<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HistoryDatabase db;
+    private final Recorder recorder;
+    private final WorkerExecutor workers;
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
+
+    private History(HistoryDatabase db, Recorder recorder, WorkerExecutor workers) {
+        this.db = db;
+        this.recorder = recorder;
+        this.workers = workers;
+    }
+
+    /** Starts recording the outbox into the database; listeners hear what each batch taught. */
+    public static History start(Vertx vertx, HistoryDatabase db, Outbox outbox, Duration retention, List<HistoryListener> listeners,
+                                TippenMetrics metrics, Clock clock) {
+        Recorder recorder = new Recorder(db, outbox, new Retention(retention, clock), listeners, metrics, Recorder::machineCpuLoad);
+        History h = new History(db, recorder, vertx.createSharedWorkerExecutor("tippen-history-queries", 4));
+        recorder.start();
+        log.info("event=history_started store=\"{}\" retention={}", db.describe(), dev.tippen.config.Durations.format(retention));
+        return h;
+    }
+
+    Future<HistoryReader.VisitPage> visits(VisitQuery q) {
+        return query(c -> HistoryReader.visits(c, q));
+    }
+
+    Future<HistoryReader.Profile> profile(String siteId, String visitorId) {
+        return query(c -> HistoryReader.profile(c, siteId, visitorId));
+    }
+
+    Future<List<ReportRow>> report(ReportQuery q) {
+        return query(c -> HistoryReader.report(c, q));
+    }
+
+    /** Runs a query on a history worker; never on the caller's event loop. */
+    public <T> Future<T> query(Query<T> q) {
+        if (!waiting.tryAcquire()) return Future.failedFuture(ApiError.unavailable("the history is busy; try again shortly", 1));
+        return workers.<T>executeBlocking(() -> {
+            try (Connection c = db.reader()) {
+                return q.run(c);
+            } catch (SQLException e) {
+                log.warn("event=history_query_failed error=\"{}\"", e.getMessage());
+                throw ApiError.unavailable("the history cannot be read right now", 5);
+            }
+        }, false).onComplete(ar -> waiting.release());
+    }
+
+    /** The time of the last change the history holds; what it shows is complete up to there. */
+    public long appliedThrough() {
+        return recorder.appliedThrough();
+    }
+
+    public Dialect dialect() {
+        return db.dialect();
+    }
+
+    @Override
+    public void close() {
+        recorder.stop();
+        workers.close();
+        db.close();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.tippen.history;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Where the history is kept: a SQLite file in the data dir (one node), or PostgreSQL (several
+ * nodes). Opening it runs the schema's migrations. The writer holds one connection of its own; the
+ * API reads through a small pool, so a slow report never waits for the writer or holds it up.
+ */
+public final class HistoryDatabase implements AutoCloseable {
+    public static final String FILE_NAME = "history.db";
+
+    private final Dialect dialect;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String describe;
+    private final HikariDataSource readers;
+
+    private HistoryDatabase(Dialect dialect, String jdbcUrl, String user, String password, String describe, int readers) {
+        this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.describe = describe;
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbcUrl);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(readers);
+        hc.setMinimumIdle(1);
+        hc.setPoolName("tippen-history-readers");
+        hc.setConnectionTimeout(5_000);
+        hc.setReadOnly(dialect == Dialect.POSTGRES);
+        hc.setInitializationFailTimeout(-1);
+        if (dialect == Dialect.SQLITE) hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
+        this.readers = new HikariDataSource(hc);
+    }
+
+    /** The SQLite file {@code history.db} under the data dir. */
+    public static HistoryDatabase sqlite(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+        HistoryDatabase db = new HistoryDatabase(Dialect.SQLITE, "jdbc:sqlite:" + file, null, null, "sqlite " + file, 3);
+        try (Connection c = db.writer()) {
+            // WAL is a property of the file: set before anyone else opens it, so readers never block the writer.
+        } catch (SQLException e) {
+            db.readers.close();
+            throw new IllegalStateException("cannot open the history " + file + ": " + e.getMessage(), e);
+        }
+        db.migrate();
+        return db;
+    }
+
+    /** {@code postgres://user:password@host:port/database} (or {@code postgresql://}), as libpq writes it. */
+    public static HistoryDatabase postgres(String url) {
+        URI u;
+        try {
+            u = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--history: not a URL: " + e.getMessage());
+        }
+        if (u.getHost() == null) throw new IllegalArgumentException("--history: a PostgreSQL URL needs a host, e.g. postgres://user:pass@db:5432/tippen");
+        String database = u.getPath() == null || u.getPath().length() <= 1 ? "postgres" : u.getPath().substring(1);
+        String user = null;
+        String password = null;
+        if (u.getRawUserInfo() != null) {
+            String[] parts = u.getRawUserInfo().split(":", 2);
+            user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+            if (parts.length > 1) password = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        }
+        String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + database
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        HistoryDatabase db = new HistoryDatabase(Dialect.POSTGRES, jdbc, user, password,
+                "postgresql " + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + database, 4);
+        db.migrate();
+        return db;
+    }
+
+    private void migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(jdbcUrl, user, password)
+                    .locations(dialect.migrations())
+                    .table("history_schema")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            readers.close();
+            throw new IllegalStateException("cannot open the history (" + describe + "): " + rootMessage(e), e);
+        }
+    }
+
+    /** A connection for the writer alone, in manual-commit mode. */
+    Connection writer() throws SQLException {
+        Connection c = user == null ? java.sql.DriverManager.getConnection(jdbcUrl)
+                : java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+        if (dialect == Dialect.SQLITE) {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                // FULL: the outbox is trimmed once a batch is committed here, so the commit must be on disk.
+                // One fsync per batch of hundreds of changes, off the tracking path.
+                st.execute("PRAGMA synchronous=FULL");
+                st.execute("PRAGMA busy_timeout=5000");
+                // 16 MB of pages: the visits being written stay cached between batches.
+                st.execute("PRAGMA cache_size=-16000");
+            }
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    /**
+     * Applies outbox entries in one transaction, as the recorder does: for loading history from
+     * elsewhere (a benchmark's seed, an import). Not to be called while a server records into the same store.
+     */
+    public List<HistoryEvent> record(List<dev.tippen.stream.Outbox.Entry> entries) {
+        try (Connection c = writer(); HistoryWriter w = new HistoryWriter(c, dialect)) {
+            List<HistoryEvent> events = w.apply(entries);
+            c.commit();
+            return events;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record into the history: " + e.getMessage(), e);
+        }
+    }
+
+    /** A pooled connection for a query. */
+    Connection reader() throws SQLException {
+        return readers.getConnection();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public String describe() {
+        return describe;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        readers.close();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.tippen.history;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.http.Credentials;
+import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorIds;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history API: visits, a visitor's profile, reports, and erasure. Secret key (or the console's
+ * session) only; JSON by default, CSV with {@code Accept: text/csv} or {@code ?format=csv}.
+ */
+public final class HistoryRoutes {
+    private static final Logger log = LoggerFactory.getLogger(HistoryRoutes.class);
+    private static final Set<String> VISIT_PARAMS = Set.of("from", "to", "visitorId", "company", "country", "network", "page", "limit", "cursor");
+    private static final Set<String> REPORT_PARAMS = Set.of("from", "to", "limit", "sort");
+    private static final List<String> NETWORKS = List.of("business", "isp", "hosting", "education", "private");
+
+    private final Credentials credentials;
+    private final Sites sites;
+    private final History history;
+    private final Clock clock;
+
+    /** {@code history} is null when the server keeps none: the routes then say so. */
+    public HistoryRoutes(Credentials credentials, Sites sites, History history, Clock clock) {
+        this.credentials = credentials;
+        this.sites = sites;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    public void mount(Router router) {
+        router.get("/api/visits").handler(this::visits);
+        router.get("/api/visitors/:visitorId").handler(this::profile);
+        router.delete("/api/visitors/:visitorId").handler(this::erase);
+        router.get("/api/reports/:dimension").handler(this::report);
+    }
+
+    private void visits(RoutingContext ctx) {
+        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        csv(ctx); // a bad format is refused before anything is read
+        History h = history();
+        Params p = new Params(ctx.queryParams(), VISIT_PARAMS);
+        long[] range = p.range(clock.millis());
+        String visitorId = p.text("visitorId");
+        if (visitorId != null && !VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' must be " + VisitorIds.RULE);
+        String network = p.oneOf("network", NETWORKS, null);
+        String cursorText = p.text("cursor");
+        VisitQuery.Cursor cursor = cursorText == null ? null : VisitQuery.Cursor.decode(cursorText);
+        if (cursorText != null && cursor == null) throw ApiError.badRequest("'cursor' is not a cursor from this API's 'nextCursor'");
+        String country = p.text("country");
+        VisitQuery q = new VisitQuery(siteId, range[0], range[1], visitorId, p.text("company"),
+                country == null ? null : country.toUpperCase(java.util.Locale.ROOT), network, p.text("page"), p.limit(50, 500), cursor);
+        reply(ctx, h.visits(q), page -> {
+            if (csv(ctx)) return visitsCsv(page.visits());
+            JsonArray list = new JsonArray();
+            for (VisitRecord v : page.visits()) list.add(HistoryJson.visit(v));
+            return new JsonObject().put("visits", list).put("nextCursor", page.nextCursor());
+        }, "visits");
+    }
+
+    private void profile(RoutingContext ctx) {
+        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        csv(ctx); // a bad format is refused before anything is read
+        History h = history();
+        new Params(ctx.queryParams(), Set.of());
+        String visitorId = visitorId(ctx);
+        reply(ctx, h.profile(siteId, visitorId), profile -> {
+            if (profile == null) throw new ApiError(404, "no visits of visitor '" + visitorId + "' are recorded");
+            if (csv(ctx)) return visitsCsv(profile.visits());
+            HistoryReader.Totals t = profile.totals();
+            JsonArray list = new JsonArray();
+            for (VisitRecord v : profile.visits()) list.add(HistoryJson.visit(v));
+            return new JsonObject().put("visitorId", visitorId).put("totals", new JsonObject()
+                    .put("visits", t.visits()).put("pageViews", t.pageViews()).put("totalSeconds", t.totalSeconds())
+                    .put("firstSeen", HistoryJson.iso(t.firstSeen())).put("lastSeen", HistoryJson.iso(t.lastSeen()))
+                    .put("invites", t.invites()).put("invitesAccepted", t.accepted())).put("visits", list);
+        }, "visitor-" + visitorId);
+    }
+
+    /** The visitor is forgotten: live now, the history as soon as the erasure (already durable) is applied. */
+    private void erase(RoutingContext ctx) {
+        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String visitorId = visitorId(ctx);
+        sites.erase(siteId, visitorId).onSuccess(v -> {
+            log.info("event=visitor_erased site={}", siteId);
+            ctx.response().setStatusCode(204).end();
+        }).onFailure(ctx::fail);
+    }
+
+    private void report(RoutingContext ctx) {
+        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        csv(ctx); // a bad format is refused before anything is read
+        History h = history();
+        String dimension = ctx.pathParam("dimension");
+        if (!ReportQuery.DIMENSIONS.contains(dimension)) {
+            throw new ApiError(404, "no report '" + dimension + "'; reports are " + String.join(", ", ReportQuery.DIMENSIONS));
+        }
+        Params p = new Params(ctx.queryParams(), REPORT_PARAMS);
+        long[] range = p.range(clock.millis());
+        String sort = p.oneOf("sort", ReportQuery.SORTS, dimension.equals(Rollup.COMPANIES) ? "score" : "visits");
+        ReportQuery q = new ReportQuery(siteId, dimension, Days.of(range[0]), Days.of(range[1] - 1), sort, p.limit(100, 1000));
+        reply(ctx, h.report(q), rows -> {
+            if (csv(ctx)) return reportCsv(rows, dimension);
+            JsonArray list = new JsonArray();
+            for (ReportRow r : rows) list.add(HistoryJson.row(r, dimension));
+            return new JsonObject().put("dimension", dimension).put("from", Days.iso(q.fromDay())).put("to", Days.iso(q.toDay()))
+                    .put("rows", list);
+        }, dimension);
+    }
+
+    // ---- shared ---------------------------------------------------------------------------------------
+
+    private History history() {
+        if (history == null) {
+            throw ApiError.unavailable("this server keeps no history (--history off, or several nodes without --history postgres://...)", 3600);
+        }
+        return history;
+    }
+
+    private static String visitorId(RoutingContext ctx) {
+        String id = ctx.pathParam("visitorId");
+        if (!VisitorIds.valid(id)) throw ApiError.badRequest("the visitor id must be " + VisitorIds.RULE);
+        return id;
+    }
+
+    private static boolean csv(RoutingContext ctx) {
+        String format = ctx.queryParams().get("format");
+        if (format != null) {
+            if (format.equals("csv")) return true;
+            if (format.equals("json")) return false;
+            throw ApiError.badRequest("'format' must be json or csv");
+        }
+        String accept = ctx.request().getHeader("Accept");
+        return accept != null && accept.contains("text/csv");
+    }
+
+    private <T> void reply(RoutingContext ctx, Future<T> result, java.util.function.Function<T, Object> render, String name) {
+        result.onSuccess(value -> {
+            Object body;
+            try {
+                body = render.apply(value);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+                return;
+            }
+            if (body instanceof Csv c) {
+                ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                        .putHeader("Content-Disposition", "attachment; filename=\"tippen-" + name + ".csv\"").end(c.encode());
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(((JsonObject) body).encode());
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private static Csv visitsCsv(List<VisitRecord> visits) {
+        Csv csv = new Csv("visitId", "visitorId", "visitNumber", "startedAt", "endedAt", "durationSeconds", "pageViews", "entryPage",
+                "exitPage", "referrer", "source", "utmSource", "utmMedium", "utmCampaign", "utmTerm", "utmContent", "company",
+                "companyDomain", "network", "asn", "country", "region", "city", "device", "os", "browser", "bot", "invites");
+        for (VisitRecord v : visits) {
+            Facts f = v.facts();
+            dev.tippen.visitor.Utm u = v.utm();
+            csv.row(v.visitId(), v.visitorId(), v.visitNumber(), HistoryJson.iso(v.startedAt()),
+                    v.endedAt() == null ? null : HistoryJson.iso(v.endedAt()), v.durationSeconds(), v.pageViews(), v.entryPage(),
+                    v.exitPage(), v.referrer(), v.source(), u == null ? null : u.source(), u == null ? null : u.medium(),
+                    u == null ? null : u.campaign(), u == null ? null : u.term(), u == null ? null : u.content(), f.company(),
+                    f.companyDomain(), f.network(), f.asn(), f.country(), f.region(), f.city(), f.device(), f.os(), f.browser(),
+                    f.bot(), v.invites().size());
+        }
+        return csv;
+    }
+
+    private static Csv reportCsv(List<ReportRow> rows, String dimension) {
+        boolean companies = dimension.equals(Rollup.COMPANIES);
+        Csv csv = companies
+                ? new Csv("key", "visits", "visitors", "pageViews", "totalSeconds", "lastSeen", "daysActive", "invites",
+                        "invitesAccepted", "invitesDeclined", "domain", "network", "score")
+                : new Csv("key", "visits", "visitors", "pageViews", "totalSeconds", "lastSeen", "daysActive", "invites");
+        for (ReportRow r : rows) {
+            if (companies) {
+                csv.row(r.key(), r.visits(), r.visitors(), r.pageViews(), r.totalSeconds(), HistoryJson.iso(r.lastSeen()), r.daysActive(),
+                        r.invites(), r.accepted(), r.declined(), r.domain(), r.network(), r.score());
+            } else {
+                csv.row(r.key(), r.visits(), r.visitors(), r.pageViews(), r.totalSeconds(), HistoryJson.iso(r.lastSeen()), r.daysActive(),
+                        r.invites());
+            }
+        }
+        return csv;
+    }
+}

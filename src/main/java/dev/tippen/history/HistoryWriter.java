@@ -1,0 +1,379 @@
+package dev.tippen.history;
+
+import dev.tippen.stream.Outbox;
+import dev.tippen.visitor.Notice;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies batches of outbox entries to the history over one connection, inside the caller's
+ * transaction: loads what the batch touches, lets {@link Projection} change it, writes it back with
+ * batched statements, and says what it learned.
+ */
+final class HistoryWriter implements Projection.Loader, AutoCloseable {
+    private final Connection c;
+    private final String dailyUpsert;
+    /** Prepared once per connection: preparing them per batch cost a third of the writer's time, measured. */
+    private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+    /**
+     * Open visits as last written, so a page view need not read its visit back (that read was a
+     * quarter of the writer's time, measured). Only this writer changes them while it holds the
+     * outbox; it is dropped with the writer on any failure, and forgotten when the lease is lost.
+     */
+    private final Map<String, VisitRow> open = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, VisitRow> eldest) {
+            return size() > OPEN_CACHE;
+        }
+    };
+    static final int OPEN_CACHE = 20_000;
+
+    HistoryWriter(Connection c, Dialect dialect) {
+        this.c = c;
+        this.dailyUpsert = "INSERT INTO daily (site_id, dim, day, key, visitor_id, visits, page_views, seconds, last_seen, invites, "
+                + "accepted, declined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, dim, day, key, visitor_id) "
+                + "DO UPDATE SET visits = daily.visits + excluded.visits, page_views = daily.page_views + excluded.page_views, "
+                + "seconds = daily.seconds + excluded.seconds, last_seen = " + dialect.greatest("daily.last_seen", "excluded.last_seen")
+                + ", invites = daily.invites + excluded.invites, accepted = daily.accepted + excluded.accepted, "
+                + "declined = daily.declined + excluded.declined";
+    }
+
+    /** Applies the entries (not committing) and returns what they taught, in order. */
+    List<HistoryEvent> apply(List<Outbox.Entry> entries) throws SQLException {
+        List<HistoryEvent> events = new ArrayList<>();
+        Projection p = new Projection(this);
+        for (Outbox.Entry e : entries) {
+            if (e.siteId() == null) continue;
+            for (Notice.Recorded n : e.notices()) {
+                if (n instanceof Notice.VisitorErased erased) {
+                    // Whatever the batch holds is written first, so the erasure removes it too.
+                    events.addAll(write(p));
+                    p = new Projection(this);
+                    erase(e.siteId(), erased.visitorId());
+                    events.add(new HistoryEvent.VisitorErased(e.siteId(), e.at(), erased.visitorId()));
+                } else {
+                    p.apply(e.siteId(), n);
+                }
+            }
+        }
+        events.addAll(write(p));
+        return events;
+    }
+
+    void erase(String siteId, String visitorId) throws SQLException {
+        open.values().removeIf(r -> r.siteId.equals(siteId) && r.visitorId.equals(visitorId));
+        update("DELETE FROM pages WHERE site_id = ? AND visit_id IN (SELECT visit_id FROM visits WHERE site_id = ? AND visitor_id = ?)",
+                siteId, siteId, visitorId);
+        update("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
+        update("DELETE FROM visits WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
+        update("DELETE FROM daily WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
+        update("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
+    }
+
+    void position(String stream, String position) throws SQLException {
+        {
+            PreparedStatement ps = statement("INSERT INTO positions (stream, position) VALUES (?, ?) "
+                + "ON CONFLICT (stream) DO UPDATE SET position = excluded.position");
+            ps.setString(1, stream);
+            ps.setString(2, position);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---- writing a batch ------------------------------------------------------------------------------
+
+    private List<HistoryEvent> write(Projection p) throws SQLException {
+        if (p.isEmpty()) return List.of();
+        {
+            PreparedStatement ps = statement(VisitTable.UPSERT);
+            for (Map.Entry<String, VisitRow> e : p.rows.entrySet()) {
+                VisitRow row = e.getValue();
+                VisitTable.bind(ps, row);
+                ps.addBatch();
+                if (row.endedAt == null) open.put(e.getKey(), row.copy());
+                else open.remove(e.getKey());
+            }
+            ps.executeBatch();
+        }
+        {
+            PreparedStatement insert = statement("INSERT INTO pages (site_id, visit_id, n, url, title, entered_at, seconds) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (site_id, visit_id, n) DO NOTHING");
+            for (Projection.NewPage page : p.pages) {
+                insert.setString(1, page.siteId());
+                insert.setString(2, page.visitId());
+                insert.setInt(3, page.n());
+                insert.setString(4, page.url());
+                insert.setString(5, page.title());
+                insert.setLong(6, page.enteredAt());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        // The rollups hold ended visits: a visit that ended now adds all of itself, one that had ended
+        // changes by the difference (an invite answered after the visit).
+        Map<Rollup.Cell, Rollup.Sums> cells = new java.util.HashMap<>();
+        for (Map.Entry<String, VisitRow> e : p.rows.entrySet()) {
+            VisitRow before = p.originals.get(e.getKey());
+            VisitRow after = e.getValue();
+            boolean wasEnded = before != null && before.endedAt != null;
+            if (!wasEnded && after.endedAt != null) closePages(after, cells);
+            Rollup.difference(wasEnded ? before : null, after.endedAt != null ? after : null, cells);
+        }
+        writeInvites(p);
+        writeVisitors(p);
+        writeCompanies(p);
+        writeCells(cells);
+        return events(p);
+    }
+
+    /** A visit's pages get their times (each until the next, the last until the end) and join the pages rollup. */
+    private void closePages(VisitRow v, Map<Rollup.Cell, Rollup.Sums> cells) throws SQLException {
+        List<Rollup.StoredPage> pages = HistoryReader.storedPages(c, v.siteId, v.visitId);
+        long[] seconds = Rollup.seconds(pages, v.endedAt);
+        PreparedStatement update = statement("UPDATE pages SET seconds = ? WHERE site_id = ? AND visit_id = ? AND n = ?");
+        for (int i = 0; i < pages.size(); i++) {
+            update.setLong(1, seconds[i]);
+            update.setString(2, v.siteId);
+            update.setString(3, v.visitId);
+            update.setInt(4, pages.get(i).n());
+            update.addBatch();
+        }
+        update.executeBatch();
+        Rollup.pages(v, pages, seconds, cells);
+    }
+
+    private void writeInvites(Projection p) throws SQLException {
+        {
+            PreparedStatement ps = statement("INSERT INTO invites (site_id, invite_id, visit_id, visitor_id, sent_at, guest_url, "
+                + "outcome, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, invite_id) DO UPDATE SET "
+                + "outcome = excluded.outcome, answered_at = excluded.answered_at");
+            for (Map.Entry<String, Projection.StoredInvite> e : p.invites.entrySet()) {
+                Projection.StoredInvite inv = e.getValue();
+                if (!inv.dirty) continue;
+                ps.setString(1, e.getKey().substring(0, e.getKey().indexOf('\u0000')));
+                ps.setString(2, inv.entry.inviteId());
+                ps.setString(3, inv.visitId);
+                ps.setString(4, inv.visitorId);
+                ps.setLong(5, inv.entry.sentAt());
+                ps.setString(6, inv.entry.guestUrl());
+                ps.setString(7, inv.entry.outcome());
+                if (inv.entry.answeredAt() == null) ps.setNull(8, Types.BIGINT);
+                else ps.setLong(8, inv.entry.answeredAt());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void writeVisitors(Projection p) throws SQLException {
+        {
+            PreparedStatement ps = statement("INSERT INTO visitors (site_id, visitor_id, visits, first_seen, last_seen) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id, visitor_id) DO UPDATE SET visits = excluded.visits, "
+                + "first_seen = excluded.first_seen, last_seen = excluded.last_seen");
+            for (Map.Entry<String, Projection.Visitor0> e : p.visitors.entrySet()) {
+                if (!e.getValue().dirty) continue;
+                int cut = e.getKey().indexOf('\u0000');
+                ps.setString(1, e.getKey().substring(0, cut));
+                ps.setString(2, e.getKey().substring(cut + 1));
+                ps.setLong(3, e.getValue().visits);
+                ps.setLong(4, e.getValue().firstSeen);
+                ps.setLong(5, e.getValue().lastSeen);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void writeCompanies(Projection p) throws SQLException {
+        {
+            PreparedStatement ps = statement("INSERT INTO companies (site_id, company, domain, network, asn, last_day) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, company) DO UPDATE SET domain = excluded.domain, "
+                + "network = excluded.network, asn = excluded.asn, last_day = excluded.last_day");
+            for (Map.Entry<String, Projection.Company> e : p.companies.entrySet()) {
+                Projection.Company co = e.getValue();
+                if (!co.dirty) continue;
+                int cut = e.getKey().indexOf('\u0000');
+                ps.setString(1, e.getKey().substring(0, cut));
+                ps.setString(2, e.getKey().substring(cut + 1));
+                ps.setString(3, co.domain);
+                ps.setString(4, co.network);
+                if (co.asn == null) ps.setNull(5, Types.BIGINT);
+                else ps.setLong(5, co.asn);
+                ps.setLong(6, co.lastDay);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void writeCells(Map<Rollup.Cell, Rollup.Sums> cells) throws SQLException {
+        List<Rollup.Cell> shrunk = new ArrayList<>();
+        {
+            PreparedStatement ps = statement(dailyUpsert);
+            for (Map.Entry<Rollup.Cell, Rollup.Sums> e : cells.entrySet()) {
+                Rollup.Sums s = e.getValue();
+                if (s.zero() && s.lastSeen == 0) continue;
+                Rollup.Cell k = e.getKey();
+                ps.setString(1, k.siteId());
+                ps.setString(2, k.dim());
+                ps.setLong(3, k.day());
+                ps.setString(4, k.key());
+                ps.setString(5, k.visitorId());
+                ps.setLong(6, s.visits);
+                ps.setLong(7, s.pageViews);
+                ps.setLong(8, s.seconds);
+                ps.setLong(9, s.lastSeen);
+                ps.setLong(10, s.invites);
+                ps.setLong(11, s.accepted);
+                ps.setLong(12, s.declined);
+                ps.addBatch();
+                if (s.shrinks()) shrunk.add(k);
+            }
+            ps.executeBatch();
+        }
+        if (shrunk.isEmpty()) return;
+        // A visit that moved to another key (a late company name) leaves an empty row behind: it must not count its visitor.
+        {
+            PreparedStatement ps = statement("DELETE FROM daily WHERE site_id = ? AND dim = ? AND day = ? AND key = ? "
+                + "AND visitor_id = ? AND visits <= 0 AND page_views <= 0 AND seconds <= 0 AND invites <= 0");
+            for (Rollup.Cell k : shrunk) {
+                ps.setString(1, k.siteId());
+                ps.setString(2, k.dim());
+                ps.setLong(3, k.day());
+                ps.setString(4, k.key());
+                ps.setString(5, k.visitorId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private List<HistoryEvent> events(Projection p) throws SQLException {
+        List<HistoryEvent> out = new ArrayList<>(p.learned.size());
+        for (Projection.Learned l : p.learned) {
+            VisitRow r = l.row();
+            switch (l.kind()) {
+                case STARTED -> out.add(new HistoryEvent.VisitStarted(l.siteId(), l.at(), VisitTable.record(r, firstPage(r), List.of())));
+                case COMPANY -> out.add(new HistoryEvent.CompanyArrived(l.siteId(), l.at(), VisitTable.record(r, List.of(), List.of())));
+                case INVITE -> out.add(new HistoryEvent.InviteChanged(l.siteId(), l.at(), l.invite(), VisitTable.record(r, List.of(), List.of())));
+                case ENDED -> {
+                    VisitRecord full = HistoryReader.visit(c, l.siteId(), r.visitId);
+                    if (full != null) out.add(new HistoryEvent.VisitEnded(l.siteId(), l.at(), full));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<PageRecord> firstPage(VisitRow r) throws SQLException {
+        {
+            PreparedStatement ps = statement("SELECT url, title, entered_at, seconds FROM pages WHERE site_id = ? AND visit_id = ? AND n = 1");
+            ps.setString(1, r.siteId);
+            ps.setString(2, r.visitId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? List.of(new PageRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))) : List.of();
+            }
+        }
+    }
+
+    // ---- loading --------------------------------------------------------------------------------------
+
+    @Override
+    public VisitRow visit(String siteId, String visitId) throws SQLException {
+        VisitRow known = open.get(siteId + '\u0000' + visitId);
+        if (known != null) return known.copy();
+        {
+            PreparedStatement ps = statement(VisitTable.SELECT_ONE);
+            ps.setString(1, siteId);
+            ps.setString(2, visitId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? VisitTable.read(rs) : null;
+            }
+        }
+    }
+
+    @Override
+    public long[] visitor(String siteId, String visitorId) throws SQLException {
+        {
+            PreparedStatement ps = statement("SELECT visits, first_seen, last_seen FROM visitors WHERE site_id = ? AND visitor_id = ?");
+            ps.setString(1, siteId);
+            ps.setString(2, visitorId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[] {0, 0, 0};
+            }
+        }
+    }
+
+    @Override
+    public Projection.StoredInvite invite(String siteId, String inviteId) throws SQLException {
+        {
+            PreparedStatement ps = statement("SELECT invite_id, sent_at, guest_url, outcome, answered_at, visit_id, visitor_id "
+                + "FROM invites WHERE site_id = ? AND invite_id = ?");
+            ps.setString(1, siteId);
+            ps.setString(2, inviteId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                Projection.StoredInvite inv = new Projection.StoredInvite();
+                long answered = rs.getLong(5);
+                Long answeredAt = rs.wasNull() ? null : answered;
+                inv.entry = new InviteEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), answeredAt);
+                inv.visitId = rs.getString(6);
+                inv.visitorId = rs.getString(7);
+                return inv;
+            }
+        }
+    }
+
+    @Override
+    public long companyDay(String siteId, String company) throws SQLException {
+        {
+            PreparedStatement ps = statement("SELECT last_day FROM companies WHERE site_id = ? AND company = ?");
+            ps.setString(1, siteId);
+            ps.setString(2, company);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    /** Another node may have written since: what this one remembers is no longer known to be true. */
+    void forget() {
+        open.clear();
+    }
+
+    @Override
+    public void close() {
+        open.clear();
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // the connection goes with it
+            }
+        }
+        statements.clear();
+    }
+
+    private void update(String sql, String... args) throws SQLException {
+        {
+            PreparedStatement ps = statement(sql);
+            for (int i = 0; i < args.length; i++) ps.setString(i + 1, args[i]);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tippen.stream;
+
+import dev.tippen.visitor.Notice;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The durable side of the change stream: the recorded notices of every committed change, kept with
+ * the change itself until every consumer has them. The history reads it (and hands what it learns to
+ * the notifications), so neither can miss a change that was acknowledged, across a crash.
+ *
+ * <p>An outbox is made of streams (one for the embedded engine, one per site with Redis), each
+ * read in order from a position. Consumers keep their own positions, in the same transaction as what
+ * they made of the entries, so an entry is applied once however often it is read. Every method
+ * blocks: call it from the consumer's own thread, never from an event loop.
+ */
+public interface Outbox {
+
+    /** One committed change's recorded notices, at {@code position} of {@code stream}. */
+    record Entry(String stream, String position, String siteId, long at, List<Notice.Recorded> notices) {}
+
+    /** From now on, changes keep their recorded notices here. */
+    void start();
+
+    /**
+     * Entries after the given positions (a stream absent from the map is read from its start), oldest
+     * first within each stream, at most {@code max} in all.
+     */
+    List<Entry> read(Map<String, String> after, int max);
+
+    /** Every consumer has the entries up to these positions: the outbox may forget them. */
+    void done(Map<String, String> upTo);
+
+    /** Whether this node should consume now (with several nodes, one at a time does). */
+    boolean leader();
+
+    /** Entries that were forgotten unread because the outbox reached its bound. */
+    long dropped();
+}

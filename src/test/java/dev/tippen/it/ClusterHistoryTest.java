@@ -1,0 +1,55 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.app.App;
+import dev.tippen.config.TippenConfig;
+import dev.tippen.history.HistoryStores;
+import dev.tippen.site.KeyStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several nodes on a real redis-server keep one history in a real PostgreSQL (initdb and pg_ctl in a
+ * temp dir): page views of one visit made through different nodes are one visit, and a node that dies
+ * mid-visit loses nothing the others cannot finish.
+ */
+class ClusterHistoryTest {
+
+    @Test
+    void nodesShareOneHistoryAndAVisitSurvivesTheNodeItBeganOn() {
+        String pg = HistoryStores.postgresUrl();
+        java.util.function.UnaryOperator<TippenConfig> withHistory = c -> c.with(b -> b.history =
+                new TippenConfig.HistoryOptions(pg, Duration.ofDays(400)));
+        try (TestServer cluster = TestServer.cluster(2, withHistory)) {
+            KeyStore.CreatedSite site = cluster.createSite("Shared history");
+            App doomed = App.start(withHistory.apply(TestServer.testDefaults(cluster.dataDir).withRedis(cluster.redis.url())));
+            TestServer viaDoomed = TestServer.attach(cluster, doomed);
+            viaDoomed.waitForKey(site.publicKey());
+            HistoryApiTest.pageview(viaDoomed, site.publicKey(), "cv1", "https://example.com/first");
+            HistoryApiTest.pageview(cluster.on(0), site.publicKey(), "cv1", "https://example.com/second");
+            // The node the visit began on dies; the rest of the visit goes through the others.
+            doomed.close();
+            HistoryApiTest.pageview(cluster.on(1), site.publicKey(), "cv1", "https://example.com/third");
+            assertThat(cluster.on(0).post("/track/visitor", TestServer.trackBody("exit", "cv1", "https://example.com/third"),
+                    "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey()).status()).isEqualTo(200);
+
+            JsonObject visit = TestServer.eventually("the visit ended in the shared history", Duration.ofSeconds(40), () -> {
+                JsonArray v = HistoryApiTest.visitsOf(cluster.on(1), site.secretKey(), "cv1");
+                return v.size() == 1 ? v.getJsonObject(0) : null;
+            }, v -> v != null && v.getValue("endedAt") != null);
+            assertThat(visit.getInteger("pageViews")).isEqualTo(3);
+            assertThat(visit.getString("endReason")).isEqualTo("exit");
+            assertThat(visit.getJsonArray("pages").stream().map(p -> ((JsonObject) p).getString("url")).toList())
+                    .isEqualTo(List.of("https://example.com/first", "https://example.com/second", "https://example.com/third"));
+            // Either node answers the same history.
+            assertThat(HistoryApiTest.visitsOf(cluster.on(0), site.secretKey(), "cv1").getJsonObject(0).getString("visitId"))
+                    .isEqualTo(visit.getString("visitId"));
+            JsonArray pages = HistoryApiTest.api(cluster.on(0), site.secretKey(), "/api/reports/pages").json().getJsonArray("rows");
+            assertThat(pages).hasSize(3);
+        }
+    }
+}
