@@ -2,6 +2,8 @@ package dev.tippen.app;
 
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
+import dev.tippen.console.ConsoleRoutes;
+import dev.tippen.console.DemoSite;
 import dev.tippen.dashboard.DashboardFeed;
 import dev.tippen.dashboard.DashboardSocket;
 import dev.tippen.engine.Backend;
@@ -148,6 +150,8 @@ public final class App implements AutoCloseable {
         stream.subscribe(dashboards).subscribe(new VisitorFeed(hub));
 
         keys.onRevoked(hashes -> hub.closeKeys(hashes, "API key revoked"));
+        keys.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
+        vertx.setPeriodic(1000, id -> keys.expireSessions(System.currentTimeMillis()));
         vertx.setPeriodic(1000, id -> vertx.executeBlocking(keys::reloadIfChanged, false));
         vertx.setPeriodic(1000, id -> metrics.sample());
         PingWheel wheel = new PingWheel(lanes, config.pingInterval().toMillis());
@@ -168,6 +172,8 @@ public final class App implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
         HistoryRoutes historyRoutes = new HistoryRoutes(credentials, sites, history, Clock.systemUTC());
+        ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, config.callLinkTemplate(),
+                config.demo() ? DEMO_KEY : null);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
@@ -178,6 +184,11 @@ public final class App implements AutoCloseable {
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         historyRoutes.mount(router);
         router.get("/openapi.json").handler(ops::openApi);
+        console.mount(router);
+        if (config.demo()) {
+            new DemoSite().mount(router);
+            ops.demo(DEMO_KEY);
+        }
         // HEAD as well: load balancers and uptime checks often probe with it.
         router.route("/healthz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::health);
         router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ops::ready);

@@ -76,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(needed with --redis) (TIPPEN_HISTORY, default ${DEFAULT-VALUE}).")
     String history;
 
+    @Option(names = "--call-link-template", defaultValue = "${env:TIPPEN_CALL_LINK_TEMPLATE:-}",
+            description = "The console's invite dialog starts from this guest URL, {visitorId} filled in, "
+                    + "e.g. https://meet.example.com/{visitorId} (TIPPEN_CALL_LINK_TEMPLATE).")
+    String callLinkTemplate;
+
     @Option(names = "--history-retention", defaultValue = "${env:TIPPEN_HISTORY_RETENTION:-400d}",
             description = "Visits older than this are deleted (TIPPEN_HISTORY_RETENTION, default ${DEFAULT-VALUE}).")
     String historyRetention;
@@ -251,7 +256,21 @@ final class ServeCommand implements Callable<Integer> {
             b.enrich = enrich;
             b.metricsToken = blankToNull(metricsToken);
             b.history = keep;
+            b.callLinkTemplate = callLinkTemplate();
         });
+    }
+
+    String callLinkTemplate() {
+        String t = blankToNull(callLinkTemplate);
+        if (t == null) return null;
+        String probe = t.replace("{visitorId}", "v");
+        try {
+            java.net.URI u = java.net.URI.create(probe);
+            if (("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null) return t;
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--call-link-template must be an http(s) URL, e.g. https://meet.example.com/{visitorId}");
     }
 
     TippenConfig.HistoryOptions history() {

@@ -34,7 +34,9 @@ public record TippenConfig(
         EnrichSettings enrich,
         /** A bearer token /metrics asks for; null leaves it open (fine on loopback). */
         String metricsToken,
-        HistoryOptions history) {
+        HistoryOptions history,
+        /** The console's invite dialog starts from this guest URL, {visitorId} filled in; null: an empty field. */
+        String callLinkTemplate) {
 
     /**
      * Where visits are remembered: {@code sqlite} (the data dir's history.db; the default), {@code off},
@@ -130,7 +132,7 @@ public record TippenConfig(
         return new TippenConfig("127.0.0.1", 8787, dataDir, null, false, Duration.ofMinutes(30), Duration.ofSeconds(5),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), List.of(),
                 X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null,
-                HistoryOptions.defaults());
+                HistoryOptions.defaults(), null);
     }
 
     /** A copy with some fields changed: {@code config.with(b -> b.port = 0)}. */
@@ -203,6 +205,7 @@ public record TippenConfig(
         public EnrichSettings enrich;
         public String metricsToken;
         public HistoryOptions history;
+        public String callLinkTemplate;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -225,12 +228,13 @@ public record TippenConfig(
             enrich = c.enrich;
             metricsToken = c.metricsToken;
             history = c.history;
+            callLinkTemplate = c.callLinkTemplate;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken, history);
+                    limits, rates, enrich, metricsToken, history, callLinkTemplate);
         }
     }
 }

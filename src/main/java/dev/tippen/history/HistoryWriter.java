@@ -32,7 +32,8 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
             return size() > OPEN_CACHE;
         }
     };
-    static final int OPEN_CACHE = 20_000;
+    /** At most about 4 KB each at their caps: a bounded 20 MB of the heap's reserve. */
+    static final int OPEN_CACHE = 5_000;
 
     HistoryWriter(Connection c, Dialect dialect) {
         this.c = c;

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Recorder implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
-    static final int BATCH = 2_000;
+    /** At most this many changes in hand: decoded, a worst-case one is about 15 KB of heap. */
+    static final int BATCH = 1_000;
     /**
      * A batch that was not full is followed by a rest until this long after it began: the history
      * then writes a few large transactions a second rather than one per change, which under a

@@ -50,6 +50,15 @@ public final class ClientAddress {
         return peer;
     }
 
+    /** True when the request came over TLS, or from a trusted proxy that says the client used https. */
+    public boolean https(HttpServerRequest request) {
+        if (request.isSSL()) return true;
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        if (peer == null || trusted.isEmpty() || !isTrusted(peer)) return false;
+        String proto = request.getHeader("X-Forwarded-Proto");
+        return proto != null && proto.trim().equalsIgnoreCase("https");
+    }
+
     /**
      * The subject per-address limits count against: an IPv4 address as it is, an IPv6 address by its
      * network (a /64 by default), since one household or server holds a whole /64 and could otherwise

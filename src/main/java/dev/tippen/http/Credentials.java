@@ -1,5 +1,6 @@
 package dev.tippen.http;
 
+import dev.tippen.site.ApiKeys;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRegistry;
 import dev.tippen.site.KeyRole;
@@ -34,9 +35,44 @@ public final class Credentials {
         return (Authentication.Granted) a;
     }
 
-    /** The secret key a dashboard or API request presents. */
+    /**
+     * The secret key a dashboard or API request presents, or else the console session its cookie
+     * names. A session is good for this server's own pages only: a request with another Origin is
+     * refused, whatever the cookie (SameSite=Strict keeps browsers from sending it anyway).
+     */
     public Holder secret(HttpServerRequest request) {
-        return new Holder(require(presented(request), KeyRole.SECRET), null, false);
+        String key = presented(request);
+        if (key != null && !key.isBlank()) return new Holder(require(key, KeyRole.SECRET), null, sameOrigin(request));
+        io.vertx.core.http.Cookie cookie = request.getCookie(SESSION_COOKIE);
+        if (cookie == null) return new Holder(require(key, KeyRole.SECRET), null, false);
+        if (!sameOrigin(request) && request.getHeader("Origin") != null) {
+            throw new ApiError(403, "the console session works only on this server's own pages");
+        }
+        Authentication a = keys.authenticateSession(cookie.getValue(), System.currentTimeMillis());
+        if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
+        return new Holder((Authentication.Granted) a, ApiKeys.hash(cookie.getValue().trim()), true);
+    }
+
+    /** The console's cookie: HttpOnly, SameSite=Strict, never readable by a page's scripts. */
+    public static final String SESSION_COOKIE = "tippen_session";
+
+    /** True when the request's Origin is this server itself (the host it was asked for), or absent. */
+    public static boolean sameOrigin(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) return true;
+        // HTTP/2 names the host in :authority, HTTP/1.1 in Host: Vert.x gives either as the authority.
+        io.vertx.core.net.HostAndPort asked = request.authority();
+        if (asked == null) return false;
+        try {
+            java.net.URI o = java.net.URI.create(origin.trim());
+            if (o.getHost() == null || o.getScheme() == null) return false;
+            int defaultPort = "https".equalsIgnoreCase(o.getScheme()) ? 443 : 80;
+            int originPort = o.getPort() < 0 ? defaultPort : o.getPort();
+            int askedPort = asked.port() < 0 ? defaultPort : asked.port();
+            return o.getHost().equalsIgnoreCase(asked.host()) && originPort == askedPort;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public Holder dashboard(HttpServerRequest request) {

@@ -32,6 +32,15 @@ public final class OpsRoutes {
      * {@code ready}: whether storage takes writes now; {@code credits}: the attribution lines (HTML) of
      * the data in use, shown on the index page; {@code metricsToken}: what /metrics asks for (null: open).
      */
+    private String demoNote = "";
+
+    /** Under --demo the index page names the demo key and links the demo site. */
+    public OpsRoutes demo(String key) {
+        demoNote = "<p class=\"demo\">This server runs the demo: sign in to the console with <code>" + key
+                + "</code>, then open <a href=\"/demo\">the demo site</a> in another tab and watch yourself arrive.</p>";
+        return this;
+    }
+
     public OpsRoutes(BooleanSupplier ready, TippenMetrics metrics, Supplier<List<String>> credits, String metricsToken) {
         this.ready = ready;
         this.metrics = metrics;
@@ -105,7 +114,8 @@ public final class OpsRoutes {
     public void index(RoutingContext ctx) {
         List<String> lines = credits.get();
         String html = lines.isEmpty() ? "" : "<h2>Data</h2>\n<ul>\n<li>" + String.join("</li>\n<li>", lines) + "</li>\n</ul>\n";
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(index.replace("<!--data-credits-->", html));
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(index.replace("<!--data-credits-->", html).replace("<!--demo-->", demoNote));
     }
 
     /** HEAD gets the same status and headers, and no body. */

@@ -33,11 +33,12 @@ public final class InviteHandler {
     public void handle(RoutingContext ctx) {
         // A page of another site must not send invites with a secret key it got hold of.
         String origin = ctx.request().getHeader("Origin");
-        if (!cors.allows(origin)) throw new ApiError(403, "origin " + origin + " may not send invites");
+        if (!cors.allows(origin) && !Credentials.sameOrigin(ctx.request())) throw new ApiError(403, "origin " + origin + " may not send invites");
         JsonObject body = parse(ctx);
         String key = Credentials.presented(ctx.request());
         if (key == null) key = string(body, "apiKey");
-        Authentication.Granted auth = credentials.require(key, KeyRole.SECRET);
+        // No key in the request: the console's session, if it has one.
+        Authentication.Granted auth = key == null ? credentials.secret(ctx.request()).granted() : credentials.require(key, KeyRole.SECRET);
         limits.inviteForSite(auth.site().siteId());
         String visitorId = string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");

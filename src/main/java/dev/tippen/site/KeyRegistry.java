@@ -18,16 +18,19 @@ public final class KeyRegistry {
      * (anyone may present any string), and at most {@link #MAX_PRESENTED} are.
      */
     private record Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites,
-                            ConcurrentHashMap<String, ApiKey> presented) {
-        Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites) {
-            this(version, byHash, sites, new ConcurrentHashMap<>());
+                            Map<String, ConsoleSession> sessions, ConcurrentHashMap<String, ApiKey> presented) {
+        Snapshot(long version, Map<String, ApiKey> byHash, Map<String, Site> sites, Map<String, ConsoleSession> sessions) {
+            this(version, byHash, sites, sessions, new ConcurrentHashMap<>());
         }
     }
 
     static final int MAX_PRESENTED = 10_000;
 
     private final KeyStore store;
-    private volatile Snapshot snapshot = new Snapshot(-1, Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(-1, Map.of(), Map.of(), Map.of());
+    private volatile Consumer<Set<String>> onSessionsEnded = hashes -> {};
+    /** Sessions already reported as expired, so each is reported once. */
+    private final Set<String> expiredReported = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Set<String>> onRevoked = hashes -> {};
     /** Sites whose keys are refused on this server, with the reason the caller is given. */
     private final Map<String, String> disabled = new ConcurrentHashMap<>();
@@ -51,6 +54,20 @@ public final class KeyRegistry {
         this.onRevoked = listener;
     }
 
+    /** Called with the hashes of console sessions that ended (signed out, expired), so their sockets can be closed. */
+    public void onSessionsEnded(Consumer<Set<String>> listener) {
+        this.onSessionsEnded = listener;
+    }
+
+    /** Reports sessions whose time ran out since the last call; cheap, for a periodic timer. */
+    public void expireSessions(long now) {
+        Set<String> ended = new HashSet<>();
+        for (ConsoleSession cs : snapshot.sessions().values()) {
+            if (cs.expired(now) && expiredReported.add(cs.hash())) ended.add(cs.hash());
+        }
+        if (!ended.isEmpty()) onSessionsEnded.accept(ended);
+    }
+
     /** Blocking: reads the store. Call from a worker, never from an event loop. */
     public boolean reloadIfChanged() {
         if (store.version() == snapshot.version()) return false;
@@ -64,8 +81,14 @@ public final class KeyRegistry {
         for (ApiKey k : store.keys()) byHash.put(k.hash(), k);
         Map<String, Site> sites = new HashMap<>();
         for (Site s : store.sites()) sites.put(s.siteId(), s);
+        Map<String, ConsoleSession> sessions = new HashMap<>();
+        for (ConsoleSession cs : store.sessions()) sessions.put(cs.hash(), cs);
         Snapshot old = snapshot;
-        snapshot = new Snapshot(version, Map.copyOf(byHash), Map.copyOf(sites));
+        snapshot = new Snapshot(version, Map.copyOf(byHash), Map.copyOf(sites), Map.copyOf(sessions));
+        expiredReported.retainAll(sessions.keySet());
+        Set<String> endedSessions = new HashSet<>(old.sessions().keySet());
+        endedSessions.removeAll(sessions.keySet());
+        if (!endedSessions.isEmpty()) onSessionsEnded.accept(endedSessions);
         Set<String> newlyRevoked = new HashSet<>();
         for (ApiKey k : byHash.values()) {
             ApiKey before = old.byHash().get(k.hash());
@@ -93,6 +116,26 @@ public final class KeyRegistry {
         if (off != null) return new Authentication.Refused(403, off);
         return new Authentication.Granted(site, key);
     }
+
+    /**
+     * A console session's cookie token: valid while the session is open and the secret key it was
+     * opened with is still the site's (revoking or rotating the key ends it at the next reload).
+     */
+    public Authentication authenticateSession(String token, long now) {
+        if (token == null || token.isBlank() || token.length() > 256) return Authentication.MISSING;
+        Snapshot s = snapshot;
+        ConsoleSession cs = s.sessions().get(ApiKeys.hash(token.trim()));
+        if (cs == null || cs.expired(now)) return SESSION_ENDED;
+        ApiKey key = s.byHash().get(cs.keyHash());
+        if (key == null || key.revoked()) return SESSION_ENDED;
+        Site site = s.sites().get(cs.siteId());
+        if (site == null) return SESSION_ENDED;
+        String off = disabled.isEmpty() ? null : disabled.get(site.siteId());
+        if (off != null) return new Authentication.Refused(403, off);
+        return new Authentication.Granted(site, key);
+    }
+
+    static final Authentication.Refused SESSION_ENDED = new Authentication.Refused(401, "the console session has ended; sign in again");
 
     private static Authentication.Refused wrongRole(KeyRole wanted) {
         return wanted == KeyRole.SECRET

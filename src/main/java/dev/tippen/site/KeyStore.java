@@ -36,6 +36,18 @@ public interface KeyStore extends AutoCloseable {
      */
     boolean importSite(Site site, List<ApiKey> keys);
 
+    /**
+     * Stores a console session (and forgets expired ones); false, storing nothing, when
+     * {@link ConsoleSession#MAX_OPEN} are open already.
+     */
+    boolean openSession(ConsoleSession session);
+
+    /** Ends a session (signed out); nothing happens when it is unknown. */
+    void endSession(String hash);
+
+    /** The open (unexpired) sessions. */
+    List<ConsoleSession> sessions();
+
     long version();
 
     @Override

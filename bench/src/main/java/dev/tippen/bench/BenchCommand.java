@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
     /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
-    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries");
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -103,6 +103,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "history-queries: engines to seed and query (default ${DEFAULT-VALUE}; postgres needs Debian's postgresql).")
     List<String> historyEngines;
 
+    @Option(names = "--console-visitors", defaultValue = "5000", description = "console: live visitors on the site (default ${DEFAULT-VALUE}).")
+    int consoleVisitors;
+
+    @Option(names = "--console-rate", defaultValue = "500", description = "console: events/s while the console is open (default ${DEFAULT-VALUE}).")
+    int consoleRate;
+
     @Option(names = "--histogram", description = "idle: also print the server's heap by class with the sockets open.")
     boolean histogram;
 
@@ -154,6 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "cluster" -> cluster(vertx);
                     case "history" -> history(vertx);
                     case "history-queries" -> historyQueries();
+                    case "console" -> console(vertx);
                     default -> flood(vertx);
                 }
             }
@@ -292,6 +299,35 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("p50_ratio_cross_node_to_embedded_" + round, ratio(crossNode.get("latency_p50_ms"), embedded.get("latency_p50_ms")));
             r.put("p99_ratio_cross_node_to_embedded_" + round, ratio(crossNode.get("latency_p99_ms"), embedded.get("latency_p99_ms")));
             r.put("p99_ratio_cross_node_to_same_node_" + round, ratio(crossNode.get("latency_p99_ms"), sameNode.get("latency_p99_ms")));
+        }
+        report(r);
+    }
+
+    /**
+     * The console in headless Chromium: its first render on an empty site (the baseline), then on a
+     * site of --console-visitors while --console-rate events/s arrive; new visitors' time to show;
+     * dropped frames; the weight of its files.
+     */
+    private void console(Vertx vertx) throws Exception {
+        if (!ConsoleScenario.available()) {
+            System.err.println("bench: console needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+            return;
+        }
+        Map<String, Object> r = scenario("console");
+        double empty;
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            ConsoleScenario.firstRenderMillis(server, 0); // warms the server and the browser's caches up
+            empty = ConsoleScenario.firstRenderMillis(server, 0);
+            r.put("assets", ConsoleScenario.weight(server));
+        }
+        r.put("empty_site_first_render_ms", Latencies.round(empty));
+        try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
+            TrackScenario.preload(vertx, server, consoleVisitors);
+            Map<String, Object> loaded = ConsoleScenario.underLoad(vertx, server, consoleVisitors, consoleRate, seconds);
+            loaded.put("visitors", consoleVisitors);
+            loaded.put("events_per_s", consoleRate);
+            r.put("loaded", loaded);
+            r.put("first_render_ratio_loaded_to_empty", ratio(((Number) loaded.get("first_render_ms")).doubleValue(), empty));
         }
         report(r);
     }

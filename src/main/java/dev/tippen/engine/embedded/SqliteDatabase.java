@@ -22,6 +22,11 @@ public final class SqliteDatabase {
           key_hash TEXT PRIMARY KEY, site_id TEXT NOT NULL, role TEXT NOT NULL, hint TEXT NOT NULL,
           created_at INTEGER NOT NULL, revoked_at INTEGER)""",
         "CREATE INDEX IF NOT EXISTS api_keys_site ON api_keys (site_id)",
+        // Console sessions: the hash of each cookie's token, never the token.
+        """
+        CREATE TABLE IF NOT EXISTS console_sessions (
+          hash TEXT PRIMARY KEY, site_id TEXT NOT NULL, key_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL)""",
         """
         CREATE TABLE IF NOT EXISTS visitors (
           site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last_activity INTEGER NOT NULL, data TEXT NOT NULL,

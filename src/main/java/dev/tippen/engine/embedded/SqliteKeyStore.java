@@ -1,6 +1,7 @@
 package dev.tippen.engine.embedded;
 
 import dev.tippen.site.ApiKey;
+import dev.tippen.site.ConsoleSession;
 import dev.tippen.site.ApiKeys;
 import dev.tippen.site.KeyRole;
 import dev.tippen.site.KeyStore;
@@ -150,6 +151,56 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
             }
         });
         return true;
+    }
+
+    @Override
+    public synchronized boolean openSession(ConsoleSession session) {
+        boolean[] stored = {false};
+        inTransaction(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM console_sessions WHERE expires_at <= ?")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM console_sessions"); ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= ConsoleSession.MAX_OPEN) return;
+            }
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO console_sessions (hash, site_id, key_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, session.hash());
+                ps.setString(2, session.siteId());
+                ps.setString(3, session.keyHash());
+                ps.setLong(4, session.createdAt());
+                ps.setLong(5, session.expiresAt());
+                ps.executeUpdate();
+            }
+            stored[0] = true;
+        });
+        return stored[0];
+    }
+
+    @Override
+    public synchronized void endSession(String hash) {
+        inTransaction(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM console_sessions WHERE hash = ?")) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<ConsoleSession> sessions() {
+        List<ConsoleSession> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT hash, site_id, key_hash, created_at, expires_at FROM console_sessions WHERE expires_at > ?")) {
+            ps.setLong(1, System.currentTimeMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new ConsoleSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+            }
+        } catch (SQLException e) {
+            throw storeError(e);
+        }
+        return out;
     }
 
     @Override

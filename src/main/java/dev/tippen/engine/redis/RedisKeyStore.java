@@ -2,6 +2,7 @@ package dev.tippen.engine.redis;
 
 import dev.tippen.site.ApiKey;
 import dev.tippen.site.ApiKeys;
+import dev.tippen.site.ConsoleSession;
 import dev.tippen.site.KeyRole;
 import dev.tippen.site.KeyStore;
 import dev.tippen.site.Site;
@@ -27,6 +28,7 @@ public final class RedisKeyStore implements KeyStore {
     private static final String SITES = SiteKeys.PREFIX + "sites";
     private static final String KEYS = SiteKeys.PREFIX + "keys";
     private static final String VERSION = SiteKeys.PREFIX + "keys:version";
+    private static final String SESSIONS = SiteKeys.PREFIX + "sessions";
 
     private final RedisLink link;
     private final Vertx ownVertx;
@@ -146,6 +148,51 @@ public final class RedisKeyStore implements KeyStore {
         tx.add(Request.cmd(Command.EXEC));
         await(link.batch(tx));
         return true;
+    }
+
+    /**
+     * Sessions are rows of the hash {@code tippen:sessions}; expired ones are removed when the next
+     * is opened, and ignored until then.
+     */
+    @Override
+    public boolean openSession(ConsoleSession session) {
+        List<ConsoleSession> open = new ArrayList<>();
+        List<Request> drop = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (ConsoleSession s : allSessions()) {
+            if (s.expired(now)) drop.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(s.hash()));
+            else open.add(s);
+        }
+        if (!drop.isEmpty()) await(link.batch(drop));
+        if (open.size() >= ConsoleSession.MAX_OPEN) return false;
+        String row = new JsonObject().put("hash", session.hash()).put("siteId", session.siteId()).put("keyHash", session.keyHash())
+                .put("createdAt", session.createdAt()).put("expiresAt", session.expiresAt()).encode();
+        await(link.batch(List.of(Request.cmd(Command.HSET).arg(SESSIONS).arg(session.hash()).arg(row),
+                Request.cmd(Command.INCR).arg(VERSION))));
+        return true;
+    }
+
+    @Override
+    public void endSession(String hash) {
+        await(link.batch(List.of(Request.cmd(Command.HDEL).arg(SESSIONS).arg(hash), Request.cmd(Command.INCR).arg(VERSION))));
+    }
+
+    @Override
+    public List<ConsoleSession> sessions() {
+        long now = System.currentTimeMillis();
+        List<ConsoleSession> out = new ArrayList<>();
+        for (ConsoleSession s : allSessions()) if (!s.expired(now)) out.add(s);
+        return out;
+    }
+
+    private List<ConsoleSession> allSessions() {
+        List<ConsoleSession> out = new ArrayList<>();
+        for (String row : values(SESSIONS)) {
+            JsonObject j = new JsonObject(row);
+            out.add(new ConsoleSession(j.getString("hash"), j.getString("siteId"), j.getString("keyHash"), j.getLong("createdAt", 0L),
+                    j.getLong("expiresAt", 0L)));
+        }
+        return out;
     }
 
     @Override

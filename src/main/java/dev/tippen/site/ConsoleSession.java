@@ -1,0 +1,17 @@
+package dev.tippen.site;
+
+/**
+ * A signed-in console: the hash of the cookie's token (the token itself is never stored), the site,
+ * the secret key it was opened with (revoking or rotating that key ends the session), and when it
+ * ends at the latest.
+ */
+public record ConsoleSession(String hash, String siteId, String keyHash, long createdAt, long expiresAt) {
+    /** How long a session lasts: a working day and a half, then the agent signs in again. */
+    public static final long LIFETIME_MILLIS = 12 * 3_600_000L;
+    /** The most sessions a store keeps open; past it, signing in is refused until some end. */
+    public static final int MAX_OPEN = 10_000;
+
+    public boolean expired(long now) {
+        return now >= expiresAt;
+    }
+}

@@ -1,0 +1,88 @@
+import { html, useState, useEffect, useRef } from './lib.js';
+import { request } from './api.js';
+import { safeUrl, flag, duration, time, networkLabel, statusOf, source, place } from './format.js';
+
+/** One live visitor: this visit's trail, who they are, their invites. */
+export function Detail({ v, now, onClose, onInvite }) {
+  if (!v) return html`<aside class="detail" aria-label="Visitor"><p>This visitor has left the site.</p>
+    <button type="button" onClick=${onClose}>Close</button></aside>`;
+  const trail = v.trail || [];
+  const invites = v.invites || [];
+  return html`<aside class="detail" aria-labelledby="detail-heading">
+    <div class="detail-head">
+      <h2 id="detail-heading">${v.company || 'Unknown visitor'}</h2>
+      <button type="button" onClick=${onClose} aria-label="Close the visitor's detail">Close</button>
+    </div>
+    <p><span class=${'status s-' + statusOf(v, now).replace(' ', '-')}>${statusOf(v, now)}</span> · ${v.pageViews || 0} pages this visit
+      · <button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button></p>
+    <dl class="facts">
+      <dt>Network</dt><dd>${networkLabel(v.network)}${v.asOrganization ? ' · ' + v.asOrganization : ''}${v.asn ? ' (AS' + v.asn + ')' : ''}</dd>
+      ${v.companyDomain ? html`<dt>Domain</dt><dd>${v.companyDomain}</dd>` : ''}
+      <dt>Location</dt><dd><span aria-hidden="true">${flag(v.countryCode)} </span>${place(v) || 'unknown'}</dd>
+      <dt>Device</dt><dd>${[v.device, v.os, v.browser].filter(Boolean).join(' · ')}</dd>
+      <dt>Source</dt><dd>${source(v)}</dd>
+      <dt>Visitor id</dt><dd><code>${v.visitorId}</code></dd>
+    </dl>
+    <h3>Pages this visit</h3>
+    <ol class="trail">
+      ${trail.map((p) => {
+        const link = safeUrl(p.url);
+        return html`<li><span class="title">${p.title || p.url}</span>
+          ${link ? html`<a class="sub" href=${link} target="_blank" rel="noopener noreferrer">${p.url}</a>` : html`<span class="sub">${p.url}</span>`}
+          <span class="secs">${duration(p.seconds)}</span></li>`;
+      })}
+    </ol>
+    <h3>Invites</h3>
+    ${invites.length === 0 ? html`<p class="sub">None sent yet.</p>` : html`<ul class="invites">
+      ${invites.map((i) => html`<li><span class=${'outcome o-' + i.outcome}>${i.outcome}</span> sent ${time(i.sentAt)}
+        ${i.answeredAt ? ' · answered ' + time(i.answeredAt) : ''}<div class="sub">${i.guestUrl}</div></li>`)}
+    </ul>`}
+  </aside>`;
+}
+
+/** The invite dialog: a guest URL (from the site's call-link template when there is one) and Send. */
+export function InviteDialog({ visitor, template, onDone }) {
+  const ref = useRef(null);
+  const [url, setUrl] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (!visitor) return;
+    setUrl(template ? template.split('{visitorId}').join(encodeURIComponent(visitor.visitorId)) : '');
+    setError(null);
+    if (ref.current && !ref.current.open) ref.current.showModal();
+  }, [visitor]);
+  if (!visitor) return null;
+  const close = () => {
+    if (ref.current && ref.current.open) ref.current.close();
+    onDone(null);
+  };
+  const send = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = await request('POST', '/api/send-video-invite', { visitorId: visitor.visitorId, guestUrl: url.trim() });
+      if (ref.current && ref.current.open) ref.current.close();
+      onDone(body.delivered > 0 ? 'Invite sent to ' + (visitor.company || 'the visitor') + '.'
+        : 'Invite stored; the visitor has no page open right now and gets it on the next one.');
+    } catch (err) {
+      setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<dialog ref=${ref} class="invite-dialog" aria-labelledby="invite-heading" onCancel=${close}>
+    <form onSubmit=${send}>
+      <h2 id="invite-heading">Invite ${visitor.company || 'this visitor'} to a call</h2>
+      <label for="guest-url">Guest URL</label>
+      <input id="guest-url" type="url" required value=${url} onInput=${(e) => setUrl(e.target.value)}
+        placeholder="https://meet.example.com/room" />
+      ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+      <div class="buttons">
+        <button type="button" onClick=${close}>Cancel</button>
+        <button type="submit" class="primary" disabled=${busy}>Send invite</button>
+      </div>
+    </form>
+  </dialog>`;
+}

@@ -1,0 +1,134 @@
+// The live list: the dashboard socket (authenticated by the session cookie), its messages queued and
+// applied once per animation frame, so a burst of updates costs one render, not one per message.
+
+const MINUTES = 60;
+
+export class LiveList {
+  constructor(onChange, onArrival) {
+    this.visitors = new Map();
+    this.hiddenBots = 0;
+    this.connected = false;
+    this.ended = null;
+    this.pageViews = new Array(MINUTES).fill(0); // page views per minute, the newest last
+    this.minute = Math.floor(Date.now() / 60000);
+    this.online = []; // [time s, visitors online] samples
+    this.queue = [];
+    this.frame = 0;
+    this.onChange = onChange;
+    this.onArrival = onArrival;
+    this.backoff = 500;
+    this.version = 0;
+    this.connect();
+    this.sampler = setInterval(() => this.sample(), 5000);
+  }
+
+  connect() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(scheme + '//' + location.host + '/ws/dashboard');
+    this.ws = ws;
+    ws.onopen = () => {
+      this.backoff = 500;
+      this.connected = true;
+      this.changed();
+    };
+    ws.onmessage = (e) => {
+      this.queue.push(e.data);
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    };
+    ws.onclose = (e) => {
+      this.connected = false;
+      this.changed();
+      if (this.closed) return;
+      if (e.code === 1008) {
+        // The session ended (signed out, expired, key revoked): the app shows the sign-in again.
+        this.ended = e.reason || 'the session has ended';
+        this.changed();
+        return;
+      }
+      const wait = this.backoff * (0.5 + Math.random());
+      this.backoff = Math.min(this.backoff * 2, 15000);
+      setTimeout(() => this.connect(), wait);
+    };
+    this.ping = this.ping || setInterval(() => {
+      if (this.ws && this.ws.readyState === 1) this.ws.send('{"type":"PING"}');
+    }, 25000);
+  }
+
+  close() {
+    this.closed = true;
+    clearInterval(this.ping);
+    clearInterval(this.sampler);
+    if (this.ws) this.ws.close();
+  }
+
+  flush() {
+    this.frame = 0;
+    const batch = this.queue;
+    this.queue = [];
+    for (const text of batch) {
+      let m;
+      try {
+        m = JSON.parse(text);
+      } catch (e) {
+        continue;
+      }
+      this.apply(m);
+    }
+    this.changed();
+  }
+
+  apply(m) {
+    switch (m.type) {
+      case 'INITIAL_VISITORS':
+      case 'VISITOR_LIST': {
+        const next = new Map();
+        for (const v of m.visitors || []) next.set(v.visitorId, v);
+        this.visitors = next;
+        this.hiddenBots = m.hiddenBots || 0;
+        if (this.online.length === 0) this.online.push([Math.floor(Date.now() / 1000), next.size]);
+        break;
+      }
+      case 'VISITOR_UPDATE': {
+        const v = m.visitor;
+        if (!v || !v.visitorId) break;
+        const known = this.visitors.has(v.visitorId);
+        this.visitors.set(v.visitorId, v);
+        if (m.event === 'pageview') this.countPageView();
+        if (!known) this.onArrival(v);
+        break;
+      }
+      case 'VISITOR_REMOVED':
+        for (const id of m.visitorIds || []) this.visitors.delete(id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  countPageView() {
+    this.roll();
+    this.pageViews[MINUTES - 1]++;
+  }
+
+  roll() {
+    const now = Math.floor(Date.now() / 60000);
+    const steps = Math.min(MINUTES, now - this.minute);
+    for (let i = 0; i < steps; i++) {
+      this.pageViews.shift();
+      this.pageViews.push(0);
+    }
+    if (steps > 0) this.minute = now;
+  }
+
+  sample() {
+    this.roll();
+    this.online.push([Math.floor(Date.now() / 1000), this.visitors.size]);
+    if (this.online.length > 720) this.online.shift(); // one hour of 5 s samples
+    this.changed();
+  }
+
+  changed() {
+    this.version++;
+    this.onChange(this.version);
+  }
+}
