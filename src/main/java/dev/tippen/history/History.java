@@ -71,6 +71,11 @@ public final class History implements AutoCloseable {
             } catch (SQLException e) {
                 log.warn("event=history_query_failed error=\"{}\"", e.getMessage());
                 throw ApiError.unavailable("the history cannot be read right now", 5);
+            } catch (OutOfMemoryError e) {
+                // A query must never take the server down with it; every query's memory is bounded,
+                // so this is a bug to report, and the caller gets a clear answer meanwhile.
+                log.error("event=history_query_out_of_memory");
+                throw ApiError.unavailable("the history query needed more memory than the server has", 30);
             }
         }, false).onComplete(ar -> waiting.release());
     }

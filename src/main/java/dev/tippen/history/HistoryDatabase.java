@@ -43,6 +43,9 @@ public final class HistoryDatabase implements AutoCloseable {
         hc.setPoolName("tippen-history-readers");
         hc.setConnectionTimeout(5_000);
         hc.setReadOnly(dialect == Dialect.POSTGRES);
+        // PostgreSQL's driver streams a result by the fetch size only inside a transaction; outside
+        // one it reads the whole result into memory first. (The pool rolls a reader back when returned.)
+        if (dialect == Dialect.POSTGRES) hc.setAutoCommit(false);
         hc.setInitializationFailTimeout(-1);
         if (dialect == Dialect.SQLITE) hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
         this.readers = new HikariDataSource(hc);

@@ -211,77 +211,10 @@ final class HistoryReader {
      * can count (a quarter of the time, measured).
      */
     static List<ReportRow> report(Connection c, ReportQuery q) throws SQLException {
-        Map<String, Sums> byKey = new HashMap<>();
-        int days = (int) (q.toDay() - q.fromDay() + 1);
-        boolean spark = q.dimension().equals(Rollup.COMPANIES);
-        try (PreparedStatement ps = c.prepareStatement("SELECT key, visitor_id, day, visits, page_views, seconds, last_seen, invites, "
-                + "accepted, declined FROM daily WHERE site_id = ? AND dim = ? AND day >= ? AND day <= ?")) {
-            ps.setString(1, q.siteId());
-            ps.setString(2, q.dimension());
-            ps.setLong(3, q.fromDay());
-            ps.setLong(4, q.toDay());
-            ps.setFetchSize(5_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Sums s = byKey.computeIfAbsent(rs.getString(1), k -> new Sums(spark ? days : 0));
-                    s.visitors.add(rs.getString(2));
-                    long day = rs.getLong(3);
-                    s.days.add(day);
-                    long visits = rs.getLong(4);
-                    s.visits += visits;
-                    if (spark) s.spark[(int) (day - q.fromDay())] += visits;
-                    s.pageViews += rs.getLong(5);
-                    s.seconds += rs.getLong(6);
-                    s.lastSeen = Math.max(s.lastSeen, rs.getLong(7));
-                    s.invites += rs.getLong(8);
-                    s.accepted += rs.getLong(9);
-                    s.declined += rs.getLong(10);
-                }
-            }
-        }
-        // The rollups hold ended visits; the open ones (started within the last visit gap or so) are added as they stand.
-        Map<Rollup.Cell, Rollup.Sums> open = new HashMap<>();
-        for (VisitRow v : openVisits(c, q)) {
-            if (q.dimension().equals(Rollup.PAGES)) {
-                List<Rollup.StoredPage> pages = storedPages(c, q.siteId(), v.visitId);
-                Rollup.pages(v, pages, Rollup.seconds(pages, v.lastAt), open);
-            } else {
-                for (Map.Entry<Rollup.Cell, Rollup.Sums> e : Rollup.of(v).entrySet()) {
-                    if (e.getKey().dim().equals(q.dimension())) open.merge(e.getKey(), e.getValue(), (a, b) -> {
-                        a.add(b, 1);
-                        return a;
-                    });
-                }
-            }
-        }
-        for (Map.Entry<Rollup.Cell, Rollup.Sums> e : open.entrySet()) {
-            Sums s = byKey.computeIfAbsent(e.getKey().key(), k -> new Sums(spark ? days : 0));
-            Rollup.Sums o = e.getValue();
-            s.visitors.add(e.getKey().visitorId());
-            s.days.add(e.getKey().day());
-            s.visits += o.visits;
-            if (spark) s.spark[(int) (e.getKey().day() - q.fromDay())] += o.visits;
-            s.pageViews += o.pageViews;
-            s.seconds += o.seconds;
-            s.lastSeen = Math.max(s.lastSeen, o.lastSeen);
-            s.invites += o.invites;
-            s.accepted += o.accepted;
-            s.declined += o.declined;
-        }
-        List<ReportRow> sorted = new ArrayList<>(byKey.size());
-        for (Map.Entry<String, Sums> e : byKey.entrySet()) {
-            Sums s = e.getValue();
-            if (s.visits <= 0 && s.pageViews <= 0 && s.invites <= 0) continue;
-            sorted.add(new ReportRow(e.getKey(), s.visits, s.visitors.size(), s.pageViews, s.seconds, s.lastSeen, s.days.size(),
-                    s.invites, s.accepted, s.declined, null, null, spark ? s.spark : null));
-        }
-        sorted.sort(q.order());
-        if (sorted.size() > q.limit()) sorted = new ArrayList<>(sorted.subList(0, q.limit()));
-        if (q.dimension().equals(Rollup.COMPANIES) && !sorted.isEmpty()) sorted = withCompanies(c, q, sorted);
-        return sorted;
+        return Reports.report(c, q);
     }
 
-    private static List<VisitRow> openVisits(Connection c, ReportQuery q) throws SQLException {
+    static List<VisitRow> openVisits(Connection c, ReportQuery q) throws SQLException {
         List<VisitRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + VisitTable.COLUMNS + " FROM visits WHERE site_id = ? AND ended_at IS NULL "
                 + "AND day >= ? AND day <= ?")) {
@@ -291,40 +224,6 @@ final class HistoryReader {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(VisitTable.read(rs));
             }
-        }
-        return out;
-    }
-
-    private static final class Sums {
-        final long[] spark;
-        final java.util.Set<String> visitors = new java.util.HashSet<>();
-
-        Sums(int days) {
-            spark = days > 0 ? new long[days] : null;
-        }
-
-        final java.util.Set<Long> days = new java.util.HashSet<>();
-        long visits, pageViews, seconds, lastSeen, invites, accepted, declined;
-    }
-
-    /** Company rows also carry the company's domain and network (their visits-per-day sparkline comes from the scan). */
-    private static List<ReportRow> withCompanies(Connection c, ReportQuery q, List<ReportRow> rows) throws SQLException {
-        Map<String, String[]> facts = new HashMap<>();
-        for (int from = 0; from < rows.size(); from += 200) {
-            List<ReportRow> chunk = rows.subList(from, Math.min(rows.size(), from + 200));
-            String in = "?, ".repeat(chunk.size() - 1) + "?";
-            try (PreparedStatement ps = c.prepareStatement("SELECT company, domain, network FROM companies WHERE site_id = ? AND company IN (" + in + ")")) {
-                ps.setString(1, q.siteId());
-                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i).key());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) facts.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
-                }
-            }
-        }
-        List<ReportRow> out = new ArrayList<>(rows.size());
-        for (ReportRow r : rows) {
-            String[] f = facts.getOrDefault(r.key(), new String[2]);
-            out.add(r.withCompany(f[0], f[1], r.sparkline()));
         }
         return out;
     }

@@ -164,12 +164,15 @@ class HistoryStoreTest {
                     Map<String, long[]> actual = new TreeMap<>();
                     for (ReportRow r : HistoryReader.report(c, report(dim, from, to))) {
                         actual.put(r.key(), new long[] {r.visits(), r.visitors(), r.pageViews(), r.totalSeconds(), r.daysActive(), r.invites()});
+                        if (dim.equals(Rollup.COMPANIES)) assertThat(java.util.Arrays.stream(r.sparkline()).sum()).as("sparkline " + r.key()).isEqualTo(r.visits());
                     }
                     assertThat(actual.keySet()).as(dim).isEqualTo(expected.keySet());
                     for (String key : expected.keySet()) assertThat(actual.get(key)).as(dim + " " + key).containsExactly(expected.get(key));
                 }
             }
             assertThat(everything).hasSizeGreaterThan(600);
+            // Both kinds of visit are in the reports: ended (from the rollups) and open (added as they stand).
+            assertThat(everything).anyMatch(v -> v.endedAt() == null).anyMatch(v -> v.endedAt() != null);
             assertThat(new HashSet<>(everything.stream().map(VisitRecord::visitId).toList())).hasSize(everything.size());
         }
     }

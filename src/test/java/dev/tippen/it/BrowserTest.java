@@ -94,10 +94,25 @@ class BrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--user-data-dir=" + Files.createTempDirectory("tippen-chromium"));
+                "--disable-quic", "--user-data-dir=" + profileDir());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /** A fresh browser profile, deleted when the test JVM exits. */
+    static Path profileDir() throws java.io.IOException {
+        Path dir = Files.createTempDirectory("tippen-chromium");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        return dir;
+    }
+
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a temp dir left behind is harmless
+        }
     }
 
     static void respond(com.sun.net.httpserver.HttpExchange ex, String html) throws java.io.IOException {
