@@ -152,7 +152,7 @@ function Console({ session, onSignedOut }) {
     ${tab === 'live' ? html`<main class=${open ? 'with-detail' : ''}>
       <${Charts} live=${l} version=${version} />
       <div class="live-area">
-        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} onOpen=${setOpen} onInvite=${setInviting} />
+        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${setInviting} />
         ${open ? html`<${Detail} v=${openVisitor} now=${now} onClose=${() => setOpen(null)} onInvite=${setInviting} />` : ''}
       </div>
     </main>` : ''}

@@ -31,7 +31,7 @@ function matches(v, filter, query, now) {
   return hay.includes(query);
 }
 
-export function LiveTable({ visitors, version, now, onOpen, onInvite }) {
+export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite }) {
   const [filter, setFilter] = useState('All');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState({ key: 'last', dir: -1 });
@@ -59,6 +59,7 @@ export function LiveTable({ visitors, version, now, onOpen, onInvite }) {
         <label class="search">Search <input type="search" value=${query} onInput=${(e) => setQuery(e.target.value)}
           placeholder="company, page, place…" /></label>
         <span class="count" aria-live="polite">${list.length} ${list.length === 1 ? 'visitor' : 'visitors'} shown</span>
+        ${hiddenBots > 0 ? html`<span class="sub bots">${hiddenBots} ${hiddenBots === 1 ? 'bot' : 'bots'} hidden</span>` : ''}
       </div>
       <div class="table-wrap">
       <table class="live">
@@ -78,12 +79,21 @@ export function LiveTable({ visitors, version, now, onOpen, onInvite }) {
     </section>`;
 }
 
+/** The latest invite's outcome, for ten minutes after it was declined or expired, so the row follows the invite. */
+function lastAnswer(v, now) {
+  const last = (v.invites || [])[(v.invites || []).length - 1];
+  if (!last || (last.outcome !== 'declined' && last.outcome !== 'expired')) return '';
+  const at = Date.parse(last.answeredAt || last.expiresAt);
+  if (isNaN(at) || now - at > 10 * 60 * 1000) return '';
+  return html` <span class=${'outcome o-' + last.outcome}>${last.outcome}</span>`;
+}
+
 function Row({ v, now, onOpen, onInvite }) {
   const status = statusOf(v, now);
   const link = safeUrl(v.url);
   const open = () => onOpen(v.visitorId);
   return html`<tr tabindex="0" data-visitor=${v.visitorId} onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(); }}>
-    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span></td>
+    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}</td>
     <td><button type="button" class="linkish" onClick=${open}>${v.company || 'Unknown'}</button>
       <div class="sub">${networkLabel(v.network)}</div></td>
     <td class="wrap"><span aria-hidden="true">${flag(v.countryCode)} </span>${place(v)}</td>

@@ -141,6 +141,13 @@ class ConsoleTest {
                 assertThat(error.getText()).isNotBlank();
                 driver.findElement(By.xpath("//dialog//button[text()='Cancel']")).click();
 
+                // A declined invite shows on the row.
+                assertThat(server.invite(site.secretKey(), "v_demo3", "https://meet.example.com/room").status()).isEqualTo(200);
+                wait.until(d -> statusOf(d, "v_demo3").equals("invited"));
+                server.post("/track/visitor", TestServer.trackBody("video_declined", "v_demo3", "https://example.com/docs/3"),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
+                wait.until(d -> statusOf(d, "v_demo3").equals("active declined"));
+
                 // An exit removes the row.
                 server.post("/track/visitor", TestServer.trackBody("exit", "v_console1", "https://example.com/pricing"),
                         "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
