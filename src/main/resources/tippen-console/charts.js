@@ -55,19 +55,34 @@ function pagePath(url) {
   }
 }
 
+/** The top lists, recomputed at most once a second: on a busy site every frame brings updates. */
+function useTopLists(live) {
+  const cache = useRef({ at: 0, pages: [], companies: [] });
+  const now = Date.now();
+  if (now - cache.current.at >= 1000) {
+    const values = [...live.visitors.values()];
+    cache.current = {
+      at: now,
+      pages: top(values, (v) => v.url && pagePath(v.url), 8),
+      companies: top(values, (v) => isCompany(v) && v.company, 8),
+    };
+  }
+  return cache.current;
+}
+
 export function Charts({ live, version }) {
+  const lists = useTopLists(live);
   const online = live.online;
   const onlineData = [online.map((s) => s[0]), online.map((s) => s[1])];
   const nowMin = Math.floor(Date.now() / 60000);
   const minutes = live.pageViews.map((_, i) => (nowMin - (live.pageViews.length - 1 - i)) * 60);
-  const values = [...live.visitors.values()];
   return html`<section class="charts" aria-labelledby="charts-heading">
     <h2 id="charts-heading">Now <span class="big">${live.visitors.size}</span> <span class="sub">online</span></h2>
     <div class="chart-row">
       <${Series} title="Visitors online" data=${onlineData} />
       <${Series} title="Page views per minute (last 60 min)" data=${[minutes, [...live.pageViews]]} bars=${true} />
-      <${Top} title="Top pages now" rows=${top(values, (v) => v.url && pagePath(v.url), 8)} />
-      <${Top} title="Top companies now" rows=${top(values, (v) => isCompany(v) && v.company, 8)} />
+      <${Top} title="Top pages now" rows=${lists.pages} />
+      <${Top} title="Top companies now" rows=${lists.companies} />
     </div>
   </section>`;
 }

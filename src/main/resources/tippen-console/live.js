@@ -108,7 +108,10 @@ export class LiveList {
     switch (m.type) {
       case 'INITIAL_VISITORS':
       case 'VISITOR_LIST': {
-        if (m.type === 'INITIAL_VISITORS') performance.mark('tippen-list-parsed');
+        if (m.type === 'INITIAL_VISITORS') {
+          performance.mark('tippen-list-parsed');
+          this.listed = true;
+        }
         const next = new Map();
         for (const v of m.visitors || []) next.set(v.visitorId, v);
         this.visitors = next;
