@@ -80,15 +80,6 @@ public final class History implements AutoCloseable {
         }, false).onComplete(ar -> waiting.release());
     }
 
-    /** The time of the last change the history holds; what it shows is complete up to there. */
-    public long appliedThrough() {
-        return recorder.appliedThrough();
-    }
-
-    public Dialect dialect() {
-        return db.dialect();
-    }
-
     @Override
     public void close() {
         recorder.stop();

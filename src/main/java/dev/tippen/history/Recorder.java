@@ -48,7 +48,6 @@ final class Recorder implements Runnable {
     private final java.util.function.DoubleSupplier cpuLoad;
     private volatile boolean running = true;
     private volatile long lagMillis;
-    private volatile long appliedThrough;
     private final Thread thread;
     private Connection conn;
     private HistoryWriter writer;
@@ -143,7 +142,6 @@ final class Recorder implements Runnable {
         Outbox.Entry last = entries.get(entries.size() - 1);
         if (last.at() > 0) {
             lagMillis = Math.max(0, System.currentTimeMillis() - last.at());
-            appliedThrough = last.at();
         }
         applied.inc(entries.size());
         return entries.size();
@@ -171,11 +169,6 @@ final class Recorder implements Runnable {
     /** How busy the machine's CPUs were since the last call, 0 to 1 (0 when the JVM cannot tell). */
     static double machineCpuLoad() {
         return OS instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getCpuLoad()) : 0;
-    }
-
-    /** The time of the last change the history holds (0 before the first). */
-    long appliedThrough() {
-        return appliedThrough;
     }
 
     private Map<String, String> positions(Connection c) throws SQLException {
