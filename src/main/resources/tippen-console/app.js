@@ -4,6 +4,7 @@ import { LiveTable } from './livetable.js';
 import { Detail, InviteDialog } from './detail.js';
 import { Charts } from './charts.js';
 import { Visits, Companies, Profile } from './history.js';
+import { Webhooks } from './webhooks.js';
 import { request } from './api.js';
 
 // The secret key is typed into the form and sent once in a POST body; it never goes into a URL or
@@ -67,11 +68,13 @@ function chime() {
 function Console({ session, onSignedOut }) {
   const [version, setVersion] = useState(0);
   const [now, setNow] = useState(Date.now());
-  const [tab, setTab] = useState('live');
+  // A notification links here with ?visitor=…: open that visitor's profile.
+  const linked = new URLSearchParams(location.search).get('visitor');
+  const [tab, setTab] = useState(linked ? 'visits' : 'live');
   const [open, setOpen] = useState(null);
   const [inviting, setInviting] = useState(null);
   const [message, setMessage] = useState(null);
-  const [profile, setProfile] = useState(null);
+  const [profile, setProfile] = useState(linked);
   const [notify, setNotify] = useState(typeof Notification !== 'undefined' && Notification.permission === 'granted'
     && localStorage.getItem('tippen.notify') === 'on');
   const unseen = useRef(0);
@@ -143,7 +146,7 @@ function Console({ session, onSignedOut }) {
   };
   const l = live.current;
   const openVisitor = open ? l.visitors.get(open) : null;
-  const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies']];
+  const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies'], ['hooks', 'Notifications']];
   return html`<div class="console">
     <header>
       <h1>Tippen <span class="sub">${session.siteName}</span></h1>
@@ -163,6 +166,7 @@ function Console({ session, onSignedOut }) {
     </main>` : ''}
     ${tab === 'visits' && !profile ? html`<main><${Visits} onProfile=${setProfile} /></main>` : ''}
     ${tab === 'companies' ? html`<main><${Companies} /></main>` : ''}
+    ${tab === 'hooks' ? html`<main><${Webhooks} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
       onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />

@@ -45,6 +45,8 @@ import dev.tippen.visitor.SiteRules;
 import dev.tippen.visitor.SiteSettings;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorEvent;
+import dev.tippen.webhook.WebhookRoutes;
+import dev.tippen.webhook.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -52,6 +54,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -70,13 +73,15 @@ public final class App implements AutoCloseable {
     private final Vertx vertx;
     private final Backend backend;
     private final History history;
+    private final Webhooks webhooks;
     private final Hub hub;
     private final HttpServers servers;
 
-    private App(Vertx vertx, Backend backend, History history, Hub hub, HttpServers servers) {
+    private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, HttpServers servers) {
         this.vertx = vertx;
         this.backend = backend;
         this.history = history;
+        this.webhooks = webhooks;
         this.hub = hub;
         this.servers = servers;
     }
@@ -143,7 +148,13 @@ public final class App implements AutoCloseable {
         Sites sites = new Sites(backend.engine(), rules, e -> lookup(enricher, e),
                 () -> "inv_" + ApiKeys.randomToken(16), metrics);
         Joins joins = new Joins(lanes, hub, backend.broker(), backend.presence());
-        History history = history(config, vertx, backend, metrics);
+        HistoryDatabase historyDb = historyDatabase(config);
+        // Webhooks are made of what the history learns, in its own transactions: no history, no webhooks.
+        Webhooks webhooks = historyDb == null ? null
+                : Webhooks.start(vertx, historyDb, backend.outbox()::leader, config.webhooks(), config.publicUrl(), metrics);
+        History history = historyDb == null ? null
+                : History.start(vertx, historyDb, backend.outbox(), config.history().retention(), List.of(webhooks.notifier()), metrics,
+                        Clock.systemUTC());
 
         // The change stream's subscribers: each attaches in one line.
         DashboardFeed dashboards = new DashboardFeed(hub, joins, sites);
@@ -172,6 +183,7 @@ public final class App implements AutoCloseable {
         OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
         HistoryRoutes historyRoutes = new HistoryRoutes(credentials, sites, history, Clock.systemUTC());
+        WebhookRoutes webhookRoutes = new WebhookRoutes(credentials, webhooks);
         ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, config.callLinkTemplate(),
                 config.demo() ? DEMO_KEY : null);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
@@ -183,6 +195,7 @@ public final class App implements AutoCloseable {
         router.post("/api/send-video-invite").handler(body).handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         historyRoutes.mount(router);
+        webhookRoutes.mount(router);
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
         if (config.demo()) {
@@ -204,29 +217,26 @@ public final class App implements AutoCloseable {
             servers = await(HttpServers.start(vertx, front, config, lanes.all()));
         } catch (RuntimeException e) {
             if (history != null) history.close();
+            if (webhooks != null) webhooks.close();
             throw e;
         }
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
-        return new App(vertx, backend, history, hub, servers);
+        return new App(vertx, backend, history, webhooks, hub, servers);
     }
 
-    /** The history, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
-    private static History history(TippenConfig config, Vertx vertx, Backend backend, TippenMetrics metrics) {
+    /** The history's database, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
+    private static HistoryDatabase historyDatabase(TippenConfig config) {
         TippenConfig.HistoryOptions h = config.history();
         if (h.store().equals(TippenConfig.HistoryOptions.OFF)) return null;
-        HistoryDatabase db;
-        if (h.postgres()) {
-            db = HistoryDatabase.postgres(h.store());
-        } else if (config.redis() != null) {
+        if (h.postgres()) return HistoryDatabase.postgres(h.store());
+        if (config.redis() != null) {
             log.warn("event=history_off note=\"several nodes keep history in PostgreSQL only: add --history postgres://...\"");
             return null;
-        } else {
-            db = HistoryDatabase.sqlite(config.dataDir());
         }
-        return History.start(vertx, db, backend.outbox(), h.retention(), java.util.List.of(), metrics, Clock.systemUTC());
+        return HistoryDatabase.sqlite(config.dataDir());
     }
 
     private static boolean isLoopback(String host) {
@@ -254,6 +264,7 @@ public final class App implements AutoCloseable {
         }
         awaitQuietly(servers.close());
         if (history != null) history.close();
+        if (webhooks != null) webhooks.close();
         backend.close();
         awaitQuietly(vertx.close());
         log.info("event=stopped");

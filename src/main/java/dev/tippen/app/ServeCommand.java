@@ -8,6 +8,7 @@ import dev.tippen.enrich.EnrichSettings;
 import dev.tippen.enrich.IpDataFiles;
 import dev.tippen.enrich.RemoteEnricher;
 import dev.tippen.enrich.RemoteProviders;
+import dev.tippen.config.WebhookOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,38 @@ final class ServeCommand implements Callable<Integer> {
             description = "The console's invite dialog starts from this guest URL, {visitorId} filled in, "
                     + "e.g. https://meet.example.com/{visitorId} (TIPPEN_CALL_LINK_TEMPLATE).")
     String callLinkTemplate;
+
+    @Option(names = "--public-url", defaultValue = "${env:TIPPEN_PUBLIC_URL:-}",
+            description = "Where people reach this server, e.g. https://tippen.example.com: notifications link back to the console (TIPPEN_PUBLIC_URL).")
+    String publicUrl;
+
+    @Option(names = "--webhook-retries", defaultValue = "${env:TIPPEN_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h,14h,20h,24h}",
+            description = "Delay before each webhook attempt, the first one included, jittered by ±20% (TIPPEN_WEBHOOK_RETRIES, default ${DEFAULT-VALUE}).")
+    String webhookRetries;
+
+    @Option(names = "--webhook-queue", defaultValue = "${env:TIPPEN_WEBHOOK_QUEUE:-10000}",
+            description = "Undelivered webhooks an endpoint may hold; beyond it the oldest are dropped and counted (TIPPEN_WEBHOOK_QUEUE, default ${DEFAULT-VALUE}).")
+    int webhookQueue;
+
+    @Option(names = "--webhook-senders", defaultValue = "${env:TIPPEN_WEBHOOK_SENDERS:-8}",
+            description = "Threads sending webhooks, the most requests in flight in all (TIPPEN_WEBHOOK_SENDERS, default ${DEFAULT-VALUE}).")
+    int webhookSenders;
+
+    @Option(names = "--webhook-concurrency", defaultValue = "${env:TIPPEN_WEBHOOK_CONCURRENCY:-2}",
+            description = "Requests in flight per endpoint, 1..4; Slack endpoints take one (TIPPEN_WEBHOOK_CONCURRENCY, default ${DEFAULT-VALUE}).")
+    int webhookConcurrency;
+
+    @Option(names = "--webhook-disable-after", defaultValue = "${env:TIPPEN_WEBHOOK_DISABLE_AFTER:-5d}",
+            description = "An endpoint failing this long without one success is disabled (TIPPEN_WEBHOOK_DISABLE_AFTER, default ${DEFAULT-VALUE}).")
+    String webhookDisableAfter;
+
+    @Option(names = "--webhooks-allow-http", defaultValue = "${env:TIPPEN_WEBHOOKS_ALLOW_HTTP:-false}",
+            description = "Accept http:// webhook URLs, not only https (TIPPEN_WEBHOOKS_ALLOW_HTTP).")
+    boolean webhooksAllowHttp;
+
+    @Option(names = "--webhooks-allow-private", defaultValue = "${env:TIPPEN_WEBHOOKS_ALLOW_PRIVATE:-false}",
+            description = "Send webhooks to loopback, private and link-local addresses too: for tests and intranets (TIPPEN_WEBHOOKS_ALLOW_PRIVATE).")
+    boolean webhooksAllowPrivate;
 
     @Option(names = "--history-retention", defaultValue = "${env:TIPPEN_HISTORY_RETENTION:-400d}",
             description = "Visits older than this are deleted (TIPPEN_HISTORY_RETENTION, default ${DEFAULT-VALUE}).")
@@ -257,7 +290,31 @@ final class ServeCommand implements Callable<Integer> {
             b.metricsToken = blankToNull(metricsToken);
             b.history = keep;
             b.callLinkTemplate = callLinkTemplate();
+            b.webhooks = webhooks();
+            b.publicUrl = publicUrl();
         });
+    }
+
+    WebhookOptions webhooks() {
+        List<Duration> retries = new java.util.ArrayList<>();
+        for (String part : webhookRetries.split(",")) {
+            if (!part.isBlank()) retries.add(Durations.parse(part.trim()));
+        }
+        Duration disableAfter = Durations.parse(webhookDisableAfter);
+        return new WebhookOptions(retries, webhooksAllowHttp, webhooksAllowPrivate, webhookQueue, webhookSenders, webhookConcurrency,
+                disableAfter, WebhookOptions.defaults().timeout());
+    }
+
+    String publicUrl() {
+        String u = blankToNull(publicUrl);
+        if (u == null) return null;
+        try {
+            java.net.URI uri = java.net.URI.create(u);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) return u.replaceAll("/+$", "");
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--public-url must be an http(s) URL, e.g. https://tippen.example.com");
     }
 
     String callLinkTemplate() {

@@ -36,7 +36,11 @@ public record TippenConfig(
         String metricsToken,
         HistoryOptions history,
         /** The console's invite dialog starts from this guest URL, {visitorId} filled in; null: an empty field. */
-        String callLinkTemplate) {
+        String callLinkTemplate,
+        /** How webhooks are delivered and where they may go. */
+        WebhookOptions webhooks,
+        /** Where people reach this server (e.g. https://tippen.example.com), for links in notifications; null: none. */
+        String publicUrl) {
 
     /**
      * Where visits are remembered: {@code sqlite} (the data dir's history.db; the default), {@code off},
@@ -132,7 +136,7 @@ public record TippenConfig(
         return new TippenConfig("127.0.0.1", 8787, dataDir, null, false, Duration.ofMinutes(30), Duration.ofSeconds(5),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), List.of(),
                 X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null,
-                HistoryOptions.defaults(), null);
+                HistoryOptions.defaults(), null, WebhookOptions.defaults(), null);
     }
 
     /** A copy with some fields changed: {@code config.with(b -> b.port = 0)}. */
@@ -206,6 +210,8 @@ public record TippenConfig(
         public String metricsToken;
         public HistoryOptions history;
         public String callLinkTemplate;
+        public WebhookOptions webhooks;
+        public String publicUrl;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -229,12 +235,14 @@ public record TippenConfig(
             metricsToken = c.metricsToken;
             history = c.history;
             callLinkTemplate = c.callLinkTemplate;
+            webhooks = c.webhooks;
+            publicUrl = c.publicUrl;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken, history, callLinkTemplate);
+                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl);
         }
     }
 }

@@ -34,20 +34,11 @@ public final class HistoryDatabase implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.describe = describe;
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(jdbcUrl);
-        if (user != null) hc.setUsername(user);
-        if (password != null) hc.setPassword(password);
-        hc.setMaximumPoolSize(readers);
-        hc.setMinimumIdle(1);
-        hc.setPoolName("tippen-history-readers");
-        hc.setConnectionTimeout(5_000);
+        HikariConfig hc = poolConfig("tippen-history-readers", readers);
         hc.setReadOnly(dialect == Dialect.POSTGRES);
         // PostgreSQL's driver streams a result by the fetch size only inside a transaction; outside
         // one it reads the whole result into memory first. (The pool rolls a reader back when returned.)
         if (dialect == Dialect.POSTGRES) hc.setAutoCommit(false);
-        hc.setInitializationFailTimeout(-1);
-        if (dialect == Dialect.SQLITE) hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
         this.readers = new HikariDataSource(hc);
     }
 
@@ -111,8 +102,10 @@ public final class HistoryDatabase implements AutoCloseable {
 
     /** A connection for the writer alone, in manual-commit mode. */
     Connection writer() throws SQLException {
-        Connection c = user == null ? java.sql.DriverManager.getConnection(jdbcUrl)
-                : java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+        java.util.Properties props = new java.util.Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        Connection c = java.sql.DriverManager.getConnection(jdbcUrl, props);
         if (dialect == Dialect.SQLITE) {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
@@ -140,6 +133,28 @@ public final class HistoryDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record into the history: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A pool of read-write connections to the same database, for a feature that keeps its own tables
+     * here (the webhooks): its writes then share the history's transactions and its durability.
+     */
+    public HikariDataSource pool(String name, int size) {
+        return new HikariDataSource(poolConfig(name, size));
+    }
+
+    private HikariConfig poolConfig(String name, int size) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbcUrl);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(1);
+        hc.setPoolName(name);
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(-1);
+        if (dialect == Dialect.SQLITE) hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
+        return hc;
     }
 
     /** A pooled connection for a query. */

@@ -35,7 +35,7 @@ public final class HistoryJson {
         return o.put("pages", pages).put("invites", invites);
     }
 
-    static JsonObject invite(InviteEntry i) {
+    public static JsonObject invite(InviteEntry i) {
         return new JsonObject().put("inviteId", i.inviteId()).put("sentAt", iso(i.sentAt())).put("guestUrl", i.guestUrl())
                 .put("outcome", i.outcome()).put("answeredAt", i.answeredAt() == null ? null : iso(i.answeredAt()));
     }

@@ -10,4 +10,7 @@ import java.util.List;
  */
 public interface HistoryListener {
     void recorded(Connection c, Dialect dialect, List<HistoryEvent> events) throws SQLException;
+
+    /** The batch last heard of is committed: what it wrote is now visible to everyone. */
+    default void committed() {}
 }

@@ -102,7 +102,7 @@ final class Recorder implements Runnable {
                 }
                 if (n < BATCH) {
                     optimizeNowAndThen();
-                    if (retention.step(connection())) {
+                    if (retention.step(connection(), db.dialect())) {
                         if (writer != null) writer.forget();
                     } else {
                         sleep(began + PACE_MILLIS - System.currentTimeMillis());
@@ -131,12 +131,15 @@ final class Recorder implements Runnable {
             return 0;
         }
         HistoryWriter writer = writer(c);
+        // Other writers share the database (the webhooks): hold the lock from the batch's start.
+        db.dialect().takeWriteLock(c);
         List<HistoryEvent> events = writer.apply(entries);
         Map<String, String> reached = new HashMap<>();
         for (Outbox.Entry e : entries) reached.put(e.stream(), e.position());
         for (Map.Entry<String, String> r : reached.entrySet()) writer.position(r.getKey(), r.getValue());
         for (HistoryListener l : listeners) l.recorded(c, db.dialect(), events);
         c.commit();
+        for (HistoryListener l : listeners) l.committed();
         positions.putAll(reached);
         outbox.done(reached);
         Outbox.Entry last = entries.get(entries.size() - 1);

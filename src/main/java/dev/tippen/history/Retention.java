@@ -28,9 +28,10 @@ final class Retention {
     }
 
     /** One chunk of expired rows, committed; false when nothing was due. */
-    boolean step(Connection c) throws SQLException {
+    boolean step(Connection c, Dialect dialect) throws SQLException {
         long now = clock.millis();
         if (now - lastIdle < CHECK_EVERY_MILLIS) return false;
+        dialect.takeWriteLock(c);
         long cutoff = now - keep.toMillis();
         int deleted = visits(c, cutoff) + daily(c, Days.of(cutoff));
         // Visitors go last: their rows are how the sites with old rollups are found.

@@ -250,7 +250,7 @@ class HistoryStoreTest {
             }
             Retention retention = new Retention(Duration.ofDays(400), Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC));
             try (Connection w = db.writer()) {
-                while (retention.step(w)) {
+                while (retention.step(w, db.dialect())) {
                     // small chunks until nothing is due
                 }
             }

@@ -52,4 +52,29 @@ class ClusterHistoryTest {
             assertThat(pages).hasSize(3);
         }
     }
+
+    @Test
+    void webhooksQueuedInPostgresAreSentOnceByOneNode() throws Exception {
+        String pg = HistoryStores.postgresUrl();
+        java.util.function.UnaryOperator<TippenConfig> withHistory = c -> c.with(b -> {
+            b.history = new TippenConfig.HistoryOptions(pg, Duration.ofDays(400));
+            b.webhooks = dev.tippen.config.WebhookOptions.defaults().allowingLocal();
+        });
+        try (Receiver rx = new Receiver(r -> Receiver.Reply.ok()); TestServer cluster = TestServer.cluster(2, withHistory)) {
+            KeyStore.CreatedSite site = cluster.createSite("Shared hooks");
+            TestServer.Response created = WebhookTest.api(cluster.on(1), site.secretKey(), "POST", "/api/webhooks",
+                    new JsonObject().put("url", rx.url("/c")).put("events", new JsonArray().add("visitor.arrived")));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            for (int i = 0; i < 6; i++) HistoryApiTest.pageview(cluster.on(i % 2), site.publicKey(), "wh" + i, "https://example.com/");
+            rx.await("/c", 6, Duration.ofSeconds(30));
+            Thread.sleep(3_000); // time for a second node to send them again, were it to
+            List<Receiver.Request> got = rx.at("/c");
+            assertThat(got).hasSize(6);
+            assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(6);
+            StandardWebhooksVerifier check = new StandardWebhooksVerifier(created.json().getString("secret"));
+            for (Receiver.Request r : got) assertThat(check.verify(r)).isTrue();
+            // Either node answers the same endpoints and deliveries.
+            assertThat(WebhookTest.deliveries(cluster.on(0), site.secretKey(), created.json().getString("id"))).hasSize(6);
+        }
+    }
 }

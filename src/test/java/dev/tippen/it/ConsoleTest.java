@@ -47,7 +47,10 @@ class ConsoleTest {
         String template = "http://localhost:" + pagePort + "/call?visitor={visitorId}";
         // Headless Chromium is a bot by its User-Agent: this server shows bots, so the tracker tab is listed.
         try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true))
-                .with(b -> b.callLinkTemplate = template))) {
+                .with(b -> {
+                    b.callLinkTemplate = template;
+                    b.webhooks = dev.tippen.config.WebhookOptions.defaults().allowingLocal();
+                })); Receiver hooks = new Receiver(r -> Receiver.Reply.ok())) {
             KeyStore.CreatedSite site = server.createSite("Acme Widgets");
             pages.createContext("/pricing", ex -> BrowserTest.respond(ex, "<!doctype html><html><head><title>Pricing</title></head>"
                     + "<body><h1>Pricing</h1><script src=\"http://127.0.0.1:" + server.app.port() + "/tippen-tracker.js\" "
@@ -163,6 +166,25 @@ class ConsoleTest {
                 assertThat(js.executeScript("return window.__pwned")).isNull();
                 driver.findElement(By.xpath("//nav//button[text()='Companies']")).click();
                 wait.until(d -> d.findElement(By.id("companies-heading")));
+
+                // Notifications: add an endpoint, see its secret once, send a test, read the delivery.
+                driver.findElement(By.xpath("//nav//button[text()='Notifications']")).click();
+                WebElement hookUrl = wait.until(d -> d.findElement(By.xpath("//label[contains(., 'Endpoint URL')]/input")));
+                hookUrl.sendKeys(hooks.url("/console-hook"));
+                driver.findElement(By.xpath("//button[text()='Add endpoint']")).click();
+                WebElement shownSecret = wait.until(d -> d.findElement(By.cssSelector(".secret code")));
+                assertThat(shownSecret.getText()).startsWith("whsec_");
+                wait.until(d -> d.findElement(By.xpath("//button[text()='Send test']"))).click();
+                hooks.await("/console-hook", 1, Duration.ofSeconds(10));
+                driver.findElement(By.xpath("//button[text()='Deliveries']")).click();
+                wait.until(d -> {
+                    d.findElement(By.xpath("//button[text()='Refresh']")).click();
+                    return d.findElement(By.cssSelector("#deliveries-heading")).isDisplayed()
+                            && d.findElements(By.xpath("//table//span[text()='delivered']")).size() == 1;
+                });
+                assertThat(driver.findElement(By.cssSelector("table")).getText()).contains("webhook.test").contains("200");
+                Files.write(Path.of("target/console-webhooks.png"), driver.getScreenshotAs(OutputType.BYTES));
+                driver.findElement(By.xpath("//button[text()='Back']")).click();
                 driver.findElement(By.xpath("//nav//button[text()='Live']")).click();
                 wait.until(d -> d.findElement(By.cssSelector("input[type=search]")));
 

@@ -13,8 +13,13 @@ final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     LogCapture(Class<?> of) {
+        this(of.getName());
+    }
+
+    /** {@code Logger.ROOT_LOGGER_NAME} hears every logger. */
+    LogCapture(String name) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logger = context.getLogger(of);
+        logger = context.getLogger(name);
         appender.setContext(context);
         appender.start();
         logger.addAppender(appender);

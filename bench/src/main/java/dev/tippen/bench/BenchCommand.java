@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
     /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
-    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console");
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console", "webhooks");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -38,6 +38,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--connections", defaultValue = "50", description = "track: concurrent connections (default ${DEFAULT-VALUE}).")
     int connections;
+
+    @Option(names = "--webhook-rate", defaultValue = "2000", description = "webhooks: tracking rate while the receiver is slow (default ${DEFAULT-VALUE}/s).")
+    int webhookRate;
 
     @Option(names = "--visitors", defaultValue = "10000", description = "track: size of the visitor id pool (default ${DEFAULT-VALUE}); with wrk (if installed) too.")
     int visitors;
@@ -161,6 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "history" -> history(vertx);
                     case "history-queries" -> historyQueries();
                     case "console" -> console(vertx);
+                    case "webhooks" -> webhooks(vertx);
                     default -> flood(vertx);
                 }
             }
@@ -366,6 +370,38 @@ public final class BenchCommand implements Callable<Integer> {
             onTotal += ((Number) onResult.get("requests_per_s")).longValue();
         }
         r.put("requests_ratio_history_on_to_off", ratio(onTotal, offTotal));
+        report(r);
+    }
+
+    /**
+     * Tracking at a fixed rate, open loop, with no webhook endpoint and then with four pointed at a
+     * receiver that holds each request for 10 s: a slow receiver must leave tracking's p99 as it was.
+     */
+    private void webhooks(Vertx vertx) throws Exception {
+        List<String> args = new java.util.ArrayList<>(serveArgs());
+        args.addAll(List.of("--webhooks-allow-http", "--webhooks-allow-private"));
+        Map<String, Object> r = scenario("webhooks");
+        try (WebhookScenario.SlowReceiver rx = new WebhookScenario.SlowReceiver(); ChildServer server = ChildServer.tippen(jvm(), args)) {
+            // Each phase brings visitors never seen before, so every phase makes as many arrivals
+            // (and, with the endpoints, four deliveries for each).
+            TrackScenario.paced(vertx, server, webhookRate, visitors, warmup, seconds, "w_");
+            Map<String, Object> none = measured(() -> TrackScenario.paced(vertx, server, webhookRate, visitors, 0, seconds, "a_"));
+            WebhookScenario.endpoints(server, rx, 4);
+            Map<String, Object> slow = measured(() -> TrackScenario.paced(vertx, server, webhookRate, visitors, 0, seconds, "b_"));
+            slow.put("receiver_requests", rx.received.get());
+            slow.put("webhook_queue_depth", server.metric("tippen_webhook_queue_depth"));
+            slow.put("webhook_oldest_pending_s", server.metric("tippen_webhook_oldest_pending_seconds"));
+            slow.put("webhooks_dropped", Math.max(0, server.metric("tippen_webhook_deliveries_total{result=\"dropped\"}")));
+            Map<String, Object> again = measured(() -> TrackScenario.paced(vertx, server, webhookRate, visitors, 0, seconds, "c_"));
+            again.put("receiver_requests", rx.received.get());
+            again.put("webhook_queue_depth", server.metric("tippen_webhook_queue_depth"));
+            again.put("webhooks_dropped", Math.max(0, server.metric("tippen_webhook_deliveries_total{result=\"dropped\"}")));
+            r.put("no_endpoint", none);
+            r.put("slow_receiver", slow);
+            r.put("slow_receiver_again", again);
+            r.put("p99_ratio_slow_receiver_to_none", ratio(slow.get("latency_p99_ms"), none.get("latency_p99_ms")));
+            r.put("p99_ratio_slow_receiver_again_to_none", ratio(again.get("latency_p99_ms"), none.get("latency_p99_ms")));
+        }
         report(r);
     }
 

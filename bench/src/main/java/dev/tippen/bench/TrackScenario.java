@@ -70,6 +70,12 @@ final class TrackScenario {
      */
     static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int warmupSeconds,
                                      int seconds) throws Exception {
+        return paced(vertx, server, rate, visitors, warmupSeconds, seconds, "v_");
+    }
+
+    /** {@code idPrefix}: the visitors' ids start with it, so a run can bring visitors never seen before. */
+    static Map<String, Object> paced(Vertx vertx, ChildServer server, int rate, int visitors, int warmupSeconds,
+                                     int seconds, String idPrefix) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), 256);
         Latencies latencies = new Latencies();
         LongAdder ok = new LongAdder();
@@ -79,7 +85,7 @@ final class TrackScenario {
         server.settle();
         pacer.run(vertx, seq -> {
             long due = pacer.dueNanos(seq);
-            Load.post(client, "/track/visitor", server.publicKey, body(seq + pacer.warmup(), visitors)).onComplete(ar -> {
+            Load.post(client, "/track/visitor", server.publicKey, body(seq + pacer.warmup(), visitors, idPrefix)).onComplete(ar -> {
                 if (seq < 0) return;
                 if (ar.succeeded() && ar.result() == 200) {
                     ok.increment();
@@ -125,7 +131,11 @@ final class TrackScenario {
     }
 
     private static io.vertx.core.buffer.Buffer body(int n, int visitors) {
-        String id = "v_" + ThreadLocalRandom.current().nextInt(visitors);
+        return body(n, visitors, "v_");
+    }
+
+    private static io.vertx.core.buffer.Buffer body(int n, int visitors, String idPrefix) {
+        String id = idPrefix + ThreadLocalRandom.current().nextInt(visitors);
         return Load.track(n % 5 == 0 ? "pageview" : "heartbeat", id, n);
     }
 
