@@ -1,7 +1,12 @@
-import { html, useState, useMemo } from './lib.js';
+import { html, useState, useMemo, useEffect, useRef } from './lib.js';
 import { safeUrl, flag, duration, ago, networkLabel, isCompany, statusOf, source, secondsOnSite, place } from './format.js';
 
-/** Rows rendered at first; the rest on request, so a site of thousands stays quick to draw. */
+/**
+ * Rows drawn at first: two screens or so. More are drawn as the list is scrolled towards its end
+ * (or on "Show more"), so a site of thousands stays quick to draw, and every update redraws only
+ * what is in view.
+ */
+const FIRST = 50;
 const PAGE = 200;
 
 const FILTERS = ['All', 'Active', 'Idle', 'Invited', 'In call', 'Companies only'];
@@ -35,7 +40,8 @@ export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite
   const [filter, setFilter] = useState('All');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState({ key: 'last', dir: -1 });
-  const [rows, setRows] = useState(PAGE);
+  const [rows, setRows] = useState(FIRST);
+  const more = useRef(null);
   const list = useMemo(() => {
     const q = query.trim().toLowerCase();
     const col = COLUMNS.find((c) => c.key === sort.key);
@@ -45,6 +51,16 @@ export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite
     keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) * sort.dir);
     return keyed.map((k) => k[1]);
   }, [visitors, version, filter, query, sort, now]);
+
+  const hasMore = list.length > rows;
+  useEffect(() => {
+    if (!hasMore || !more.current || typeof IntersectionObserver === 'undefined') return undefined;
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setRows((n) => n + PAGE);
+    }, { rootMargin: '600px' });
+    seen.observe(more.current);
+    return () => seen.disconnect();
+  }, [hasMore, rows]);
 
   const sortBy = (key) => setSort(sort.key === key ? { key, dir: -sort.dir } : { key, dir: key === 'last' || key === 'pages' || key === 'time' ? -1 : 1 });
 
@@ -73,7 +89,7 @@ export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite
         </tbody>
       </table>
       </div>
-      ${list.length > rows ? html`<p class="more">Showing ${rows} of ${list.length}.
+      ${hasMore ? html`<p class="more" ref=${more}>Showing ${rows} of ${list.length}.
         <button type="button" onClick=${() => setRows(rows + PAGE)}>Show ${Math.min(PAGE, list.length - rows)} more</button></p>` : ''}
       ${list.length === 0 ? html`<p class="empty">No visitors ${filter === 'All' && !query ? 'on the site right now' : 'match'}.</p>` : ''}
     </section>`;

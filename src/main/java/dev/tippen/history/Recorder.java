@@ -121,7 +121,10 @@ final class Recorder implements Runnable {
         }
     }
 
-    /** One batch: returns how many entries it applied. */
+    /**
+     * One batch: returns how many changes it applied (an entry may hold several: the embedded
+     * outbox keeps a site's changes of one commit together), so a full batch is told from a short one.
+     */
     int step() throws SQLException {
         Connection c = connection();
         if (positions == null) positions = positions(c);
@@ -146,8 +149,10 @@ final class Recorder implements Runnable {
         if (last.at() > 0) {
             lagMillis = Math.max(0, System.currentTimeMillis() - last.at());
         }
-        applied.inc(entries.size());
-        return entries.size();
+        int changes = 0;
+        for (Outbox.Entry e : entries) changes += Math.max(1, e.notices().size());
+        applied.inc(changes);
+        return changes;
     }
 
     /**

@@ -24,7 +24,8 @@ public interface Outbox {
 
     /**
      * Entries after the given positions (a stream absent from the map is read from its start), oldest
-     * first within each stream, at most {@code max} in all.
+     * first within each stream, holding at most about {@code max} notices in all (an entry holds at
+     * least one; the last may pass the bound by its own).
      */
     List<Entry> read(Map<String, String> after, int max);
 

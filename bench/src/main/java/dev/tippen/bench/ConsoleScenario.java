@@ -34,7 +34,7 @@ final class ConsoleScenario {
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     static final List<String> ASSETS = List.of("/console", "/console/static/app.js", "/console/static/lib.js",
             "/console/static/live.js", "/console/static/livetable.js", "/console/static/detail.js", "/console/static/charts.js",
-            "/console/static/history.js", "/console/static/format.js", "/console/static/api.js", "/console/static/console.css",
+            "/console/static/history.js", "/console/static/webhooks.js", "/console/static/format.js", "/console/static/api.js", "/console/static/console.css",
             "/console/lib/_static/htm/3.1.1/preact/standalone.module.js", "/console/lib/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",
             "/console/lib/webjars/uplot/1.6.30/dist/uPlot.min.css");
 

@@ -47,6 +47,13 @@ final class GroupCommitWriter implements AutoCloseable {
     static final int CATCH_UP_MAX = 256;
     /** Past this many visitors behind, commits catch up as many as they may, whatever their age. */
     static final int BEHIND = 20_000;
+    /**
+     * A site's recorded notices in one commit share an outbox row, up to this many changes or
+     * {@link #MERGE_CHARS} of text: a row per site per commit, not one per change, is what keeps
+     * the history's part of a commit small (measured; see docs/performance.md).
+     */
+    static final int MERGE_RECORDS = 16;
+    static final int MERGE_CHARS = 64 * 1024;
     private static final long SLOW_COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int KIND_PUT = 1;
     private static final int KIND_TOUCH = 2;
@@ -325,7 +332,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             }
             if (!journalled.isEmpty()) journal.executeBatch();
-            for (Write.Record r : records) {
+            for (Write.Record r : merged(records)) {
                 record.setString(1, r.siteId());
                 record.setLong(2, r.at());
                 record.setString(3, r.notices());
@@ -372,6 +379,39 @@ final class GroupCommitWriter implements AutoCloseable {
         if (batch.isEmpty()) return;
         metrics.storeCommit(took, rows.size() + records.size());
         complete(batch);
+    }
+
+    /**
+     * The batch's records with each site's joined into as few as the bounds allow, each site's in
+     * the order they came. (Sites' rows may come in another order: nothing orders one site's
+     * history after another's.) The notices are JSON arrays; joining two is joining their items.
+     */
+    static List<Write.Record> merged(List<Write.Record> records) {
+        if (records.size() < 2) return records;
+        List<Write.Record> out = new ArrayList<>();
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, StringBuilder> open = new LinkedHashMap<>();
+        Map<String, Long> at = new HashMap<>();
+        for (Write.Record r : records) {
+            String items = r.notices().substring(1, r.notices().length() - 1);
+            if (items.isBlank()) continue;
+            StringBuilder b = open.get(r.siteId());
+            if (b != null && (counts.get(r.siteId())[0] >= MERGE_RECORDS || b.length() + items.length() > MERGE_CHARS)) {
+                out.add(new Write.Record(r.siteId(), at.get(r.siteId()), b.append(']').toString()));
+                b = null;
+            }
+            if (b == null) {
+                b = new StringBuilder(Math.max(256, items.length() * 2)).append('[').append(items);
+                open.put(r.siteId(), b);
+                counts.put(r.siteId(), new int[] {1});
+            } else {
+                b.append(',').append(items);
+                counts.get(r.siteId())[0]++;
+            }
+            at.put(r.siteId(), r.at());
+        }
+        open.forEach((site, b) -> out.add(new Write.Record(site, at.get(site), b.append(']').toString())));
+        return out;
     }
 
     /** The {@code n}th visitor behind (0: the oldest). */

@@ -57,10 +57,13 @@ final class SqliteOutbox implements Outbox {
                 ps.setLong(1, from);
                 ps.setInt(2, max);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    // A row holds one site's changes of a commit: count what is in hand by the notices.
+                    int held = 0;
+                    while (held < max && rs.next()) {
                         List<Notice.Recorded> notices = new ArrayList<>(2);
                         for (Notice n : NoticeCodec.read(rs.getString(4))) if (n instanceof Notice.Recorded r) notices.add(r);
                         out.add(new Entry(STREAM, Long.toString(rs.getLong(1)), rs.getString(2), rs.getLong(3), notices));
+                        held += Math.max(1, notices.size());
                     }
                 }
             }
