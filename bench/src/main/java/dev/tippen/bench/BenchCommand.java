@@ -39,6 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "50", description = "track: concurrent connections (default ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--history-rounds", defaultValue = "3", description = "history: off/on pairs run back to back (default ${DEFAULT-VALUE}).")
+    int historyRounds;
+
     @Option(names = "--webhook-rate", defaultValue = "2000", description = "webhooks: tracking rate while the receiver is slow (default ${DEFAULT-VALUE}/s).")
     int webhookRate;
 
@@ -350,7 +353,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> r = scenario("history");
         long offTotal = 0;
         long onTotal = 0;
-        for (int round = 1; round <= 2; round++) {
+        List<Double> pairs = new java.util.ArrayList<>();
+        for (int round = 1; round <= historyRounds; round++) {
             Map<String, Object> offResult;
             try (ChildServer server = ChildServer.tippen(jvm(), off)) {
                 offResult = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
@@ -368,8 +372,13 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("history_on_" + round, onResult);
             offTotal += ((Number) offResult.get("requests_per_s")).longValue();
             onTotal += ((Number) onResult.get("requests_per_s")).longValue();
+            pairs.add(((Number) onResult.get("requests_per_s")).doubleValue() / ((Number) offResult.get("requests_per_s")).doubleValue());
         }
         r.put("requests_ratio_history_on_to_off", ratio(onTotal, offTotal));
+        // Runs of one setting drift by more than the difference sought: each pair ran back to back.
+        pairs.sort(null);
+        r.put("pair_ratios", pairs.stream().map(Latencies::round).toList());
+        r.put("median_pair_ratio_history_on_to_off", Latencies.round(pairs.get(pairs.size() / 2)));
         report(r);
     }
 
