@@ -63,17 +63,25 @@ final class DeliveryStore {
         }
     }
 
-    /** An endpoint's pending deliveries due now and not claimed, soonest first. */
-    static List<String> due(Connection c, String endpointId, long now, int limit) throws SQLException {
+    /**
+     * An endpoint's pending deliveries due now and not claimed, soonest first: at most {@code limit},
+     * and no more than {@code maxBytes} of payload after the first, so a group held in memory stays small.
+     */
+    static List<String> due(Connection c, String endpointId, long now, int limit, long maxBytes) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending'"
-                + " AND next_at <= ? AND claimed_until <= ? ORDER BY next_at, id LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, LENGTH(payload) FROM webhook_deliveries WHERE endpoint_id = ?"
+                + " AND state = 'pending' AND next_at <= ? AND claimed_until <= ? ORDER BY next_at, id LIMIT ?")) {
             ps.setString(1, endpointId);
             ps.setLong(2, now);
             ps.setLong(3, now);
             ps.setInt(4, limit);
+            long bytes = 0;
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
+                while (rs.next()) {
+                    bytes += rs.getLong(2);
+                    if (!out.isEmpty() && bytes > maxBytes) break;
+                    out.add(rs.getString(1));
+                }
             }
         }
         return out;

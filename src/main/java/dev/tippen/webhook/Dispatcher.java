@@ -41,6 +41,8 @@ final class Dispatcher implements AutoCloseable {
     private static final long ENDPOINTS_REFRESH_MILLIS = 1_000;
     private static final long HOUSEKEEPING_MILLIS = 60_000;
     private static final long ORPHANS_MILLIS = 3_600_000;
+    /** A Slack group's payloads in memory at most (a visit.ended with its whole trail can be large). */
+    private static final long GROUP_BYTES = 1_000_000;
     /** Finished deliveries are kept this long for the deliveries log. */
     static final Duration LOG_RETENTION = Duration.ofDays(30);
 
@@ -163,7 +165,7 @@ final class Dispatcher implements AutoCloseable {
         boolean slack = ep.kind() == Endpoint.Kind.SLACK;
         int limit = slack ? 1 : options.concurrency();
         while (inFlight.getOrDefault(ep.id(), 0) < limit) {
-            List<String> due = DeliveryStore.due(c, ep.id(), now, slack ? SlackMessage.MAX_GROUP : 1);
+            List<String> due = DeliveryStore.due(c, ep.id(), now, slack ? SlackMessage.MAX_GROUP : 1, GROUP_BYTES);
             if (due.isEmpty()) {
                 Long next = DeliveryStore.nextDue(c, ep.id());
                 lookAt.put(ep.id(), Math.min(now + RECHECK_MILLIS, next == null ? Long.MAX_VALUE : Math.max(next, now + TICK_MILLIS)));

@@ -164,6 +164,11 @@ class ConsoleTest {
                 WebElement profile = wait.until(d -> d.findElement(By.cssSelector("article.visit")));
                 assertThat(profile.getText()).contains("Visit 1").contains("https://example.com/pricing");
                 assertThat(js.executeScript("return window.__pwned")).isNull();
+                // A notification's link back (/console?visitor=…) opens that visitor's profile.
+                driver.get(server.base.resolve("/console?visitor=v_console1").toString());
+                WebElement linked = wait.until(d -> d.findElement(By.cssSelector("article.visit")));
+                assertThat(driver.findElement(By.id("profile-heading")).getText()).contains("v_console1");
+                assertThat(linked.getText()).contains("https://example.com/pricing");
                 driver.findElement(By.xpath("//nav//button[text()='Companies']")).click();
                 wait.until(d -> d.findElement(By.id("companies-heading")));
 
