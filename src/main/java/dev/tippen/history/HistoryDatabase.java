@@ -157,6 +157,19 @@ public final class HistoryDatabase implements AutoCloseable {
         return hc;
     }
 
+    /**
+     * After a bulk load: what the engine's own upkeep does in time anyway (PostgreSQL's autovacuum
+     * marks pages all-visible, so an index-only scan reads no table; both gather statistics), now.
+     */
+    public void settle() {
+        try (Connection c = user == null ? java.sql.DriverManager.getConnection(jdbcUrl)
+                : java.sql.DriverManager.getConnection(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            st.execute(dialect == Dialect.POSTGRES ? "VACUUM (ANALYZE)" : "ANALYZE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot settle the history: " + e.getMessage(), e);
+        }
+    }
+
     /** A pooled connection for a query. */
     Connection reader() throws SQLException {
         return readers.getConnection();

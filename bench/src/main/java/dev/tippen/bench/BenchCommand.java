@@ -430,10 +430,13 @@ public final class BenchCommand implements Callable<Integer> {
                     args.add("--history=" + pg.url());
                     try (dev.tippen.history.HistoryDatabase db = dev.tippen.history.HistoryDatabase.postgres(pg.url())) {
                         seeded = HistoryScenario.seed(db, site.site().siteId(), historyVisits, historyPages, end);
+                        // A live history is vacuumed as it grows; one seeded in minutes is not yet.
+                        db.settle();
                     }
                 } else {
                     try (dev.tippen.history.HistoryDatabase db = dev.tippen.history.HistoryDatabase.sqlite(dir)) {
                         seeded = HistoryScenario.seed(db, site.site().siteId(), historyVisits, historyPages, end);
+                        db.settle();
                     }
                 }
                 try (ChildServer server = ChildServer.tippenOn(dir, site, jvm(), args)) {
