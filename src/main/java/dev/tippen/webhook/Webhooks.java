@@ -93,7 +93,7 @@ public final class Webhooks implements AutoCloseable {
         dispatcher.wake(java.util.List.of(endpointId));
     }
 
-    /** Reads, each statement on its own: they never wait for a writer. */
+    /** Work outside a transaction (reads, each statement on its own, and the DNS checks): it never holds the write lock. */
     <T> Future<T> read(Work<T> work) {
         return submit(work, true);
     }

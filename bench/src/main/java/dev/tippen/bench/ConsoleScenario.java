@@ -92,7 +92,7 @@ final class ConsoleScenario {
             js.executeScript("window.__long = 0; window.__frames = 0; let last = performance.now();"
                     + "const tick = (t) => { if (t - last > 50) window.__long++; window.__frames++; last = t; requestAnimationFrame(tick); };"
                     + "requestAnimationFrame(tick);");
-            // Only the new visitors match: a new one would otherwise sort below the 200 rows drawn, under
+            // Only the new visitors match: a new one would otherwise sort below the rows drawn, under
             // the busier visitors' fresher activity.
             driver.findElement(By.cssSelector("input[type=search]")).sendKeys("v_new_");
             Latencies arrival = new Latencies();

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -388,29 +387,36 @@ final class GroupCommitWriter implements AutoCloseable {
      */
     static List<Write.Record> merged(List<Write.Record> records) {
         if (records.size() < 2) return records;
+        final class Group {
+            final StringBuilder items = new StringBuilder("[");
+            int count;
+            long at;
+
+            Write.Record record(String siteId) {
+                return new Write.Record(siteId, at, items.append(']').toString());
+            }
+        }
         List<Write.Record> out = new ArrayList<>();
-        Map<String, int[]> counts = new LinkedHashMap<>();
-        Map<String, StringBuilder> open = new LinkedHashMap<>();
-        Map<String, Long> at = new HashMap<>();
+        Map<String, Group> open = new LinkedHashMap<>();
         for (Write.Record r : records) {
             String items = r.notices().substring(1, r.notices().length() - 1);
             if (items.isBlank()) continue;
-            StringBuilder b = open.get(r.siteId());
-            if (b != null && (counts.get(r.siteId())[0] >= MERGE_RECORDS || b.length() + items.length() > MERGE_CHARS)) {
-                out.add(new Write.Record(r.siteId(), at.get(r.siteId()), b.append(']').toString()));
-                b = null;
+            Group g = open.get(r.siteId());
+            if (g != null && (g.count >= MERGE_RECORDS || g.items.length() + items.length() > MERGE_CHARS)) {
+                out.add(g.record(r.siteId()));
+                g = null;
             }
-            if (b == null) {
-                b = new StringBuilder(Math.max(256, items.length() * 2)).append('[').append(items);
-                open.put(r.siteId(), b);
-                counts.put(r.siteId(), new int[] {1});
+            if (g == null) {
+                g = new Group();
+                open.put(r.siteId(), g);
             } else {
-                b.append(',').append(items);
-                counts.get(r.siteId())[0]++;
+                g.items.append(',');
             }
-            at.put(r.siteId(), r.at());
+            g.items.append(items);
+            g.count++;
+            g.at = r.at();
         }
-        open.forEach((site, b) -> out.add(new Write.Record(site, at.get(site), b.append(']').toString())));
+        open.forEach((site, g) -> out.add(g.record(site)));
         return out;
     }
 
