@@ -83,14 +83,21 @@ final class HistoryReader {
         return new VisitPage(complete(c, q.siteId(), rows), next);
     }
 
+    static final String STORED_PAGES = "SELECT n, url, title, entered_at FROM pages WHERE site_id = ? AND visit_id = ? ORDER BY n";
+
     static List<Rollup.StoredPage> storedPages(Connection c, String siteId, String visitId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STORED_PAGES)) {
+            return storedPages(ps, siteId, visitId);
+        }
+    }
+
+    /** The same with a statement the caller keeps prepared ({@link #STORED_PAGES}). */
+    static List<Rollup.StoredPage> storedPages(PreparedStatement ps, String siteId, String visitId) throws SQLException {
         List<Rollup.StoredPage> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT n, url, entered_at FROM pages WHERE site_id = ? AND visit_id = ? ORDER BY n")) {
-            ps.setString(1, siteId);
-            ps.setString(2, visitId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Rollup.StoredPage(rs.getInt(1), rs.getString(2), rs.getLong(3)));
-            }
+        ps.setString(1, siteId);
+        ps.setString(2, visitId);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(new Rollup.StoredPage(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
         }
         return out;
     }

@@ -25,15 +25,12 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
      * Open visits as last written, so a page view need not read its visit back (that read was a
      * quarter of the writer's time, measured). Only this writer changes them while it holds the
      * outbox; it is dropped with the writer on any failure, and forgotten when the lease is lost.
+     * Bounded by an estimate of its bytes rather than a count: a typical row takes well under 1 KB,
+     * one with every field at its cap about 4 KB, and a count low enough for the worst case held too
+     * few visits for a site with 10,000 live visitors (then most page views read their visit back).
      */
-    private final Map<String, VisitRow> open = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, VisitRow> eldest) {
-            return size() > OPEN_CACHE;
-        }
-    };
-    /** At most about 4 KB each at their caps: a bounded 20 MB of the heap's reserve. */
-    static final int OPEN_CACHE = 5_000;
+    private final OpenVisits open = new OpenVisits(OPEN_CACHE_BYTES);
+    static final long OPEN_CACHE_BYTES = 16L << 20;
 
     HistoryWriter(Connection c, Dialect dialect) {
         this.c = c;
@@ -68,7 +65,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     }
 
     void erase(String siteId, String visitorId) throws SQLException {
-        open.values().removeIf(r -> r.siteId.equals(siteId) && r.visitorId.equals(visitorId));
+        open.removeVisitor(siteId, visitorId);
         update("DELETE FROM pages WHERE site_id = ? AND visit_id IN (SELECT visit_id FROM visits WHERE site_id = ? AND visitor_id = ?)",
                 siteId, siteId, visitorId);
         update("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
@@ -92,15 +89,25 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     private List<HistoryEvent> write(Projection p) throws SQLException {
         if (p.isEmpty()) return List.of();
         {
-            PreparedStatement ps = statement(VisitTable.UPSERT);
+            PreparedStatement upsert = statement(VisitTable.UPSERT);
+            PreparedStatement moved = statement(VisitTable.UPDATE_MOVED);
+            boolean upserts = false, moves = false;
             for (Map.Entry<String, VisitRow> e : p.rows.entrySet()) {
                 VisitRow row = e.getValue();
-                VisitTable.bind(ps, row);
-                ps.addBatch();
+                if (VisitTable.onlyMoved(p.originals.get(e.getKey()), row)) {
+                    VisitTable.bindMoved(moved, row);
+                    moved.addBatch();
+                    moves = true;
+                } else {
+                    VisitTable.bind(upsert, row);
+                    upsert.addBatch();
+                    upserts = true;
+                }
                 if (row.endedAt == null) open.put(e.getKey(), row.copy());
                 else open.remove(e.getKey());
             }
-            ps.executeBatch();
+            if (upserts) upsert.executeBatch();
+            if (moves) moved.executeBatch();
         }
         {
             PreparedStatement insert = statement("INSERT INTO pages (site_id, visit_id, n, url, title, entered_at, seconds) "
@@ -119,23 +126,27 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
         // The rollups hold ended visits: a visit that ended now adds all of itself, one that had ended
         // changes by the difference (an invite answered after the visit).
         Map<Rollup.Cell, Rollup.Sums> cells = new java.util.HashMap<>();
+        Map<String, List<PageRecord>> closed = new java.util.HashMap<>();
         for (Map.Entry<String, VisitRow> e : p.rows.entrySet()) {
             VisitRow before = p.originals.get(e.getKey());
             VisitRow after = e.getValue();
             boolean wasEnded = before != null && before.endedAt != null;
-            if (!wasEnded && after.endedAt != null) closePages(after, cells);
+            if (!wasEnded && after.endedAt != null) closed.put(e.getKey(), closePages(after, cells));
             Rollup.difference(wasEnded ? before : null, after.endedAt != null ? after : null, cells);
         }
         writeInvites(p);
         writeVisitors(p);
         writeCompanies(p);
         writeCells(cells);
-        return events(p);
+        return events(p, closed);
     }
 
-    /** A visit's pages get their times (each until the next, the last until the end) and join the pages rollup. */
-    private void closePages(VisitRow v, Map<Rollup.Cell, Rollup.Sums> cells) throws SQLException {
-        List<Rollup.StoredPage> pages = HistoryReader.storedPages(c, v.siteId, v.visitId);
+    /**
+     * A visit's pages get their times (each until the next, the last until the end) and join the
+     * pages rollup; returns them timed, for the visit's end to be told without reading them again.
+     */
+    private List<PageRecord> closePages(VisitRow v, Map<Rollup.Cell, Rollup.Sums> cells) throws SQLException {
+        List<Rollup.StoredPage> pages = HistoryReader.storedPages(statement(HistoryReader.STORED_PAGES), v.siteId, v.visitId);
         long[] seconds = Rollup.seconds(pages, v.endedAt);
         PreparedStatement update = statement("UPDATE pages SET seconds = ? WHERE site_id = ? AND visit_id = ? AND n = ?");
         for (int i = 0; i < pages.size(); i++) {
@@ -147,6 +158,12 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
         }
         update.executeBatch();
         Rollup.pages(v, pages, seconds, cells);
+        List<PageRecord> timed = new ArrayList<>(pages.size());
+        for (int i = 0; i < pages.size(); i++) {
+            Rollup.StoredPage page = pages.get(i);
+            timed.add(new PageRecord(page.url(), page.title(), page.enteredAt(), seconds[i]));
+        }
+        return timed;
     }
 
     private void writeInvites(Projection p) throws SQLException {
@@ -255,7 +272,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
         }
     }
 
-    private List<HistoryEvent> events(Projection p) throws SQLException {
+    private List<HistoryEvent> events(Projection p, Map<String, List<PageRecord>> closed) throws SQLException {
         List<HistoryEvent> out = new ArrayList<>(p.learned.size());
         for (Projection.Learned l : p.learned) {
             VisitRow r = l.row();
@@ -264,11 +281,33 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                 case COMPANY -> out.add(new HistoryEvent.CompanyArrived(l.siteId(), l.at(), VisitTable.record(r, List.of(), List.of())));
                 case INVITE -> out.add(new HistoryEvent.InviteChanged(l.siteId(), l.at(), l.invite(), VisitTable.record(r, List.of(), List.of())));
                 case ENDED -> {
-                    VisitRecord full = HistoryReader.visit(c, l.siteId(), r.visitId);
+                    // The pages were just read to time them; the visit in hand is as written.
+                    List<PageRecord> pages = closed.get(l.siteId() + '\u0000' + r.visitId);
+                    VisitRecord full = pages != null ? VisitTable.record(r, pages, invitesOf(r))
+                            : HistoryReader.visit(c, l.siteId(), r.visitId);
                     if (full != null) out.add(new HistoryEvent.VisitEnded(l.siteId(), l.at(), full));
                 }
             }
         }
+        return out;
+    }
+
+    /** A visit's invites as stored (this batch's already written), oldest first. */
+    private List<InviteEntry> invitesOf(VisitRow r) throws SQLException {
+        if (r.invites() == 0) return List.of();
+        PreparedStatement ps = statement("SELECT invite_id, sent_at, guest_url, outcome, answered_at FROM invites "
+                + "WHERE site_id = ? AND visit_id = ?");
+        ps.setString(1, r.siteId);
+        ps.setString(2, r.visitId);
+        List<InviteEntry> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long answered = rs.getLong(5);
+                Long answeredAt = rs.wasNull() ? null : answered;
+                out.add(new InviteEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), answeredAt));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(InviteEntry::sentAt));
         return out;
     }
 

@@ -85,7 +85,7 @@ final class Rollup {
     }
 
     /** A stored page of a visit, as the pages rollup reads it. */
-    record StoredPage(int n, String url, long enteredAt) {}
+    record StoredPage(int n, String url, String title, long enteredAt) {}
 
     /** Each page's time: until the next page, the last until {@code end}. */
     static long[] seconds(List<StoredPage> pages, long end) {

@@ -26,7 +26,28 @@ final class VisitTable {
             + "invites_pending = excluded.invites_pending, invites_accepted = excluded.invites_accepted, "
             + "invites_declined = excluded.invites_declined, invites_expired = excluded.invites_expired";
 
+    /**
+     * A page view of a stored, open visit moves only these: writing just them leaves the indexes on
+     * the other columns (company, open visits) untouched, which the whole upsert rewrites every time.
+     */
+    static final String UPDATE_MOVED = "UPDATE visits SET last_at = ?, page_views = ?, exit_url = ? WHERE site_id = ? AND visit_id = ?";
+
     private VisitTable() {}
+
+    /** Whether {@code after} differs from the stored {@code before} only in what {@link #UPDATE_MOVED} writes. */
+    static boolean onlyMoved(VisitRow before, VisitRow after) {
+        return before != null && before.endedAt == null && after.endedAt == null && java.util.Objects.equals(before.facts, after.facts)
+                && before.pending == after.pending && before.accepted == after.accepted && before.declined == after.declined
+                && before.expired == after.expired;
+    }
+
+    static void bindMoved(PreparedStatement ps, VisitRow v) throws SQLException {
+        ps.setLong(1, v.lastAt);
+        ps.setInt(2, v.pageViews);
+        ps.setString(3, v.exitUrl);
+        ps.setString(4, v.siteId);
+        ps.setString(5, v.visitId);
+    }
 
     static VisitRow read(ResultSet rs) throws SQLException {
         VisitRow v = new VisitRow();

@@ -92,8 +92,11 @@ class HistoryStoreTest {
             }
             sim.exit("v2", t);
             sim.settle(t + 11_000);
-            db.record(sim.drain());
+            List<HistoryEvent> events = db.record(sim.drain());
             VisitRecord v = all(db, "v2").visits().get(0);
+            // What the visit's end tells (the notifications) is the visit as the API reads it.
+            assertThat(events).filteredOn(e -> e instanceof HistoryEvent.VisitEnded)
+                    .extracting(e -> ((HistoryEvent.VisitEnded) e).visit()).containsExactly(v);
             assertThat(v.pages()).hasSize(30);
             for (int i = 0; i < 30; i++) {
                 assertThat(v.pages().get(i).url()).isEqualTo("https://shop.example/p" + (i + 1));
@@ -133,6 +136,15 @@ class HistoryStoreTest {
                         org.assertj.core.groups.Tuple.tuple("accepted", 1L), org.assertj.core.groups.Tuple.tuple("declined", 1L),
                         org.assertj.core.groups.Tuple.tuple("expired", 1L));
             }
+            // Its end tells the visit, invites and all, as the API reads it.
+            sim.exit("v3", T0 + 12 * MIN);
+            sim.settle(T0 + 13 * MIN);
+            List<HistoryEvent> end = db.record(sim.drain());
+            VisitRecord ended = all(db, "v3").visits().get(0);
+            assertThat(ended.endedAt()).isNotNull();
+            assertThat(ended.invites()).hasSize(3);
+            assertThat(end).filteredOn(e -> e instanceof HistoryEvent.VisitEnded)
+                    .extracting(e -> ((HistoryEvent.VisitEnded) e).visit()).containsExactly(ended);
         }
     }
 
