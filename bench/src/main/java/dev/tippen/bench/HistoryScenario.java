@@ -51,7 +51,8 @@ final class HistoryScenario {
             int v = (int) (Math.abs(r.nextGaussian()) * visitors / 3) % visitors;
             String id = "b" + v;
             if (v % 10 < 3) {
-                int c = v % companies;
+                // Every company gets visitors: v % 10 < 3 here, so v % companies alone would reach only 3 in 10.
+                int c = (v / 10) % companies;
                 sim.as(id, "Company " + c, "company" + c + ".example", "business", COUNTRIES[c % COUNTRIES.length], "Desktop", false);
             } else {
                 sim.as(id, "Carrier " + (v % 7), null, "isp", COUNTRIES[v % COUNTRIES.length], v % 2 == 0 ? "Mobile" : "Desktop", false);
