@@ -397,6 +397,19 @@ class HistoryStoreTest {
         return sums;
     }
 
+    /**
+     * A generic plan (made once a statement has run five times) skipped the reports' index and sorted
+     * on disk: the API's reads on PostgreSQL are planned with their values every time.
+     */
+    @org.junit.jupiter.api.Test
+    void postgresReadsArePlannedWithTheirValues() throws SQLException {
+        try (HistoryDatabase db = HistoryStores.open("postgres"); Connection c = db.reader();
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SHOW plan_cache_mode")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
+        }
+    }
+
     private static long[] visitSums(VisitRecord v, int invites) {
         return new long[] {1, 0, v.pageViews(), v.durationSeconds(), 0, invites};
     }
