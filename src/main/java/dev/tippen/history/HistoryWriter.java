@@ -25,12 +25,12 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
      * Open visits as last written, so a page view need not read its visit back (that read was a
      * quarter of the writer's time, measured). Only this writer changes them while it holds the
      * outbox; it is dropped with the writer on any failure, and forgotten when the lease is lost.
-     * Bounded by an estimate of its bytes rather than a count: a typical row takes well under 1 KB,
-     * one with every field at its cap about 4 KB, and a count low enough for the worst case held too
-     * few visits for a site with 10,000 live visitors (then most page views read their visit back).
+     * Bounded by an estimate of its bytes rather than a count: a typical row takes about 1.5 KB, one
+     * with every field at its cap several times that, and a count low enough for the worst case held
+     * too few visits for a site with 10,000 live visitors (then most page views read their visit back).
      */
     private final OpenVisits open = new OpenVisits(OPEN_CACHE_BYTES);
-    static final long OPEN_CACHE_BYTES = 16L << 20;
+    static final long OPEN_CACHE_BYTES = 24L << 20;
 
     HistoryWriter(Connection c, Dialect dialect) {
         this.c = c;

@@ -60,21 +60,21 @@ final class OpenVisits {
     }
 
     /**
-     * About what a row keeps alive: the object, its map entry and key, and its own strings (two
-     * bytes a character at worst). The facts are counted too, though rows of one visitor share them.
+     * About what a row keeps alive: the object, its map entry, its key (site and visit id) and its
+     * own strings, each at two bytes a character (a string of Latin-1 text takes one).
      */
     static long weight(VisitRow r) {
-        long chars = len(r.siteId) * 2L + len(r.visitId) * 2L + len(r.visitorId) + len(r.endReason) + len(r.entryUrl)
-                + len(r.exitUrl) + len(r.referrer) + len(r.source);
-        if (r.utm != null) chars += len(r.utm.source()) + len(r.utm.medium()) + len(r.utm.campaign()) + len(r.utm.term())
-                + len(r.utm.content());
+        long w = 220 + str(r.siteId) + str(r.visitId) + str(r.siteId) + str(r.visitId) + str(r.visitorId) + str(r.endReason)
+                + str(r.entryUrl) + str(r.exitUrl) + str(r.referrer) + str(r.source);
+        if (r.utm != null) w += 40 + str(r.utm.source()) + str(r.utm.medium()) + str(r.utm.campaign()) + str(r.utm.term())
+                + str(r.utm.content());
         Facts f = r.facts;
-        if (f != null) chars += len(f.company()) + len(f.companyDomain()) + len(f.network()) + len(f.country())
-                + len(f.countryName()) + len(f.region()) + len(f.city()) + len(f.device()) + len(f.os()) + len(f.browser());
-        return 400 + 2 * chars;
+        if (f != null) w += 80 + str(f.company()) + str(f.companyDomain()) + str(f.network()) + str(f.country())
+                + str(f.countryName()) + str(f.region()) + str(f.city()) + str(f.device()) + str(f.os()) + str(f.browser());
+        return w;
     }
 
-    private static int len(String s) {
-        return s == null ? 0 : s.length() + 24;
+    private static long str(String s) {
+        return s == null ? 0 : 40 + 2L * s.length();
     }
 }
