@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * Notices as they travel between nodes and wait in an outbox: a JSON array of tagged objects, the
- * visitors in their stored form. Both engines read and write this one form.
+ * visitors in their stored form (lean in an outbox). Both engines read and write this one form.
  */
 public final class NoticeCodec {
     private NoticeCodec() {}
@@ -25,7 +25,7 @@ public final class NoticeCodec {
         return write(notices, false);
     }
 
-    /** Recorded notices as the outbox keeps them: each visitor with only the current page of its trail. */
+    /** Recorded notices as the outbox keeps them: each visitor lean, with what the history reads ({@link VisitorCodec#write(JsonGenerator, Visitor, boolean)}). */
     public static String writeRecorded(List<Notice.Recorded> notices) {
         return write(notices, true);
     }
