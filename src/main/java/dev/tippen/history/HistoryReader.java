@@ -176,17 +176,12 @@ final class HistoryReader {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT visit_id, invite_id, sent_at, guest_url, outcome, answered_at FROM invites "
+            try (PreparedStatement ps = c.prepareStatement("SELECT visit_id, " + InviteEntry.COLUMNS + " FROM invites "
                     + "WHERE site_id = ? AND visit_id IN (" + in + ")")) {
                 ps.setString(1, siteId);
                 for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i).visitId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long answered = rs.getLong(6);
-                        Long answeredAt = rs.wasNull() ? null : answered;
-                        invites.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new InviteEntry(rs.getString(2),
-                                rs.getLong(3), rs.getString(4), rs.getString(5), answeredAt));
-                    }
+                    while (rs.next()) invites.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(InviteEntry.read(rs, 2));
                 }
             }
         }
@@ -203,7 +198,7 @@ final class HistoryReader {
             pages.put(r.visitId, timed);
         }
         // Sorted here: an ORDER BY led SQLite to scan the site's invites instead of using invites_visit.
-        for (List<InviteEntry> list : invites.values()) list.sort(java.util.Comparator.comparingLong(InviteEntry::sentAt));
+        for (List<InviteEntry> list : invites.values()) list.sort(InviteEntry.OLDEST_FIRST);
         List<VisitRecord> out = new ArrayList<>(rows.size());
         for (VisitRow r : rows) {
             out.add(VisitTable.record(r, pages.getOrDefault(r.visitId, List.of()), invites.getOrDefault(r.visitId, List.of())));

@@ -295,19 +295,14 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     /** A visit's invites as stored (this batch's already written), oldest first. */
     private List<InviteEntry> invitesOf(VisitRow r) throws SQLException {
         if (r.invites() == 0) return List.of();
-        PreparedStatement ps = statement("SELECT invite_id, sent_at, guest_url, outcome, answered_at FROM invites "
-                + "WHERE site_id = ? AND visit_id = ?");
+        PreparedStatement ps = statement("SELECT " + InviteEntry.COLUMNS + " FROM invites WHERE site_id = ? AND visit_id = ?");
         ps.setString(1, r.siteId);
         ps.setString(2, r.visitId);
         List<InviteEntry> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long answered = rs.getLong(5);
-                Long answeredAt = rs.wasNull() ? null : answered;
-                out.add(new InviteEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), answeredAt));
-            }
+            while (rs.next()) out.add(InviteEntry.read(rs, 1));
         }
-        out.sort(java.util.Comparator.comparingLong(InviteEntry::sentAt));
+        out.sort(InviteEntry.OLDEST_FIRST);
         return out;
     }
 
@@ -353,16 +348,14 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     @Override
     public Projection.StoredInvite invite(String siteId, String inviteId) throws SQLException {
         {
-            PreparedStatement ps = statement("SELECT invite_id, sent_at, guest_url, outcome, answered_at, visit_id, visitor_id "
+            PreparedStatement ps = statement("SELECT " + InviteEntry.COLUMNS + ", visit_id, visitor_id "
                 + "FROM invites WHERE site_id = ? AND invite_id = ?");
             ps.setString(1, siteId);
             ps.setString(2, inviteId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
                 Projection.StoredInvite inv = new Projection.StoredInvite();
-                long answered = rs.getLong(5);
-                Long answeredAt = rs.wasNull() ? null : answered;
-                inv.entry = new InviteEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), answeredAt);
+                inv.entry = InviteEntry.read(rs, 1);
                 inv.visitId = rs.getString(6);
                 inv.visitorId = rs.getString(7);
                 return inv;

@@ -27,8 +27,6 @@ final class VisitRow {
     int accepted;
     int declined;
     int expired;
-    /** Whether the row is in the table yet. */
-    boolean stored;
 
     long day() {
         return Days.of(startedAt);
@@ -74,7 +72,6 @@ final class VisitRow {
         c.accepted = accepted;
         c.declined = declined;
         c.expired = expired;
-        c.stored = stored;
         return c;
     }
 }

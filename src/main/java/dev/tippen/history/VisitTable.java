@@ -75,7 +75,6 @@ final class VisitTable {
         v.accepted = rs.getInt(33);
         v.declined = rs.getInt(34);
         v.expired = rs.getInt(35);
-        v.stored = true;
         return v;
     }
 
