@@ -120,8 +120,9 @@ public final class App implements AutoCloseable {
                                    SiteRules rules, TippenMetrics metrics) {
         if (config.redis() != null) return Redis.open(config.redis(), vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC());
         TippenConfig.Limits l = config.limits();
+        boolean historyReads = !config.history().store().equals(TippenConfig.HistoryOptions.OFF);
         return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors(), l.storeLockWaitMillis()),
-                vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
+                historyReads, vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
     }
 
     private static SiteSettings settings(TippenConfig config) {

@@ -31,12 +31,13 @@ final class Recorder implements Runnable {
      */
     static final long PACE_MILLIS = 500;
     /**
-     * While the machine's CPUs are saturated, the history takes a tenth of a core, so a burst of
-     * tracking keeps its rate; it catches up when the burst ends. Past this lag it takes what it needs.
+     * While the writes feeding the outbox are saturated ({@link Outbox#busy()}), the history rests,
+     * so a burst of tracking keeps its full rate (taking even a tenth of the time cost it a tenth or
+     * more on two cores: measured, see docs/performance.md); it catches up when the burst ends. Past
+     * this lag it takes what it needs.
      */
     static final long DEFER_MAX_LAG_MILLIS = 30_000;
-    static final double SATURATED = 0.85;
-    private static final int YIELD_FACTOR = 9;
+    private static final long REST_MILLIS = 250;
     private static final long FOLLOWER_SLEEP_MILLIS = 1_000;
 
     private final HistoryDatabase db;
@@ -45,9 +46,12 @@ final class Recorder implements Runnable {
     private final List<HistoryListener> listeners;
     private final Counter applied;
     private final Counter deferred;
-    private final java.util.function.DoubleSupplier cpuLoad;
+    private final long deferMaxLagMillis;
     private volatile boolean running = true;
+    /** How far behind the last batch read was, and when that was: while resting, the lag grows from it. */
     private volatile long lagMillis;
+    private volatile long lagMeasuredAt = System.currentTimeMillis();
+    private volatile boolean resting;
     private final Thread thread;
     private Connection conn;
     private HistoryWriter writer;
@@ -56,18 +60,23 @@ final class Recorder implements Runnable {
     private long optimizedAt = Long.MIN_VALUE / 2;
     private static final long OPTIMIZE_EVERY_MILLIS = 3_600_000;
 
+    Recorder(HistoryDatabase db, Outbox outbox, Retention retention, List<HistoryListener> listeners, TippenMetrics metrics) {
+        this(db, outbox, retention, listeners, metrics, DEFER_MAX_LAG_MILLIS);
+    }
+
+    /** {@code deferMaxLagMillis}: how far behind resting may let the history fall (tests shorten it). */
     Recorder(HistoryDatabase db, Outbox outbox, Retention retention, List<HistoryListener> listeners, TippenMetrics metrics,
-             java.util.function.DoubleSupplier cpuLoad) {
+             long deferMaxLagMillis) {
+        this.deferMaxLagMillis = deferMaxLagMillis;
         this.db = db;
         this.outbox = outbox;
         this.retention = retention;
         this.listeners = List.copyOf(listeners);
         this.applied = metrics.counter("tippen_history_changes_total", "Recorded changes applied to the history");
         this.deferred = metrics.counter("tippen_history_deferred_seconds_total",
-                "Time the history writer rested to leave saturated CPUs to tracking");
-        this.cpuLoad = cpuLoad;
-        metrics.gauge("tippen_history_lag_seconds", "How far the history is behind the last change it read",
-                () -> lagMillis / 1000.0);
+                "Time the history writer rested while tracking saturated the writes it reads");
+        metrics.gauge("tippen_history_lag_seconds", "How far the history is behind the changes it has read (while it rests, at most)",
+                () -> lag(System.currentTimeMillis()) / 1000.0);
         metrics.gauge("tippen_history_dropped", "Recorded changes the outbox gave up because the history fell too far behind",
                 outbox::dropped);
         this.thread = new Thread(this, "tippen-history");
@@ -90,12 +99,14 @@ final class Recorder implements Runnable {
                     continue;
                 }
                 long began = System.currentTimeMillis();
-                int n = step();
-                if (n > 0 && lagMillis < DEFER_MAX_LAG_MILLIS && cpuLoad.getAsDouble() >= SATURATED) {
-                    long yieldMillis = Math.min(1_000, Math.max(10, (System.currentTimeMillis() - began) * YIELD_FACTOR));
-                    deferred.inc(yieldMillis / 1000.0);
-                    sleep(yieldMillis);
+                if (outbox.busy() && lag(began) < deferMaxLagMillis) {
+                    // Until a batch measures it again, the lag is told as growing from where it was.
+                    resting = true;
+                    deferred.inc(REST_MILLIS / 1000.0);
+                    sleep(REST_MILLIS);
+                    continue;
                 }
+                int n = step();
                 if (failing) {
                     failing = false;
                     log.info("event=history_recovered");
@@ -121,9 +132,14 @@ final class Recorder implements Runnable {
         }
     }
 
+    /** How far behind the history is: as last measured, or, since it last rested, at most that plus the time since. */
+    private long lag(long now) {
+        return resting ? lagMillis + (now - lagMeasuredAt) : lagMillis;
+    }
+
     /**
      * One batch: returns how many changes it applied (an entry may hold several: the embedded
-     * outbox keeps a site's changes of one commit together), so a full batch is told from a short one.
+     * outbox keeps all of a sweep's ends together), so a full batch is told from a short one.
      */
     int step() throws SQLException {
         Connection c = connection();
@@ -131,6 +147,8 @@ final class Recorder implements Runnable {
         List<Outbox.Entry> entries = outbox.read(positions, BATCH);
         if (entries.isEmpty()) {
             lagMillis = 0;
+            lagMeasuredAt = System.currentTimeMillis();
+            resting = false;
             return 0;
         }
         HistoryWriter writer = writer(c);
@@ -147,7 +165,9 @@ final class Recorder implements Runnable {
         outbox.done(reached);
         Outbox.Entry last = entries.get(entries.size() - 1);
         if (last.at() > 0) {
-            lagMillis = Math.max(0, System.currentTimeMillis() - last.at());
+            lagMeasuredAt = System.currentTimeMillis();
+            lagMillis = Math.max(0, lagMeasuredAt - last.at());
+            resting = false;
         }
         int changes = 0;
         for (Outbox.Entry e : entries) changes += Math.max(1, e.notices().size());
@@ -170,13 +190,6 @@ final class Recorder implements Runnable {
             st.execute("PRAGMA optimize=0x10002");
         }
         c.commit();
-    }
-
-    private static final java.lang.management.OperatingSystemMXBean OS = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-
-    /** How busy the machine's CPUs were since the last call, 0 to 1 (0 when the JVM cannot tell). */
-    static double machineCpuLoad() {
-        return OS instanceof com.sun.management.OperatingSystemMXBean sun ? Math.max(0, sun.getCpuLoad()) : 0;
     }
 
     private Map<String, String> positions(Connection c) throws SQLException {

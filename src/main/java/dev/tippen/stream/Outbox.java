@@ -37,4 +37,12 @@ public interface Outbox {
 
     /** Entries that were forgotten unread because the outbox reached its bound. */
     long dropped();
+
+    /**
+     * Whether the writes that feed the outbox are saturated just now (tracking at full speed), so a
+     * consumer that can wait should: its own writes would slow them. Asked by the consumer's thread.
+     */
+    default boolean busy() {
+        return false;
+    }
 }

@@ -18,14 +18,18 @@ public final class Embedded {
 
     private Embedded() {}
 
-    /** Opens the file (creating it and the data dir if needed) and restores every site; completes once traffic may start. */
-    public static Future<Backend> open(Path dataDir, Sizes sizes, Vertx vertx, SiteLanes lanes, Hub hub, ChangeListener stream,
+    /**
+     * Opens the file (creating it and the data dir if needed) and restores every site; completes once
+     * traffic may start. {@code historyReads}: a history will read the outbox, so its entries are
+     * kept for it from the first moment, across restarts.
+     */
+    public static Future<Backend> open(Path dataDir, Sizes sizes, boolean historyReads, Vertx vertx, SiteLanes lanes, Hub hub, ChangeListener stream,
                                        SiteRules rules, TippenMetrics metrics, Clock clock) {
         SqliteDatabase db = SqliteDatabase.open(dataDir, sizes.lockWaitMillis());
         SqliteKeyStore keys = new SqliteKeyStore(db);
         SqliteStore store;
         try {
-            store = new SqliteStore(db, sizes.queueCapacity(), sizes.maxBatch(), metrics);
+            store = new SqliteStore(db, sizes.queueCapacity(), sizes.maxBatch(), metrics, historyReads ? GroupCommitWriter.KEPT_FOR_READER : 0);
         } catch (RuntimeException e) {
             keys.close();
             throw e;
@@ -34,7 +38,7 @@ public final class Embedded {
         LocalPresence presence = new LocalPresence(hub);
         EmbeddedEngine engine = new EmbeddedEngine(vertx, lanes, store, broker, presence, rules,
                 new VisitorBudget(sizes.maxVisitors()), metrics, clock);
-        SqliteOutbox outbox = new SqliteOutbox(db, store, engine, SqliteOutbox.MAX_ROWS);
+        SqliteOutbox outbox = new SqliteOutbox(db, store, engine);
         Backend backend = new Backend(engine, keys, broker, presence, outbox);
         return engine.restore(store.restore()).map(backend).onFailure(err -> backend.close());
     }

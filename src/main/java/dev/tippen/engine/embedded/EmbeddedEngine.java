@@ -125,13 +125,16 @@ public final class EmbeddedEngine implements Engine {
         }
         List<Write> writes = new ArrayList<>(2);
         Visitor after = c.after();
+        List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
+        boolean put = c.writes() && after != null && !c.activityOnly();
+        // Most changes are a page view: its notice is the visitor being stored, so the row says so instead.
+        boolean viewed = put && recorded.size() == 1 && recorded.get(0) instanceof Notice.PageViewed p && p.visitor() == after;
         if (c.writes()) {
             if (after == null) writes.add(new Write.Remove(s.siteId, visitorId));
             else if (c.activityOnly()) writes.add(new Write.Touch(s.siteId, visitorId, after.lastActivity(), after.lastEvent(), after.clientTimestamp()));
-            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.utf8(after)));
+            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.utf8(after), viewed));
         }
-        List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
-        if (!recorded.isEmpty()) writes.add(new Write.Record(s.siteId, now, NoticeCodec.writeRecorded(recorded)));
+        if (!recorded.isEmpty() && !viewed) writes.add(new Write.Record(s.siteId, now, NoticeCodec.writeRecorded(recorded)));
         Future<Void> stored = writes.isEmpty() ? Future.succeededFuture() : store.write(lanes.of(s.siteId), writes);
         s.inFlight++;
         return stored.transform(ar -> {

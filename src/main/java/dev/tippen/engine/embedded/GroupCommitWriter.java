@@ -5,6 +5,7 @@ import dev.tippen.visitor.StoreException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,12 @@ import org.slf4j.LoggerFactory;
  * time). The visitor tables catch up from the journal a few visitors per commit, oldest change first
  * (more when the writer is idle or falling behind), and the journal is trimmed behind them, all in
  * the same transactions; a visitor changed again before it was caught up is written once for all
- * its changes. At start the journal is applied in full, so the tables alone are the restored state.
+ * its changes. At start what the tables lack is applied from the journal, so the tables alone are
+ * the restored state.
+ *
+ * <p>The journal is also the outbox the history reads ({@link SqliteOutbox}): a change's recorded
+ * notices are a row of their own, or, for a page view, a mark on the row that stores the visitor
+ * (the notice is that visitor). With a reader, rows are kept until it has read them.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -46,17 +52,23 @@ final class GroupCommitWriter implements AutoCloseable {
     static final int CATCH_UP_MAX = 256;
     /** Past this many visitors behind, commits catch up as many as they may, whatever their age. */
     static final int BEHIND = 20_000;
+    /** The most journal rows one commit trims, so catching up after the reader's long rest never makes a long commit. */
+    static final int TRIM_MAX = 16_384;
     /**
-     * A site's recorded notices in one commit share an outbox row, up to this many changes or
-     * {@link #MERGE_CHARS} of text: a row per site per commit, not one per change, is what keeps
-     * the history's part of a commit small (measured; see docs/performance.md).
+     * The most rows kept for a reader that falls behind (its own storage failing for hours): past
+     * this, the oldest are given up rather than the disk, and the reader counts them.
      */
-    static final int MERGE_RECORDS = 16;
-    static final int MERGE_CHARS = 64 * 1024;
+    static final long KEPT_FOR_READER = 2_000_000;
     private static final long SLOW_COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final int KIND_PUT = 1;
-    private static final int KIND_TOUCH = 2;
-    private static final int KIND_REMOVE = 3;
+    static final int KIND_PUT = 1;
+    static final int KIND_TOUCH = 2;
+    static final int KIND_REMOVE = 3;
+    /** Recorded notices, as their JSON in {@code data}; not a visitor's row. */
+    static final int KIND_NOTICES = 4;
+    /** A {@link #KIND_PUT} whose change's one recorded notice is the page view of the visitor it stores. */
+    static final int KIND_PUT_VIEWED = 5;
+    /** In {@code meta}: every journal row before this one is in the visitor tables. */
+    private static final String APPLIED_BEFORE = "journal_applied_before";
 
     private record Job(Context lane, List<Write> writes, Promise<Void> done) {}
 
@@ -104,22 +116,29 @@ final class GroupCommitWriter implements AutoCloseable {
     private PreparedStatement touchVisitor;
     private PreparedStatement removeVisitor;
     private PreparedStatement removeActivity;
-    private PreparedStatement record;
-    private PreparedStatement prune;
+    private PreparedStatement markApplied;
     private final Thread thread;
     private volatile boolean accepting = true;
     private volatile boolean healthy = true;
-    /** Outbox rows up to this sequence number were read by every consumer and may go. */
-    private volatile long prunable;
-    private long pruned;
-    private long trimmed;
+    /** How many rows wait for a reader (the history) before they are trimmed, at most; 0: nothing reads the journal. */
+    private final long keptForReader;
+    /** The reader has every row up to this sequence number. */
+    private volatile long readUpTo;
+    /** Statements a reader asked for, run in the next commit (the writer is the file's one writer). */
+    private final java.util.Queue<String> chores = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Rows before this one are gone from the journal. */
+    private long trimmedBefore;
+    private long markedApplied;
     private long lastProbe;
+    /** Time spent in commits of changes since start: how busy tracking keeps this writer. */
+    private volatile long busyNanos;
 
-    GroupCommitWriter(SqliteDatabase db, int capacity, int maxBatch, TippenMetrics metrics) throws SQLException {
+    GroupCommitWriter(SqliteDatabase db, int capacity, int maxBatch, TippenMetrics metrics, long keptForReader) throws SQLException {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.metrics = metrics;
         this.db = db;
+        this.keptForReader = keptForReader;
         open();
         applyJournal();
         this.thread = new Thread(this::run, "tippen-store-writer");
@@ -153,36 +172,48 @@ final class GroupCommitWriter implements AutoCloseable {
                   last_event = excluded.last_event, client_ts = excluded.client_ts""");
         removeActivity = conn.prepareStatement("DELETE FROM visitor_activity WHERE site_id = ? AND visitor_id = ?");
         removeVisitor = conn.prepareStatement("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?");
-        record = conn.prepareStatement("INSERT INTO outbox (site_id, at, notices) VALUES (?, ?, ?)");
-        prune = conn.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
+        markApplied = conn.prepareStatement("INSERT OR REPLACE INTO meta (k, v) VALUES ('" + APPLIED_BEFORE + "', ?)");
     }
 
-    /** At start, before anything reads the tables: what a crash left in the journal goes into them. */
+    /**
+     * At start, before anything reads the tables: what a crash left in the journal goes into them.
+     * The sequence goes on from the journal's newest row, which is never trimmed, so a reader's
+     * position stays valid across restarts.
+     */
     private void applyJournal() throws SQLException {
-        Map<RowKey, Row> rows = new LinkedHashMap<>();
+        long from;
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT seq, site_id, visitor_id, kind FROM journal ORDER BY seq")) {
-            while (rs.next()) {
-                Row change = new Row();
-                switch (rs.getInt(4)) {
-                    case KIND_PUT -> change.putSeq = rs.getLong(1);
-                    case KIND_TOUCH -> change.touchSeq = rs.getLong(1);
-                    default -> change.removed = true;
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0), coalesce(min(seq), 1), "
+                     + "(SELECT v FROM meta WHERE k = '" + APPLIED_BEFORE + "') FROM journal")) {
+            rs.next();
+            lastSeq = rs.getLong(1);
+            trimmedBefore = rs.getLong(2);
+            from = rs.getString(3) == null ? 0 : Long.parseLong(rs.getString(3));
+        }
+        Map<RowKey, Row> rows = new LinkedHashMap<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT seq, site_id, visitor_id, kind FROM journal WHERE seq >= ? ORDER BY seq")) {
+            ps.setLong(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row change = new Row();
+                    switch (rs.getInt(4)) {
+                        case KIND_PUT, KIND_PUT_VIEWED -> change.putSeq = rs.getLong(1);
+                        case KIND_TOUCH -> change.touchSeq = rs.getLong(1);
+                        case KIND_REMOVE -> change.removed = true;
+                        default -> {
+                            continue;
+                        }
+                    }
+                    rows.computeIfAbsent(new RowKey(rs.getString(2), rs.getString(3)), k -> new Row()).add(change);
                 }
-                rows.computeIfAbsent(new RowKey(rs.getString(2), rs.getString(3)), k -> new Row()).add(change);
             }
         }
-        if (rows.isEmpty()) {
-            // End the read: a transaction left open on an old snapshot could not write later.
-            conn.rollback();
-            return;
-        }
         writeRows(rows);
-        try (Statement st = conn.createStatement()) {
-            st.execute("DELETE FROM journal");
-        }
+        markApplied.setString(1, Long.toString(lastSeq + 1));
+        markApplied.executeUpdate();
+        markedApplied = lastSeq + 1;
         conn.commit();
-        log.info("event=journal_applied visitors={}", rows.size());
+        if (!rows.isEmpty()) log.info("event=journal_applied visitors={}", rows.size());
     }
 
     /**
@@ -215,13 +246,23 @@ final class GroupCommitWriter implements AutoCloseable {
         return done.future();
     }
 
-    /** Outbox rows up to {@code seq} may be deleted; done in a later commit, by this thread. */
-    void prunable(long seq) {
-        if (seq > prunable) prunable = seq;
+    /** The reader has the journal up to {@code seq}: those rows may be trimmed, in a later commit. */
+    void read(long seq) {
+        if (seq > readUpTo) readUpTo = seq;
+    }
+
+    /** Runs {@code sql} in the next commit: for a reader's housekeeping, as this thread is the file's one writer. */
+    void inNextCommit(String sql) {
+        chores.add(sql);
     }
 
     boolean healthy() {
         return healthy;
+    }
+
+    /** Nanoseconds spent committing changes since start (only this writer's thread adds to it). */
+    long busyNanos() {
+        return busyNanos;
     }
 
     private void run() {
@@ -231,7 +272,8 @@ final class GroupCommitWriter implements AutoCloseable {
                 Job first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (!healthy) probe();
-                    else if (!behind.isEmpty() || prunable > pruned) commit(batch);
+                    else if (!behind.isEmpty() || !chores.isEmpty() || keepFrom(lastSeq + 1, lastSeq) > trimmedBefore
+                            || markedApplied < lastSeq + 1) commit(batch);
                     continue;
                 }
                 batch.add(first);
@@ -278,14 +320,6 @@ final class GroupCommitWriter implements AutoCloseable {
     private void commit(List<Job> batch) {
         // The batch's changes, journalled one after another; one entry per visitor, in order of first change.
         Map<RowKey, Row> rows = new LinkedHashMap<>();
-        List<Write.Record> records = new ArrayList<>();
-        List<Write> journalled = new ArrayList<>();
-        for (Job job : batch) {
-            for (Write w : job.writes()) {
-                if (w instanceof Write.Record r) records.add(r);
-                else journalled.add(w);
-            }
-        }
         // Catch up the oldest of what the tables lack: those past their wait, or any when idle or far behind.
         long now = System.nanoTime();
         boolean all = batch.isEmpty() || behind.size() > BEHIND;
@@ -298,60 +332,64 @@ final class GroupCommitWriter implements AutoCloseable {
             caught.put(e.getKey(), e.getValue());
         }
         long seq = lastSeq;
-        long prune = prunable;
-        boolean trimNow = false;
+        long trimTo = trimmedBefore;
+        long applied = markedApplied;
+        int notices = 0;
         long started = System.nanoTime();
         try {
             if (conn == null) open();
-            for (Write w : journalled) {
-                Row change = new Row();
-                long at = ++seq;
-                RowKey key;
-                if (w instanceof Write.Put p) {
-                    key = new RowKey(p.siteId(), p.visitorId());
-                    change.putSeq = at;
-                    addJournal(at, key, KIND_PUT, p.lastActivity(), null, null, p.json());
-                } else if (w instanceof Write.Touch t) {
-                    key = new RowKey(t.siteId(), t.visitorId());
-                    change.touchSeq = at;
-                    addJournal(at, key, KIND_TOUCH, t.lastActivity(), t.lastEvent(), t.clientTimestamp(), null);
-                } else {
-                    Write.Remove r = (Write.Remove) w;
-                    key = new RowKey(r.siteId(), r.visitorId());
-                    change.removed = true;
-                    addJournal(at, key, KIND_REMOVE, 0, null, null, null);
-                }
-                Row row = rows.get(key);
-                if (row == null) {
-                    change.firstSeq = at;
-                    change.firstNanos = now;
-                    rows.put(key, change);
-                } else {
-                    row.add(change);
+            for (Job job : batch) {
+                for (Write w : job.writes()) {
+                    long at = ++seq;
+                    if (w instanceof Write.Record r) {
+                        addJournal(at, r.siteId(), "", KIND_NOTICES, r.at(), null, null, r.notices().getBytes(StandardCharsets.UTF_8));
+                        notices++;
+                        continue;
+                    }
+                    Row change = new Row();
+                    RowKey key;
+                    if (w instanceof Write.Put p) {
+                        key = new RowKey(p.siteId(), p.visitorId());
+                        change.putSeq = at;
+                        addJournal(at, key.siteId(), key.visitorId(), p.viewed() ? KIND_PUT_VIEWED : KIND_PUT, p.lastActivity(), null, null,
+                                p.json());
+                    } else if (w instanceof Write.Touch t) {
+                        key = new RowKey(t.siteId(), t.visitorId());
+                        change.touchSeq = at;
+                        addJournal(at, key.siteId(), key.visitorId(), KIND_TOUCH, t.lastActivity(), t.lastEvent(), t.clientTimestamp(), null);
+                    } else {
+                        Write.Remove r = (Write.Remove) w;
+                        key = new RowKey(r.siteId(), r.visitorId());
+                        change.removed = true;
+                        addJournal(at, key.siteId(), key.visitorId(), KIND_REMOVE, 0, null, null, null);
+                    }
+                    Row row = rows.get(key);
+                    if (row == null) {
+                        change.firstSeq = at;
+                        change.firstNanos = now;
+                        rows.put(key, change);
+                    } else {
+                        row.add(change);
+                    }
                 }
             }
-            if (!journalled.isEmpty()) journal.executeBatch();
-            for (Write.Record r : merged(records)) {
-                record.setString(1, r.siteId());
-                record.setLong(2, r.at());
-                record.setString(3, r.notices());
-                record.addBatch();
-            }
-            if (!records.isEmpty()) record.executeBatch();
+            if (seq > lastSeq) journal.executeBatch();
             writeRows(caught);
-            // Everything before the oldest change still missing from the tables can go.
-            long keepFrom = behind.size() > caught.size() ? nth(caught.size()).firstSeq : lastSeq + 1;
-            trimNow = keepFrom - trimmed > 4_096 || (batch.isEmpty() && keepFrom > trimmed + 1);
-            if (trimNow) {
+            // The tables have everything before the oldest change still missing from them (this batch's are).
+            long tablesFrom = behind.size() > caught.size() ? nth(caught.size()).firstSeq : lastSeq + 1;
+            if (tablesFrom - applied > 4_096 || (batch.isEmpty() && tablesFrom > applied)) {
+                markApplied.setString(1, Long.toString(tablesFrom));
+                markApplied.executeUpdate();
+                applied = tablesFrom;
+            }
+            long keepFrom = Math.min(keepFrom(tablesFrom, seq), trimmedBefore + TRIM_MAX);
+            if (keepFrom - trimmedBefore > 4_096 || (batch.isEmpty() && keepFrom > trimmedBefore)) {
                 trim.setLong(1, keepFrom);
                 trim.executeUpdate();
+                trimTo = keepFrom;
             }
-            if (prune > pruned) {
-                this.prune.setLong(1, prune);
-                this.prune.executeUpdate();
-            }
+            runChores();
             conn.commit();
-            if (trimNow) trimmed = keepFrom - 1;
         } catch (SQLException | RuntimeException e) {
             if (healthy) log.error("event=store_commit_failed error=\"{}\"", e.toString());
             healthy = false;
@@ -360,7 +398,9 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         lastSeq = seq;
-        pruned = Math.max(pruned, prune);
+        boolean trimmed = trimTo != trimmedBefore;
+        trimmedBefore = trimTo;
+        markedApplied = applied;
         // Only now, the commit being durable: the caught-up visitors are done, the batch's are behind.
         for (RowKey k : caught.keySet()) behind.remove(k);
         rows.forEach((k, row) -> {
@@ -373,51 +413,33 @@ final class GroupCommitWriter implements AutoCloseable {
         long took = System.nanoTime() - started;
         if (took > SLOW_COMMIT_NANOS) {
             log.info("event=slow_commit millis={} visitors={} caught_up={} behind={} trimmed={}", took / 1_000_000, rows.size(),
-                    caught.size(), behind.size(), trimNow);
+                    caught.size(), behind.size(), trimmed);
         }
         if (batch.isEmpty()) return;
-        metrics.storeCommit(took, rows.size() + records.size());
+        busyNanos += took;
+        metrics.storeCommit(took, rows.size() + notices);
         complete(batch);
     }
 
     /**
-     * The batch's records with each site's joined into as few as the bounds allow, each site's in
-     * the order they came. (Sites' rows may come in another order: nothing orders one site's
-     * history after another's.) The notices are JSON arrays; joining two is joining their items.
+     * The first journal row to keep: the tables need those from {@code tablesFrom}, the reader those
+     * after what it has read, and the newest row stays whatever both say, so the sequence goes on
+     * from it after a restart.
      */
-    static List<Write.Record> merged(List<Write.Record> records) {
-        if (records.size() < 2) return records;
-        final class Group {
-            final StringBuilder items = new StringBuilder("[");
-            int count;
-            long at;
+    private long keepFrom(long tablesFrom, long newest) {
+        long keep = keptForReader > 0 ? Math.min(tablesFrom, Math.max(readUpTo + 1, newest - keptForReader)) : tablesFrom;
+        return Math.min(keep, newest);
+    }
 
-            Write.Record record(String siteId) {
-                return new Write.Record(siteId, at, items.append(']').toString());
+    /** A chore that fails is logged and dropped: it must not take the changes of the commit with it. */
+    private void runChores() {
+        for (String sql; (sql = chores.poll()) != null; ) {
+            try (Statement st = conn.createStatement()) {
+                st.execute(sql);
+            } catch (SQLException e) {
+                log.warn("event=store_chore_failed sql=\"{}\" error=\"{}\"", sql, e.getMessage());
             }
         }
-        List<Write.Record> out = new ArrayList<>();
-        Map<String, Group> open = new LinkedHashMap<>();
-        for (Write.Record r : records) {
-            String items = r.notices().substring(1, r.notices().length() - 1);
-            if (items.isBlank()) continue;
-            Group g = open.get(r.siteId());
-            if (g != null && (g.count >= MERGE_RECORDS || g.items.length() + items.length() > MERGE_CHARS)) {
-                out.add(g.record(r.siteId()));
-                g = null;
-            }
-            if (g == null) {
-                g = new Group();
-                open.put(r.siteId(), g);
-            } else {
-                g.items.append(',');
-            }
-            g.items.append(items);
-            g.count++;
-            g.at = r.at();
-        }
-        open.forEach((site, g) -> out.add(g.record(site)));
-        return out;
     }
 
     /** The {@code n}th visitor behind (0: the oldest). */
@@ -427,11 +449,11 @@ final class GroupCommitWriter implements AutoCloseable {
         return it.next();
     }
 
-    private void addJournal(long seq, RowKey k, int kind, long lastActivity, String lastEvent, String clientTs, byte[] data)
-            throws SQLException {
+    private void addJournal(long seq, String siteId, String visitorId, int kind, long lastActivity, String lastEvent, String clientTs,
+                            byte[] data) throws SQLException {
         journal.setLong(1, seq);
-        journal.setString(2, k.siteId());
-        journal.setString(3, k.visitorId());
+        journal.setString(2, siteId);
+        journal.setString(3, visitorId);
         journal.setInt(4, kind);
         journal.setLong(5, lastActivity);
         journal.setString(6, lastEvent);

@@ -39,15 +39,12 @@ public final class SqliteDatabase {
           client_ts TEXT, PRIMARY KEY (site_id, visitor_id)) WITHOUT ROWID""",
         // Every change to a visitor, appended in commit order: a commit writes a few rows at the end of
         // this table instead of rewriting a page for each visitor. The visitor tables above catch up a
-        // few rows per commit, and the journal is trimmed behind them (GroupCommitWriter).
+        // few rows per commit, and the journal is trimmed behind them (GroupCommitWriter). It is also the
+        // outbox: recorded notices for the history are rows of it, or a mark (kind) on a visitor's row.
         """
         CREATE TABLE IF NOT EXISTS journal (
           seq INTEGER PRIMARY KEY, site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, kind INTEGER NOT NULL,
           last_activity INTEGER, last_event TEXT, client_ts TEXT, data BLOB)""",
-        // Notices for the history and notifications, written with the change that caused them.
-        """
-        CREATE TABLE IF NOT EXISTS outbox (
-          seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, at INTEGER NOT NULL, notices TEXT NOT NULL)""",
     };
 
 

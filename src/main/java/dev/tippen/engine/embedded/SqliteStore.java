@@ -19,7 +19,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The embedded engine's storage: visitors and the outbox in the SQLite file, written through group commit. */
+/** The embedded engine's storage: visitors and their journal (also the outbox) in the SQLite file, written through group commit. */
 final class SqliteStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
@@ -27,10 +27,11 @@ final class SqliteStore implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final WalCheckpointer checkpointer;
 
-    SqliteStore(SqliteDatabase db, int queueCapacity, int maxBatch, TippenMetrics metrics) {
+    /** {@code keptForReader}: the most journal rows kept for the history until it has read them (0: no history reads them). */
+    SqliteStore(SqliteDatabase db, int queueCapacity, int maxBatch, TippenMetrics metrics, long keptForReader) {
         this.db = db;
         try {
-            this.writer = new GroupCommitWriter(db, queueCapacity, maxBatch, metrics);
+            this.writer = new GroupCommitWriter(db, queueCapacity, maxBatch, metrics, keptForReader);
             this.checkpointer = new WalCheckpointer(db);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + db.file() + ": " + e.getMessage(), e);
@@ -42,12 +43,22 @@ final class SqliteStore implements AutoCloseable {
         return writer.submit(lane, writes);
     }
 
-    void prunable(long outboxSeq) {
-        writer.prunable(outboxSeq);
+    /** The reader has the journal up to {@code seq}. */
+    void read(long seq) {
+        writer.read(seq);
+    }
+
+    /** Runs {@code sql} in the writer's next commit. */
+    void inNextCommit(String sql) {
+        writer.inNextCommit(sql);
     }
 
     boolean healthy() {
         return writer.healthy();
+    }
+
+    long busyNanos() {
+        return writer.busyNanos();
     }
 
     SqliteDatabase database() {

@@ -1,0 +1,106 @@
+package dev.tippen.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.metrics.TippenMetrics;
+import dev.tippen.stream.Outbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The history gives way to tracking: it rests while the outbox's writes are saturated, up to a lag, then takes what it needs. */
+class RecorderTest {
+
+    /** An outbox of entries in hand that says it is busy for as long as the test wants. */
+    static final class BusyOutbox implements Outbox {
+        final List<Entry> entries;
+        final List<String> done = new CopyOnWriteArrayList<>();
+        volatile boolean busy = true;
+
+        BusyOutbox(List<Entry> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public synchronized List<Entry> read(Map<String, String> after, int max) {
+            long from = after.containsKey("local") ? Long.parseLong(after.get("local")) : 0;
+            List<Entry> out = new ArrayList<>();
+            for (Entry e : entries) if (Long.parseLong(e.position()) > from && out.size() < max) out.add(e);
+            return out;
+        }
+
+        @Override
+        public void done(Map<String, String> upTo) {
+            done.add(upTo.get("local"));
+        }
+
+        @Override
+        public boolean leader() {
+            return true;
+        }
+
+        @Override
+        public long dropped() {
+            return 0;
+        }
+
+        @Override
+        public boolean busy() {
+            return busy;
+        }
+    }
+
+    private static List<Outbox.Entry> visits(long now) {
+        VisitSimulator sim = new VisitSimulator("site_r");
+        for (int i = 0; i < 5; i++) sim.pageview("v_" + i, "https://r.example/" + i, "Page " + i, null, now);
+        return sim.drain();
+    }
+
+    private static void eventually(String what, long millis, java.util.function.BooleanSupplier ok) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("never happened within " + millis + " ms: " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    private static Recorder started(Outbox outbox, long deferMaxLagMillis) {
+        Recorder r = new Recorder(HistoryStores.sqlite(), outbox, new Retention(Duration.ofDays(400), Clock.systemUTC()), List.of(),
+                new TippenMetrics(), deferMaxLagMillis);
+        r.start();
+        return r;
+    }
+
+    @Test
+    void itRestsWhileTrackingIsSaturatedAndCatchesUpOnceItIsNot() throws Exception {
+        BusyOutbox outbox = new BusyOutbox(visits(System.currentTimeMillis()));
+        Recorder recorder = started(outbox, 60_000);
+        try {
+            Thread.sleep(1_000);
+            assertThat(outbox.done).as("nothing applied while busy").isEmpty();
+            outbox.busy = false;
+            eventually("applied once tracking calms down", 5_000, () -> outbox.done.contains("5"));
+        } finally {
+            recorder.stop();
+        }
+    }
+
+    @Test
+    void pastTheLagItMayRestItTakesWhatItNeedsEvenWhileBusy() throws Exception {
+        BusyOutbox outbox = new BusyOutbox(visits(System.currentTimeMillis()));
+        Recorder recorder = started(outbox, 500);
+        try {
+            eventually("applied within the lag it may rest, though still busy", 5_000, () -> outbox.done.contains("5"));
+        } finally {
+            recorder.stop();
+        }
+    }
+}
