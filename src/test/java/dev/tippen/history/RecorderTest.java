@@ -2,6 +2,7 @@ package dev.tippen.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tippen.it.TestServer;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.stream.Outbox;
 import java.time.Clock;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The history gives way to tracking: it rests while the outbox's writes are saturated, up to a lag, then takes what it needs. */
@@ -64,14 +64,6 @@ class RecorderTest {
         return sim.drain();
     }
 
-    private static void eventually(String what, long millis, java.util.function.BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("never happened within " + millis + " ms: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     private static Recorder started(Outbox outbox, long deferMaxLagMillis) {
         Recorder r = new Recorder(HistoryStores.sqlite(), outbox, new Retention(Duration.ofDays(400), Clock.systemUTC()), List.of(),
                 new TippenMetrics(), deferMaxLagMillis);
@@ -87,7 +79,7 @@ class RecorderTest {
             Thread.sleep(1_000);
             assertThat(outbox.done).as("nothing applied while busy").isEmpty();
             outbox.busy = false;
-            eventually("applied once tracking calms down", 5_000, () -> outbox.done.contains("5"));
+            TestServer.eventually("applied once tracking calms down", Duration.ofSeconds(5), () -> outbox.done.contains("5"));
         } finally {
             recorder.stop();
         }
@@ -98,7 +90,7 @@ class RecorderTest {
         BusyOutbox outbox = new BusyOutbox(visits(System.currentTimeMillis()));
         Recorder recorder = started(outbox, 500);
         try {
-            eventually("applied within the lag it may rest, though still busy", 5_000, () -> outbox.done.contains("5"));
+            TestServer.eventually("applied within the lag it may rest, though still busy", Duration.ofSeconds(5), () -> outbox.done.contains("5"));
         } finally {
             recorder.stop();
         }

@@ -17,8 +17,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +127,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** The reader has every row up to this sequence number. */
     private volatile long readUpTo;
     /** Statements a reader asked for, run in the next commit (the writer is the file's one writer). */
-    private final java.util.Queue<String> chores = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<String> chores = new ConcurrentLinkedQueue<>();
     /** Rows before this one are gone from the journal. */
     private long trimmedBefore;
     private long markedApplied;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tippen.engine.NoticeCodec;
 import dev.tippen.engine.VisitorCodec;
+import dev.tippen.it.TestServer;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.stream.Outbox;
 import dev.tippen.visitor.Notice;
@@ -13,8 +14,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,28 +77,20 @@ class JournalOutboxTest {
         return new Write.Record(SITE, v.lastActivity(), NoticeCodec.writeRecorded(List.of(new Notice.VisitEnded(v, v.lastActivity(), Removal.EXIT))));
     }
 
-    private long rows(String sql) throws Exception {
+    private long rows(String sql) {
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private static void eventually(String what, BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("never happened: " + what);
-            Thread.sleep(20);
-        }
+    private static void eventually(String what, BooleanSupplier ok) {
+        TestServer.eventually(what, Duration.ofSeconds(10), ok);
     }
 
     private BooleanSupplier journalRowsAtMost(long n) {
-        return () -> {
-            try {
-                return rows("SELECT count(*) FROM journal") <= n;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
+        return () -> rows("SELECT count(*) FROM journal") <= n;
     }
 
     /** Everything readable from {@code after}, read to the end, as the history would. */
@@ -152,13 +147,7 @@ class JournalOutboxTest {
         for (int i = 1; i <= 20; i++) write(viewed(visitor("v_" + i, 1, 1_000 + i)));
         SqliteOutbox outbox = new SqliteOutbox(db, store, null);
         // The tables catch up at once while the writer is idle; the rows stay for the reader.
-        eventually("caught up", () -> {
-            try {
-                return rows("SELECT count(*) FROM visitors") == 20;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        eventually("caught up", () -> rows("SELECT count(*) FROM visitors") == 20);
         Thread.sleep(300);
         assertThat(rows("SELECT count(*) FROM journal")).isEqualTo(20);
         Map<String, String> positions = new HashMap<>();
@@ -254,12 +243,6 @@ class JournalOutboxTest {
         assertThat(described(all)).containsExactly("PageViewed v_old2 at 502", "PageViewed v_old3 at 503", "PageViewed v_new at 900");
         assertThat(all.get(0).stream()).isEqualTo(SqliteOutbox.LEGACY_STREAM);
         outbox.done(positions);
-        eventually("the old table dropped", () -> {
-            try {
-                return rows("SELECT count(*) FROM sqlite_master WHERE name = 'outbox'") == 0;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        eventually("the old table dropped", () -> rows("SELECT count(*) FROM sqlite_master WHERE name = 'outbox'") == 0);
     }
 }
