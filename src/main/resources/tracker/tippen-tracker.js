@@ -45,6 +45,19 @@
     }
 
     var id = visitorId();
+    // The server's token for this visitor: it binds the visitor socket to this browser, so a socket
+    // opened elsewhere with the id alone cannot take its invites.
+    var TOKEN_KEY = STORAGE_KEY + '_token';
+    var token = null;
+    try {
+      var kept = JSON.parse(localStorage.getItem(TOKEN_KEY) || 'null');
+      if (kept && kept.visitorId === id && /^[A-Za-z0-9_-]{22}$/.test(kept.token)) token = kept.token;
+    } catch (e) { /* storage blocked or garbled */ }
+    function keepToken(t) {
+      if (typeof t !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(t) || t === token) return;
+      token = t;
+      try { localStorage.setItem(TOKEN_KEY, JSON.stringify({ visitorId: id, token: t })); } catch (e) { /* this page only */ }
+    }
     var trackUrl = backend + '/track/visitor?apiKey=' + encodeURIComponent(apiKey);
 
     // Every page load (and every single-page navigation) has an id of its own, sent with each event:
@@ -83,10 +96,12 @@
     // text/plain with the key in the query is a "simple" request: no CORS preflight per event.
     function send(event) {
       try {
-        fetch(trackUrl, {
+        return fetch(trackUrl, {
           method: 'POST', body: payload(event), keepalive: true, mode: 'cors', credentials: 'omit',
           headers: { 'Content-Type': 'text/plain;charset=UTF-8' }
-        }).catch(function () {});
+        }).then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (b) { if (b) keepToken(b.visitorToken); })
+          .catch(function () {});
       } catch (e) { /* offline or blocked */ }
     }
 
@@ -102,7 +117,7 @@
       if (location.href === lastUrl) return;
       if (lastUrl !== null) pageLoadId = newPageLoadId();
       lastUrl = location.href;
-      send('pageview');
+      return send('pageview');
     }
 
     // Single-page apps: a pushState or back/forward is a new page.
@@ -239,12 +254,13 @@
     }
 
     // ---- visitor socket, with jittered backoff -----------------------------------------------------
-    var wsUrl = backend.replace(/^http/, 'ws') + '/ws/visitor?apiKey=' + encodeURIComponent(apiKey) +
+    var wsBase = backend.replace(/^http/, 'ws') + '/ws/visitor?apiKey=' + encodeURIComponent(apiKey) +
       '&visitorId=' + encodeURIComponent(id);
     var attempt = 0;
     function connect() {
       if (!window.WebSocket) return;
       var ws;
+      var wsUrl = token ? wsBase + '&token=' + encodeURIComponent(token) : wsBase;
       try { ws = new WebSocket(wsUrl); } catch (e) { return retry(); }
       ws.onopen = function () { attempt = 0; };
       ws.onmessage = safe(function (e) {
@@ -260,7 +276,15 @@
     }
 
     window.__tippen = { visitorId: id, backend: backend };
-    pageview();
-    connect();
+    // A first visit learns its token from the first answer: the socket waits for it, 3 s at most.
+    var firstAnswer = pageview();
+    if (token || !firstAnswer) {
+      connect();
+    } else {
+      var connected = false;
+      var once = function () { if (!connected) { connected = true; connect(); } };
+      firstAnswer.then(once, once);
+      setTimeout(once, 3000);
+    }
   })();
 })();

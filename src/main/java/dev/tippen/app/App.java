@@ -19,6 +19,7 @@ import dev.tippen.history.History;
 import dev.tippen.history.HistoryDatabase;
 import dev.tippen.history.HistoryRoutes;
 import dev.tippen.http.ClientAddress;
+import dev.tippen.http.ConnectionGuard;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.Errors;
@@ -35,6 +36,7 @@ import dev.tippen.site.KeyRegistry;
 import dev.tippen.site.KeyRole;
 import dev.tippen.site.Site;
 import dev.tippen.site.SiteLanes;
+import dev.tippen.site.VisitorTokens;
 import dev.tippen.socket.Hub;
 import dev.tippen.socket.Joins;
 import dev.tippen.socket.PingWheel;
@@ -121,7 +123,8 @@ public final class App implements AutoCloseable {
         if (config.redis() != null) return Redis.open(config.redis(), vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC());
         TippenConfig.Limits l = config.limits();
         boolean historyReads = !config.history().store().equals(TippenConfig.HistoryOptions.OFF);
-        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors(), l.storeLockWaitMillis()),
+        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors(), l.storeLockWaitMillis(),
+                l.minFreeDiskBytes(), l.siteWriteBytesPerSecond()),
                 historyReads, vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
     }
 
@@ -154,7 +157,8 @@ public final class App implements AutoCloseable {
         Webhooks webhooks = historyDb == null ? null
                 : Webhooks.start(vertx, historyDb, backend.outbox()::leader, config.webhooks(), config.publicUrl(), metrics);
         History history = historyDb == null ? null
-                : History.start(vertx, historyDb, backend.outbox(), config.history().retention(), List.of(webhooks.notifier()), metrics,
+                : History.start(vertx, historyDb, backend.outbox(), config.history().retention(), limits.maxHistoryBytesPerSite(),
+                        List.of(webhooks.notifier()), metrics,
                         Clock.systemUTC());
 
         // The change stream's subscribers: each attaches in one line.
@@ -171,21 +175,26 @@ public final class App implements AutoCloseable {
 
         Cors cors = new Cors(config.allowedOrigins());
         Errors errors = new Errors(cors);
-        Credentials credentials = new Credentials(keys);
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies(), config.clientIpHeader(), config.ipv6LimitPrefix());
+        Credentials credentials = new Credentials(keys, clientAddress);
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
-        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel,
-                limits.maxSockets());
+        // The last descriptors are kept for what operators and the team use: health, metrics, console, API, dashboards.
+        ConnectionGuard guard = new ConnectionGuard(vertx, clientAddress, metrics, config.rates().connectionsPerIp(),
+                limits.headerTimeoutMillis(), ConnectionGuard.descriptorLimit(),
+                java.util.Set.of("/healthz", "/readyz", "/metrics", "/console", "/api/", "/ws/dashboard", "/openapi.json"));
+        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel, guard,
+                limits.maxSockets(), limits.maxSocketsPerSite(), limits.controlFramesPerSecond(), config.rates().socketMessages());
+        VisitorTokens tokens = new VisitorTokens(backend.keys().tokenSecret());
         TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher, errors, metrics,
-                limits.maxBodyBytes());
+                limits.maxBodyBytes(), limits.headerTimeoutMillis(), tokens);
         DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
-        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites);
+        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites, tokens, hub);
         InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
-        OpsRoutes ops = new OpsRoutes(backend.engine()::ready, metrics, () -> Attribution.html(enricher.sources()),
+        OpsRoutes ops = new OpsRoutes(backend.engine()::unready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
         HistoryRoutes historyRoutes = new HistoryRoutes(credentials, sites, history, Clock.systemUTC());
-        WebhookRoutes webhookRoutes = new WebhookRoutes(credentials, webhooks);
-        ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, config.callLinkTemplate(),
+        WebhookRoutes webhookRoutes = new WebhookRoutes(credentials, webhooks, rateLimits);
+        ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, rateLimits, config.callLinkTemplate(),
                 config.demo() ? DEMO_KEY : null);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
@@ -211,11 +220,11 @@ public final class App implements AutoCloseable {
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, errors::handle);
         // Socket upgrades skip the router: an open socket keeps nothing of it alive.
         Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle),
-                TrackHandler.PATH, track, errors, ops::countSocket);
+                TrackHandler.PATH, track, errors, ops::countSocket, guard);
 
         HttpServers servers;
         try {
-            servers = await(HttpServers.start(vertx, front, config, lanes.all()));
+            servers = await(HttpServers.start(vertx, front, guard, config, lanes.all()));
         } catch (RuntimeException e) {
             if (history != null) history.close();
             if (webhooks != null) webhooks.close();

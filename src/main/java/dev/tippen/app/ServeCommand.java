@@ -1,5 +1,6 @@
 package dev.tippen.app;
 
+import dev.tippen.config.ByteSizes;
 import dev.tippen.config.Cidr;
 import dev.tippen.config.Durations;
 import dev.tippen.config.RateLimit;
@@ -61,12 +62,62 @@ final class ServeCommand implements Callable<Integer> {
     int maxVisitors;
 
     @Option(names = "--max-visitors-per-site", defaultValue = "${env:TIPPEN_MAX_VISITORS_PER_SITE:-0}",
-            description = "Visitors one site may hold (TIPPEN_MAX_VISITORS_PER_SITE, default 0: the node's visitor budget).")
+            description = "Visitors one site may hold; past it that site's new visitors get 503 (TIPPEN_MAX_VISITORS_PER_SITE, default 0: half the node's visitor budget).")
     int maxVisitorsPerSite;
 
     @Option(names = "--max-sockets", defaultValue = "${env:TIPPEN_MAX_SOCKETS:-0}",
             description = "Sockets this node holds open; past it new sockets get 503 (TIPPEN_MAX_SOCKETS, default 0: what the heap holds).")
     int maxSockets;
+
+    @Option(names = "--max-sockets-per-site", defaultValue = "${env:TIPPEN_MAX_SOCKETS_PER_SITE:-0}",
+            description = "Sockets one site may hold open; past it that site's new sockets get 503 (TIPPEN_MAX_SOCKETS_PER_SITE, default 0: half the node's socket budget).")
+    int maxSocketsPerSite;
+
+    @Option(names = "--connections-per-ip", defaultValue = "${env:TIPPEN_CONNECTIONS_PER_IP:-1500}",
+            description = "Open TCP connections per client address (IPv6: per --ipv6-limit-prefix); past it a new one is closed at accept; "
+                    + "trusted proxies are not counted; 0 for no limit (TIPPEN_CONNECTIONS_PER_IP, default ${DEFAULT-VALUE}).")
+    int connectionsPerIp;
+
+    @Option(names = "--header-timeout", defaultValue = "${env:TIPPEN_HEADER_TIMEOUT:-10s}",
+            description = "A connection must send a request's line and headers within this time of opening or of its last answer, and a body within it of its headers (TIPPEN_HEADER_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String headerTimeout;
+
+    @Option(names = "--socket-control-frames", defaultValue = "${env:TIPPEN_SOCKET_CONTROL_FRAMES:-10}",
+            description = "Pings, pongs and closes a socket's peer may send a second; past it the socket is closed with 1008 (TIPPEN_SOCKET_CONTROL_FRAMES, default ${DEFAULT-VALUE}; 0: no limit).")
+    int socketControlFrames;
+
+    @Option(names = "--socket-write-budget", defaultValue = "${env:TIPPEN_SOCKET_WRITE_BUDGET:-1MB}",
+            description = "What one socket may have written but not taken by its peer (pongs included); past it the socket is closed with 1008 (TIPPEN_SOCKET_WRITE_BUDGET, default ${DEFAULT-VALUE}).")
+    String socketWriteBudget;
+
+    @Option(names = "--socket-message-limit", defaultValue = "${env:TIPPEN_SOCKET_MESSAGE_LIMIT:-5/s:20}",
+            description = "Messages (PING, GET_VISITORS) one socket's peer may send; past it they are answered with an ERROR and dropped (TIPPEN_SOCKET_MESSAGE_LIMIT, default ${DEFAULT-VALUE}).")
+    String socketMessageLimit;
+
+    @Option(names = "--min-free-disk", defaultValue = "${env:TIPPEN_MIN_FREE_DISK:-512MB}",
+            description = "Free space the data dir's disk keeps; below it new visitors get 503 and /readyz answers 503 (TIPPEN_MIN_FREE_DISK, default ${DEFAULT-VALUE}; 0: no watermark).")
+    String minFreeDisk;
+
+    @Option(names = "--track-bytes-site", defaultValue = "${env:TIPPEN_TRACK_BYTES_SITE:-8MB}",
+            description = "Bytes of visitors one site may store a second, bursts of four seconds' worth: every page view rewrites its visitor, "
+                    + "trail and all; past it that site's events get 429 (TIPPEN_TRACK_BYTES_SITE, default ${DEFAULT-VALUE}; 0: no limit).")
+    String trackBytesSite;
+
+    @Option(names = "--max-history-bytes-per-site", defaultValue = "${env:TIPPEN_MAX_HISTORY_BYTES_PER_SITE:-2GB}",
+            description = "What one site may keep in the history; past it its new visits and pages are not recorded until retention frees room (TIPPEN_MAX_HISTORY_BYTES_PER_SITE, default ${DEFAULT-VALUE}; 0: no limit).")
+    String maxHistoryBytesPerSite;
+
+    @Option(names = "--sign-in-limit-ip", defaultValue = "${env:TIPPEN_SIGN_IN_LIMIT_IP:-1/s:10}",
+            description = "Console sign-in attempts per client address (TIPPEN_SIGN_IN_LIMIT_IP, default ${DEFAULT-VALUE}).")
+    String signInLimitIp;
+
+    @Option(names = "--sign-in-limit-site", defaultValue = "${env:TIPPEN_SIGN_IN_LIMIT_SITE:-5/s:30}",
+            description = "Console sign-in attempts per site (TIPPEN_SIGN_IN_LIMIT_SITE, default ${DEFAULT-VALUE}).")
+    String signInLimitSite;
+
+    @Option(names = "--webhook-test-limit-site", defaultValue = "${env:TIPPEN_WEBHOOK_TEST_LIMIT_SITE:-1/s:5}",
+            description = "Test deliveries a site may ask for (TIPPEN_WEBHOOK_TEST_LIMIT_SITE, default ${DEFAULT-VALUE}).")
+    String webhookTestLimitSite;
 
     @Option(names = "--metrics-token", defaultValue = "${env:TIPPEN_METRICS_TOKEN:-}",
             description = "/metrics answers only with this bearer token (TIPPEN_METRICS_TOKEN). Set it whenever --host is not loopback.")
@@ -155,7 +206,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "WebSocket upgrades per client IP (TIPPEN_UPGRADE_LIMIT_IP, default ${DEFAULT-VALUE}).")
     String upgradeLimitIp;
 
-    @Option(names = "--sockets-per-ip", defaultValue = "${env:TIPPEN_SOCKETS_PER_IP:-5000}",
+    @Option(names = "--sockets-per-ip", defaultValue = "${env:TIPPEN_SOCKETS_PER_IP:-1000}",
             description = "Open WebSockets per client IP, 0 for no limit (TIPPEN_SOCKETS_PER_IP, default ${DEFAULT-VALUE}).")
     int socketsPerIp;
 
@@ -251,9 +302,22 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("durations must be positive (ping interval at least 1s)");
         }
         if (gap.compareTo(ttl) > 0) throw new IllegalArgumentException("--visit-gap must not be longer than --visitor-ttl");
-        if (maxVisitors < 0 || maxSockets < 0 || maxVisitorsPerSite < 0) {
-            throw new IllegalArgumentException("--max-visitors, --max-visitors-per-site and --max-sockets must be 0 (the default) or more");
+        if (maxVisitors < 0 || maxSockets < 0 || maxVisitorsPerSite < 0 || maxSocketsPerSite < 0) {
+            throw new IllegalArgumentException(
+                    "--max-visitors, --max-visitors-per-site, --max-sockets and --max-sockets-per-site must be 0 (the default) or more");
         }
+        if (connectionsPerIp < 0 || socketControlFrames < 0) {
+            throw new IllegalArgumentException("--connections-per-ip and --socket-control-frames must be 0 (no limit) or more");
+        }
+        Duration headerWait = Durations.parse(headerTimeout);
+        if (headerWait.toMillis() < 500) throw new IllegalArgumentException("--header-timeout must be at least 500ms");
+        long freeDisk = ByteSizes.parse(minFreeDisk);
+        long writeBudget = ByteSizes.parse(socketWriteBudget);
+        if (writeBudget < 64 * 1024 || writeBudget > 256L * 1024 * 1024) {
+            throw new IllegalArgumentException("--socket-write-budget must be 64KB..256MB");
+        }
+        long historyPerSite = ByteSizes.parse(maxHistoryBytesPerSite);
+        long siteWrites = ByteSizes.parse(trackBytesSite);
         List<Cidr> proxies = nonBlank(trustedProxies).stream().map(Cidr::parse).toList();
         if (ipv6LimitPrefix < 1 || ipv6LimitPrefix > 128) throw new IllegalArgumentException("--ipv6-limit-prefix must be 1..128");
         String ipHeader = clientIpHeader == null || clientIpHeader.isBlank() ? TippenConfig.X_FORWARDED_FOR : clientIpHeader.trim();
@@ -261,11 +325,22 @@ final class ServeCommand implements Callable<Integer> {
         List<String> origins = nonBlank(allowedOrigins);
         if (socketsPerIp < 0) throw new IllegalArgumentException("--sockets-per-ip must be 0 (no limit) or more");
         TippenConfig.Rates rates = new TippenConfig.Rates(RateLimit.parse(trackLimitIp), RateLimit.parse(trackLimitSite),
-                RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite));
+                RateLimit.parse(upgradeLimitIp), socketsPerIp, RateLimit.parse(inviteLimitSite), connectionsPerIp,
+                RateLimit.parse(signInLimitIp), RateLimit.parse(signInLimitSite), RateLimit.parse(socketMessageLimit),
+                RateLimit.parse(webhookTestLimitSite));
         TippenConfig.Limits heap = TippenConfig.Limits.defaults();
         int visitors = maxVisitors > 0 ? maxVisitors : heap.maxVisitors();
-        TippenConfig.Limits limits = heap.withBudgets(visitors, maxSockets > 0 ? maxSockets : heap.maxSockets())
-                .withMaxVisitorsPerSite(maxVisitorsPerSite > 0 ? maxVisitorsPerSite : visitors);
+        int sockets = maxSockets > 0 ? maxSockets : heap.maxSockets();
+        TippenConfig.Limits limits = heap.withBudgets(visitors, sockets).with(b -> {
+            if (maxVisitorsPerSite > 0) b.maxVisitorsPerSite = maxVisitorsPerSite;
+            if (maxSocketsPerSite > 0) b.maxSocketsPerSite = maxSocketsPerSite;
+            b.controlFramesPerSecond = socketControlFrames;
+            b.socketWriteQueueBytes = (int) writeBudget;
+            b.headerTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, headerWait.toMillis());
+            b.minFreeDiskBytes = freeDisk;
+            b.maxHistoryBytesPerSite = historyPerSite;
+            b.siteWriteBytesPerSecond = siteWrites;
+        });
         EnrichSettings enrich = enrich();
         String redisUrl = redisUrl(redis);
         TippenConfig.HistoryOptions keep = history();

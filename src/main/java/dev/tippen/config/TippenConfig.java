@@ -66,13 +66,31 @@ public record TippenConfig(
             int socketWriteQueueBytes,
             int storeQueueCapacity,
             int storeMaxBatch,
+            /** One site's share of the node's visitors, so one public key cannot take them all. */
             int maxVisitorsPerSite,
             /** Visitors this node holds in memory across all sites (embedded engine). */
             int maxVisitors,
             /** Sockets this node holds open (0: none beyond the per-address limit). */
             int maxSockets,
+            /** One site's share of the node's sockets (0: none). */
+            int maxSocketsPerSite,
             /** How long a commit waits for the database file's lock before it fails (and is answered 503). */
-            int storeLockWaitMillis) {
+            int storeLockWaitMillis,
+            /** Pings, pongs and closes one socket's peer may send a second; past it the socket is cut off (0: no limit). */
+            int controlFramesPerSecond,
+            /** A connection must send a request's line and headers within this time, and a next one within it after an answer. */
+            int headerTimeoutMillis,
+            /** Free space the data dir's disk keeps; below it new visitors get 503 and /readyz says so (0: no watermark). */
+            long minFreeDiskBytes,
+            /** What one site may keep in the history (bytes, estimated as written); past it its new visits are not recorded (0: no limit). */
+            long maxHistoryBytesPerSite,
+            /** Bytes of visitors one site may store a second (embedded engine), bursts of four seconds' worth (0: no limit). */
+            long siteWriteBytesPerSecond) {
+
+        /** The share of a node budget one site may hold by default: half, so the other half always serves the rest. */
+        public static int siteShare(int nodeBudget) {
+            return nodeBudget <= 0 ? 0 : Math.max(1, nodeBudget / 2);
+        }
 
         public static Limits defaults() {
             return forHeap(Runtime.getRuntime().maxMemory());
@@ -80,53 +98,154 @@ public record TippenConfig(
 
         /**
          * Budgets sized to the heap: half of it for visitors at the most a visitor can cost, a quarter
-         * for sockets at what an idle socket costs, a visitor per site at most a tenth of the visitors.
+         * for sockets at what an idle socket costs, and a site's share of each half the node's.
          * See docs/operations.md for the measured sizes behind these figures.
          */
         public static Limits forHeap(long heapBytes) {
             int visitors = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 2 / Budgets.VISITOR_BYTES));
             int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
-            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, Math.max(1_000, visitors), visitors, sockets, 10_000);
+            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, siteShare(visitors), visitors, sockets,
+                    siteShare(sockets), 10_000, 10, 10_000, 512L * 1024 * 1024, 2L * 1024 * 1024 * 1024, 8L * 1024 * 1024);
         }
 
+        /** Node budgets, each site's share following them. */
         public Limits withBudgets(int visitors, int sockets) {
-            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch,
-                    maxVisitorsPerSite, visitors, sockets, storeLockWaitMillis);
+            return with(b -> {
+                b.maxVisitors = visitors;
+                b.maxSockets = sockets;
+                b.maxVisitorsPerSite = siteShare(visitors);
+                b.maxSocketsPerSite = siteShare(sockets);
+            });
         }
 
         public Limits withSocketWriteQueueBytes(int bytes) {
-            return new Limits(maxBodyBytes, maxFrameBytes, bytes, storeQueueCapacity, storeMaxBatch, maxVisitorsPerSite,
-                    maxVisitors, maxSockets, storeLockWaitMillis);
+            return with(b -> b.socketWriteQueueBytes = bytes);
         }
 
         public Limits withMaxVisitorsPerSite(int n) {
-            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch, n,
-                    maxVisitors, maxSockets, storeLockWaitMillis);
+            return with(b -> b.maxVisitorsPerSite = n);
         }
 
         public Limits withStoreLockWaitMillis(int millis) {
-            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch,
-                    maxVisitorsPerSite, maxVisitors, maxSockets, millis);
+            return with(b -> b.storeLockWaitMillis = millis);
+        }
+
+        public Limits with(Consumer<LimitsBuilder> change) {
+            LimitsBuilder b = new LimitsBuilder(this);
+            change.accept(b);
+            return b.build();
+        }
+    }
+
+    /** The fields of {@link Limits}, to change some and build new ones. */
+    public static final class LimitsBuilder {
+        public int maxBodyBytes;
+        public int maxFrameBytes;
+        public int socketWriteQueueBytes;
+        public int storeQueueCapacity;
+        public int storeMaxBatch;
+        public int maxVisitorsPerSite;
+        public int maxVisitors;
+        public int maxSockets;
+        public int maxSocketsPerSite;
+        public int storeLockWaitMillis;
+        public int controlFramesPerSecond;
+        public int headerTimeoutMillis;
+        public long minFreeDiskBytes;
+        public long maxHistoryBytesPerSite;
+        public long siteWriteBytesPerSecond;
+
+        LimitsBuilder(Limits l) {
+            maxBodyBytes = l.maxBodyBytes();
+            maxFrameBytes = l.maxFrameBytes();
+            socketWriteQueueBytes = l.socketWriteQueueBytes();
+            storeQueueCapacity = l.storeQueueCapacity();
+            storeMaxBatch = l.storeMaxBatch();
+            maxVisitorsPerSite = l.maxVisitorsPerSite();
+            maxVisitors = l.maxVisitors();
+            maxSockets = l.maxSockets();
+            maxSocketsPerSite = l.maxSocketsPerSite();
+            storeLockWaitMillis = l.storeLockWaitMillis();
+            controlFramesPerSecond = l.controlFramesPerSecond();
+            headerTimeoutMillis = l.headerTimeoutMillis();
+            minFreeDiskBytes = l.minFreeDiskBytes();
+            maxHistoryBytesPerSite = l.maxHistoryBytesPerSite();
+            siteWriteBytesPerSecond = l.siteWriteBytesPerSecond();
+        }
+
+        Limits build() {
+            return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch, maxVisitorsPerSite,
+                    maxVisitors, maxSockets, maxSocketsPerSite, storeLockWaitMillis, controlFramesPerSecond, headerTimeoutMillis,
+                    minFreeDiskBytes, maxHistoryBytesPerSite, siteWriteBytesPerSecond);
         }
     }
 
     /**
-     * Abuse limits; a null rate means no limit. The defaults let 1,000 visitors behind one corporate
-     * NAT (33 heartbeats/s, bursts of page views, a reconnect storm after a restart) through untouched.
+     * Abuse limits; a null rate or a 0 count means no limit. The defaults let 1,000 visitors behind one
+     * corporate NAT (33 heartbeats/s, bursts of page views, a reconnect storm after a restart) through untouched.
      */
     public record Rates(
             RateLimit trackPerIp,
             RateLimit trackPerSite,
             RateLimit upgradesPerIp,
             int socketsPerIp,
-            RateLimit invitesPerSite) {
+            RateLimit invitesPerSite,
+            /** Open TCP connections per address (IPv6: per --ipv6-limit-prefix); trusted proxies are not counted. */
+            int connectionsPerIp,
+            /** Console sign-in attempts per address, and per site (failed ones with a key of no site count for the address only). */
+            RateLimit signInPerIp,
+            RateLimit signInPerSite,
+            /** Messages one socket's peer may send (PING, GET_VISITORS...); past it they are answered with an error and dropped. */
+            RateLimit socketMessages,
+            /** Test deliveries a site may ask for. */
+            RateLimit webhookTestsPerSite) {
         public static Rates defaults() {
-            return new Rates(new RateLimit(100, 1_000), new RateLimit(5_000, 20_000), new RateLimit(50, 1_000), 5_000,
-                    new RateLimit(20, 100));
+            return new Rates(new RateLimit(100, 1_000), new RateLimit(5_000, 20_000), new RateLimit(50, 1_000), 1_000,
+                    new RateLimit(20, 100), 1_500, new RateLimit(1, 10), new RateLimit(5, 30), new RateLimit(5, 20),
+                    new RateLimit(1, 5));
         }
 
         public static Rates unlimited() {
-            return new Rates(null, null, null, 0, null);
+            return new Rates(null, null, null, 0, null, 0, null, null, null, null);
+        }
+
+        /** The same limits with some changed: {@code rates.with(b -> b.socketsPerIp = 3)}. */
+        public Rates with(Consumer<RatesBuilder> change) {
+            RatesBuilder b = new RatesBuilder(this);
+            change.accept(b);
+            return b.build();
+        }
+    }
+
+    /** The fields of {@link Rates}. */
+    public static final class RatesBuilder {
+        public RateLimit trackPerIp;
+        public RateLimit trackPerSite;
+        public RateLimit upgradesPerIp;
+        public int socketsPerIp;
+        public RateLimit invitesPerSite;
+        public int connectionsPerIp;
+        public RateLimit signInPerIp;
+        public RateLimit signInPerSite;
+        public RateLimit socketMessages;
+        public RateLimit webhookTestsPerSite;
+
+        RatesBuilder(Rates r) {
+            trackPerIp = r.trackPerIp();
+            trackPerSite = r.trackPerSite();
+            upgradesPerIp = r.upgradesPerIp();
+            socketsPerIp = r.socketsPerIp();
+            invitesPerSite = r.invitesPerSite();
+            connectionsPerIp = r.connectionsPerIp();
+            signInPerIp = r.signInPerIp();
+            signInPerSite = r.signInPerSite();
+            socketMessages = r.socketMessages();
+            webhookTestsPerSite = r.webhookTestsPerSite();
+        }
+
+        Rates build() {
+            return new Rates(trackPerIp, trackPerSite, upgradesPerIp, socketsPerIp, invitesPerSite, connectionsPerIp, signInPerIp,
+                    signInPerSite, socketMessages, webhookTestsPerSite);
         }
     }
 

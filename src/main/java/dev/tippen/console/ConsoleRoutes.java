@@ -3,6 +3,7 @@ package dev.tippen.console;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.RateLimits;
 import dev.tippen.site.ApiKeys;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.ConsoleSession;
@@ -44,13 +45,15 @@ public final class ConsoleRoutes {
     private final KeyRegistry keys;
     private final Credentials credentials;
     private final ClientAddress clientAddress;
+    private final RateLimits limits;
     private final String callLinkTemplate;
     private final String demoKey;
     private final Buffer page = resource("tippen-console/index.html");
 
     /** {@code demoKey}: the demo site's key when the server runs with --demo (the sign-in page names it), else null. */
     public ConsoleRoutes(Vertx vertx, KeyStore store, KeyRegistry keys, Credentials credentials, ClientAddress clientAddress,
-                         String callLinkTemplate, String demoKey) {
+                         RateLimits limits, String callLinkTemplate, String demoKey) {
+        this.limits = limits;
         this.vertx = vertx;
         this.store = store;
         this.keys = keys;
@@ -99,10 +102,17 @@ public final class ConsoleRoutes {
 
     private void signIn(RoutingContext ctx) {
         requireSameOrigin(ctx);
+        // Every attempt counts against the address; one that names a site (either key) against the site too.
+        limits.signInFromIp(clientAddress.limitKey(clientAddress.of(ctx.request())));
         String key = secretKeyOf(ctx);
         Authentication a = keys.authenticate(key, KeyRole.SECRET);
-        if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
+        if (a instanceof Authentication.Refused r) {
+            Authentication pub = keys.authenticate(key, KeyRole.PUBLIC);
+            if (pub instanceof Authentication.Granted g) limits.signInForSite(g.site().siteId());
+            throw new ApiError(r.status(), r.error());
+        }
         Authentication.Granted granted = (Authentication.Granted) a;
+        limits.signInForSite(granted.site().siteId());
         String token = ApiKeys.randomToken(43);
         long now = System.currentTimeMillis();
         ConsoleSession session = new ConsoleSession(ApiKeys.hash(token), granted.site().siteId(), granted.key().hash(), now,
@@ -156,9 +166,9 @@ public final class ConsoleRoutes {
         return s.trim();
     }
 
-    private static void requireSameOrigin(RoutingContext ctx) {
+    private void requireSameOrigin(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
-        if (origin == null || !Credentials.sameOrigin(ctx.request())) {
+        if (origin == null || !credentials.sameOrigin(ctx.request())) {
             throw new ApiError(403, "signing in and out is for this server's own console page");
         }
     }

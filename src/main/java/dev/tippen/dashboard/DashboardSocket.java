@@ -36,6 +36,7 @@ public final class DashboardSocket {
     private final SiteLanes lanes;
     private final Sites sites;
     private final DashboardFeed feed;
+    private final ListPacing lists;
 
     public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, Joins joins, Hub hub,
                            SiteLanes lanes, Sites sites, DashboardFeed feed, TippenMetrics metrics) {
@@ -47,6 +48,7 @@ public final class DashboardSocket {
         this.lanes = lanes;
         this.sites = sites;
         this.feed = feed;
+        this.lists = new ListPacing(() -> metrics.rateLimited("get_visitors_paced"));
     }
 
     public void handle(HttpServerRequest req) {
@@ -56,7 +58,7 @@ public final class DashboardSocket {
         boolean cleanupList = !"false".equalsIgnoreCase(req.getParam("cleanupList"));
         Authentication.Granted auth = who.granted();
         upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, auth.site().siteId(), auth.key().hash(), null,
-                cleanupList, who.sessionId()), this::open);
+                cleanupList, who.sessionId(), false), this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {
@@ -66,10 +68,18 @@ public final class DashboardSocket {
         });
         ws.binaryMessageHandler(b -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));
         log.info("event=dashboard_connected site={}", c.siteId());
-        return joins.join(c, () -> sites.live(c.siteId()).map(list -> DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
+        Runnable leave = joins.join(c, () -> sites.live(c.siteId()).map(list -> DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
+        return () -> {
+            lists.forget(c);
+            leave.run();
+        };
     }
 
     private void onMessage(Connection c, String text) {
+        if (!c.allowMessage()) {
+            if (c.tellRefused()) reply(c, SocketMessages.error("too many messages; at most " + c.messageAllowance() + "; the rest are dropped"));
+            return;
+        }
         ClientFrame frame = ClientFrame.parse(text);
         if (!frame.ok()) {
             reply(c, SocketMessages.error(frame.problem()));
@@ -77,7 +87,7 @@ public final class DashboardSocket {
         }
         switch (frame.type()) {
             case "PING" -> reply(c, SocketMessages.pong(System.currentTimeMillis()));
-            case "GET_VISITORS" -> feed.refresh(c, "VISITOR_LIST");
+            case "GET_VISITORS" -> lists.ask(c, () -> feed.refresh(c, "VISITOR_LIST"));
             default -> reply(c, SocketMessages.error("unknown message type '" + frame.type() + "'; expected PING or GET_VISITORS"));
         }
     }

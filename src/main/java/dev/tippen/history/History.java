@@ -41,9 +41,9 @@ public final class History implements AutoCloseable {
     }
 
     /** Starts recording the outbox into the database; listeners hear what each batch taught. */
-    public static History start(Vertx vertx, HistoryDatabase db, Outbox outbox, Duration retention, List<HistoryListener> listeners,
-                                TippenMetrics metrics, Clock clock) {
-        Recorder recorder = new Recorder(db, outbox, new Retention(retention, clock), listeners, metrics);
+    public static History start(Vertx vertx, HistoryDatabase db, Outbox outbox, Duration retention, long maxBytesPerSite,
+                                List<HistoryListener> listeners, TippenMetrics metrics, Clock clock) {
+        Recorder recorder = new Recorder(db, outbox, new Retention(retention, clock), listeners, metrics, maxBytesPerSite);
         History h = new History(db, recorder, vertx.createSharedWorkerExecutor("tippen-history-queries", 4));
         recorder.start();
         log.info("event=history_started store=\"{}\" retention={}", db.describe(), dev.tippen.config.Durations.format(retention));

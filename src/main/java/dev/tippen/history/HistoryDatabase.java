@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 
@@ -19,6 +21,7 @@ import org.flywaydb.core.Flyway;
  * API reads through a small pool, so a slow report never waits for the writer or holds it up.
  */
 public final class HistoryDatabase implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HistoryDatabase.class);
     public static final String FILE_NAME = "history.db";
 
     private final Dialect dialect;
@@ -118,12 +121,34 @@ public final class HistoryDatabase implements AutoCloseable {
                 // One fsync per batch of hundreds of changes, off the tracking path.
                 st.execute("PRAGMA synchronous=FULL");
                 st.execute("PRAGMA busy_timeout=5000");
+                // A deleted row's bytes are overwritten, not left in free pages: erasure must erase.
+                st.execute("PRAGMA secure_delete=ON");
                 // 16 MB of pages: the visits being written stay cached between batches.
                 st.execute("PRAGMA cache_size=-16000");
             }
         }
         c.setAutoCommit(false);
         return c;
+    }
+
+    /**
+     * After an erasure is committed: the deleted rows are overwritten in the file (secure_delete),
+     * and the write-ahead log that still holds their earlier pages is copied over and cut to nothing.
+     * PostgreSQL's own log is its business (docs/operations.md says what an operator can do).
+     */
+    void scrub(Connection c) {
+        if (dialect != Dialect.SQLITE) return;
+        try {
+            // Outside any transaction: a checkpoint cannot copy past a read its own connection holds.
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } finally {
+                c.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            log.warn("event=history_scrub_failed error=\"{}\"", e.getMessage());
+        }
     }
 
     /**
@@ -158,7 +183,11 @@ public final class HistoryDatabase implements AutoCloseable {
         hc.setPoolName(name);
         hc.setConnectionTimeout(5_000);
         hc.setInitializationFailTimeout(-1);
-        if (dialect == Dialect.SQLITE) hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
+        if (dialect == Dialect.SQLITE) {
+            hc.setConnectionInitSql("PRAGMA busy_timeout=5000");
+            // Read by the driver as it opens each connection: deleted deliveries are overwritten too.
+            hc.addDataSourceProperty("secure_delete", "true");
+        }
         return hc;
     }
 

@@ -32,8 +32,19 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     private final OpenVisits open = new OpenVisits(OPEN_CACHE_BYTES);
     static final long OPEN_CACHE_BYTES = 24L << 20;
 
-    HistoryWriter(Connection c, Dialect dialect) {
+    /** What each site keeps, against its budget; read from the database as the writer starts. */
+    private final SiteUsage usage;
+    /** Notices of sites past their budget that added nothing, since the last call to {@link #refused}. */
+    private int refused;
+
+    HistoryWriter(Connection c, Dialect dialect) throws SQLException {
+        this(c, dialect, 0);
+    }
+
+    HistoryWriter(Connection c, Dialect dialect, long maxBytesPerSite) throws SQLException {
         this.c = c;
+        this.usage = new SiteUsage(maxBytesPerSite);
+        usage.load(c);
         this.dailyUpsert = "INSERT INTO daily (site_id, dim, day, key, visitor_id, visits, page_views, seconds, last_seen, invites, "
                 + "accepted, declined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, dim, day, key, visitor_id) "
                 + "DO UPDATE SET visits = daily.visits + excluded.visits, page_views = daily.page_views + excluded.page_views, "
@@ -45,14 +56,14 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     /** Applies the entries (not committing) and returns what they taught, in order. */
     List<HistoryEvent> apply(List<Outbox.Entry> entries) throws SQLException {
         List<HistoryEvent> events = new ArrayList<>();
-        Projection p = new Projection(this);
+        Projection p = new Projection(this, usage);
         for (Outbox.Entry e : entries) {
             if (e.siteId() == null) continue;
             for (Notice.Recorded n : e.notices()) {
                 if (n instanceof Notice.VisitorErased erased) {
                     // Whatever the batch holds is written first, so the erasure removes it too.
                     events.addAll(write(p));
-                    p = new Projection(this);
+                    p = new Projection(this, usage);
                     erase(e.siteId(), erased.visitorId());
                     events.add(new HistoryEvent.VisitorErased(e.siteId(), e.at(), erased.visitorId()));
                 } else {
@@ -66,6 +77,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
 
     void erase(String siteId, String visitorId) throws SQLException {
         open.removeVisitor(siteId, visitorId);
+        usage.add(c, Map.of(siteId, -SiteUsage.measured(c, siteId, "visitor_id = ?", visitorId)));
         update("DELETE FROM pages WHERE site_id = ? AND visit_id IN (SELECT visit_id FROM visits WHERE site_id = ? AND visitor_id = ?)",
                 siteId, siteId, visitorId);
         update("DELETE FROM invites WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
@@ -86,8 +98,22 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
 
     // ---- writing a batch ------------------------------------------------------------------------------
 
+    /** How many notices added nothing because their site was past its budget, since the last call. */
+    int refused() {
+        int n = refused;
+        refused = 0;
+        return n;
+    }
+
+    /** Rows were deleted by another hand (retention): read the usage again. */
+    void reloadUsage() throws SQLException {
+        usage.load(c);
+    }
+
     private List<HistoryEvent> write(Projection p) throws SQLException {
+        refused += p.refused;
         if (p.isEmpty()) return List.of();
+        usage.writePending(c);
         {
             PreparedStatement upsert = statement(VisitTable.UPSERT);
             PreparedStatement moved = statement(VisitTable.UPDATE_MOVED);

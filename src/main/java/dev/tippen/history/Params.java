@@ -20,6 +20,9 @@ final class Params {
     static final int MAX_RANGE_DAYS = 400;
     static final int DEFAULT_RANGE_DAYS = 30;
     static final int MAX_TEXT = 256;
+    /** Times are bounded before any arithmetic: 1970-01-01 to 9999-12-31, so no difference of two can overflow. */
+    static final long EARLIEST = 0;
+    static final long LATEST = LocalDate.of(9999, 12, 31).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 
     private final MultiMap params;
 
@@ -50,6 +53,12 @@ final class Params {
         String v = params.get(name);
         if (v == null || v.isBlank()) return null;
         v = v.trim();
+        long t = parse(name, v, end);
+        if (t < EARLIEST || t > LATEST) throw ApiError.badRequest("'" + name + "' must be between 1970-01-01 and 9999-12-31");
+        return t;
+    }
+
+    private static long parse(String name, String v, boolean end) {
         try {
             if (v.length() == 10) {
                 LocalDate d = LocalDate.parse(v);

@@ -74,9 +74,37 @@ final class Projection {
 
     final List<Learned> learned = new ArrayList<>();
     private final Loader load;
+    /** What each site may still add to the history (see {@link SiteUsage}). */
+    interface Budget {
+        Budget NONE = new Budget() {
+            @Override
+            public boolean allows(String siteId) {
+                return true;
+            }
+
+            @Override
+            public void charge(String siteId, long bytes) {}
+        };
+
+        /** Whether the site may add a row now. */
+        boolean allows(String siteId);
+
+        /** A row of this many (estimated) bytes was added. */
+        void charge(String siteId, long bytes);
+    }
+
+    /** Sites past their history budget get no new visit rows or pages. */
+    private final Budget budget;
+    /** Notices of full sites that would have added rows, and did not. */
+    int refused;
 
     Projection(Loader load) {
+        this(load, Budget.NONE);
+    }
+
+    Projection(Loader load, Budget budget) {
         this.load = load;
+        this.budget = budget;
     }
 
     boolean isEmpty() {
@@ -102,11 +130,16 @@ final class Projection {
         Visit visit = v.visit();
         if (visit == null) return;
         VisitRow row = row(siteId, v);
+        if (row == null) return;
         PageVisit current = visit.current();
         int n = v.pageViews();
         if (current == null || row.endedAt != null || n <= row.pageViews) return;
-        if (n <= MAX_PAGES) {
-            pages.add(new NewPage(siteId, row.visitId, n, current.url() == null ? "" : current.url(), current.title(), current.enteredAt()));
+        if (n <= MAX_PAGES && !budget.allows(siteId)) {
+            refused++;
+        } else if (n <= MAX_PAGES) {
+            String url = current.url() == null ? "" : current.url();
+            pages.add(new NewPage(siteId, row.visitId, n, url, current.title(), current.enteredAt()));
+            budget.charge(siteId, SiteUsage.page(url, current.title()));
         }
         row.pageViews = n;
         row.lastAt = Math.max(row.lastAt, current.enteredAt());
@@ -117,7 +150,7 @@ final class Projection {
     private void ended(String siteId, Visitor v, long endedAt, String reason) throws SQLException {
         if (v.visit() == null) return;
         VisitRow row = row(siteId, v);
-        if (row.endedAt != null) return;
+        if (row == null || row.endedAt != null) return;
         if (row.pageViews == 0) page(siteId, v);
         long end = Math.max(endedAt, row.startedAt);
         row.endedAt = end;
@@ -131,6 +164,7 @@ final class Projection {
         StoredInvite inv = invite(siteId, invite.inviteId());
         if (inv.entry != null) return;
         VisitRow row = row(siteId, v);
+        if (row == null) return;
         inv.entry = new InviteEntry(invite.inviteId(), invite.sentAt(), invite.guestUrl(), InviteRecord.PENDING, null);
         inv.visitId = row.visitId;
         inv.visitorId = row.visitorId;
@@ -156,12 +190,15 @@ final class Projection {
     private void facts(String siteId, Visitor v) throws SQLException {
         if (v.visit() == null) return;
         VisitRow row = row(siteId, v);
-        if (row.endedAt == null) refreshFacts(row, v);
+        if (row != null && row.endedAt == null) refreshFacts(row, v);
     }
 
     // ---- state --------------------------------------------------------------------------------------
 
-    /** The visit the visitor is on, loaded or started; a start numbers the visit and is an event. */
+    /**
+     * The visit the visitor is on, loaded or started; a start numbers the visit and is an event.
+     * Null for a visit not recorded because its site is past its history budget.
+     */
     private VisitRow row(String siteId, Visitor v) throws SQLException {
         Visit visit = v.visit();
         String k = siteId + '\u0000' + visit.visitId();
@@ -172,6 +209,10 @@ final class Projection {
             originals.put(k, row.copy());
             rows.put(k, row);
             return row;
+        }
+        if (!budget.allows(siteId)) {
+            refused++;
+            return null;
         }
         row = new VisitRow();
         row.siteId = siteId;
@@ -185,6 +226,7 @@ final class Projection {
         row.utm = visit.utm();
         row.source = Rollup.source(visit.utm() == null ? null : visit.utm().source(), visit.entryReferrer(), visit.entryUrl());
         row.facts = Facts.of(v);
+        budget.charge(siteId, SiteUsage.visit(row.entryUrl, row.referrer));
         Visitor0 who = visitor(siteId, v.visitorId());
         who.visits++;
         who.firstSeen = who.firstSeen == 0 ? visit.startedAt() : Math.min(who.firstSeen, visit.startedAt());

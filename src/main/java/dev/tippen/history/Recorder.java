@@ -47,6 +47,8 @@ final class Recorder implements Runnable {
     private final Counter applied;
     private final Counter deferred;
     private final long deferMaxLagMillis;
+    private final long maxBytesPerSite;
+    private final TippenMetrics metrics;
     private volatile boolean running = true;
     /** How far behind the last batch read was, and when that was: while resting, the lag grows from it. */
     private volatile long lagMillis;
@@ -60,14 +62,18 @@ final class Recorder implements Runnable {
     private long optimizedAt = Long.MIN_VALUE / 2;
     private static final long OPTIMIZE_EVERY_MILLIS = 3_600_000;
 
-    Recorder(HistoryDatabase db, Outbox outbox, Retention retention, List<HistoryListener> listeners, TippenMetrics metrics) {
-        this(db, outbox, retention, listeners, metrics, DEFER_MAX_LAG_MILLIS);
+    /** {@code maxBytesPerSite}: what one site may keep (0: no limit; see {@link SiteUsage}). */
+    Recorder(HistoryDatabase db, Outbox outbox, Retention retention, List<HistoryListener> listeners, TippenMetrics metrics,
+             long maxBytesPerSite) {
+        this(db, outbox, retention, listeners, metrics, DEFER_MAX_LAG_MILLIS, maxBytesPerSite);
     }
 
     /** {@code deferMaxLagMillis}: how far behind resting may let the history fall (tests shorten it). */
     Recorder(HistoryDatabase db, Outbox outbox, Retention retention, List<HistoryListener> listeners, TippenMetrics metrics,
-             long deferMaxLagMillis) {
+             long deferMaxLagMillis, long maxBytesPerSite) {
         this.deferMaxLagMillis = deferMaxLagMillis;
+        this.maxBytesPerSite = maxBytesPerSite;
+        this.metrics = metrics;
         this.db = db;
         this.outbox = outbox;
         this.retention = retention;
@@ -114,7 +120,10 @@ final class Recorder implements Runnable {
                 if (n < BATCH) {
                     optimizeNowAndThen();
                     if (retention.step(connection(), db.dialect())) {
-                        if (writer != null) writer.forget();
+                        if (writer != null) {
+                            writer.forget();
+                            writer.reloadUsage();
+                        }
                     } else {
                         sleep(began + PACE_MILLIS - System.currentTimeMillis());
                     }
@@ -155,11 +164,14 @@ final class Recorder implements Runnable {
         // Other writers share the database (the webhooks): hold the lock from the batch's start.
         db.dialect().takeWriteLock(c);
         List<HistoryEvent> events = writer.apply(entries);
+        int refused = writer.refused();
+        if (refused > 0) metrics.rateLimited("history_bytes_site", refused);
         Map<String, String> reached = new HashMap<>();
         for (Outbox.Entry e : entries) reached.put(e.stream(), e.position());
         for (Map.Entry<String, String> r : reached.entrySet()) writer.position(r.getKey(), r.getValue());
         for (HistoryListener l : listeners) l.recorded(c, db.dialect(), events);
         c.commit();
+        if (events.stream().anyMatch(e -> e instanceof HistoryEvent.VisitorErased)) db.scrub(c);
         for (HistoryListener l : listeners) l.committed();
         positions.putAll(reached);
         outbox.done(reached);
@@ -209,8 +221,8 @@ final class Recorder implements Runnable {
         return conn;
     }
 
-    private HistoryWriter writer(Connection c) {
-        if (writer == null) writer = new HistoryWriter(c, db.dialect());
+    private HistoryWriter writer(Connection c) throws SQLException {
+        if (writer == null) writer = new HistoryWriter(c, db.dialect(), maxBytesPerSite);
         return writer;
     }
 

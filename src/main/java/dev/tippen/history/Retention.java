@@ -44,6 +44,9 @@ final class Retention {
     private static int visits(Connection c, long cutoff) throws SQLException {
         List<String[]> old = pairs(c, "SELECT site_id, visit_id FROM visits WHERE started_at < ? ORDER BY started_at LIMIT ?", cutoff);
         if (old.isEmpty()) return 0;
+        java.util.Map<String, Long> freed = new java.util.HashMap<>();
+        for (String[] k : old) freed.merge(k[0], -SiteUsage.measured(c, k[0], "visit_id = ?", k[1]), Long::sum);
+        SiteUsage.write(c, freed);
         for (String table : new String[] {"pages", "invites", "visits"}) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE site_id = ? AND visit_id = ?")) {
                 for (String[] k : old) {

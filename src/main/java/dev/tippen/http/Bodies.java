@@ -9,7 +9,10 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * Reads a request's body, bounded, without the router's body handler: a declared length over the
  * limit is refused before a byte is read, and a body that grows past it fails at once (413). A body
- * that arrives in one piece (the usual case) is used as it came, without a copy.
+ * that arrives in one piece (the usual case) is used as it came, without a copy. A body still
+ * coming {@code timeoutMillis} after its headers (the header deadline, {@code --header-timeout}) is
+ * refused with 408 and its connection closed, so a client dripping bytes cannot hold a connection
+ * and its buffer.
  */
 public final class Bodies {
     private Bodies() {}
@@ -36,7 +39,7 @@ public final class Bodies {
         }
     }
 
-    public static Future<Buffer> read(HttpServerRequest req, int limit) {
+    public static Future<Buffer> read(HttpServerRequest req, int limit, long timeoutMillis) {
         String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             try {
@@ -55,8 +58,20 @@ public final class Bodies {
             }
             parts.add(chunk);
         });
-        req.exceptionHandler(body::tryFail);
+        // A broken chunked body (a chunk size past what a number holds, say) is the client's fault: 400, not 500.
+        req.exceptionHandler(e -> body.tryFail(e instanceof ApiError ? e
+                : new ApiError(400, "the request body could not be read: malformed framing")));
         req.endHandler(v -> body.tryComplete(parts.all()));
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context != null && !req.isEnded()) {
+            long timer = context.owner().setTimer(timeoutMillis, id -> {
+                if (body.tryFail(new ApiError(408, "request body not received within " + timeoutMillis + " ms"))) {
+                    req.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    req.response().endHandler(v -> req.connection().close());
+                }
+            });
+            body.future().onComplete(done -> context.owner().cancelTimer(timer));
+        }
         return body.future();
     }
 

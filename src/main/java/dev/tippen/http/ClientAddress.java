@@ -71,6 +71,16 @@ public final class ClientAddress {
         return NetUtil.bytesToIpAddress(b) + "/" + ipv6LimitPrefix;
     }
 
+    /** The scheme the client used: https over TLS or when a trusted proxy says so, else http. */
+    public String scheme(HttpServerRequest request) {
+        return https(request) ? "https" : "http";
+    }
+
+    /** Whether a peer address is one of the trusted proxies (whose connections carry many clients). */
+    public boolean trustedProxy(String ip) {
+        return !trusted.isEmpty() && isTrusted(ip);
+    }
+
     private boolean isTrusted(String ip) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip);
         if (bytes == null) return false;

@@ -15,9 +15,11 @@ public final class Credentials {
     public record Holder(Authentication.Granted granted, String sessionId, boolean sameOrigin) {}
 
     private final KeyRegistry keys;
+    private final ClientAddress clientAddress;
 
-    public Credentials(KeyRegistry keys) {
+    public Credentials(KeyRegistry keys, ClientAddress clientAddress) {
         this.keys = keys;
+        this.clientAddress = clientAddress;
     }
 
     /** Header X-Tippen-API-Key, then Authorization: Bearer, then ?apiKey= (sendBeacon and WebSockets cannot set headers). */
@@ -56,8 +58,12 @@ public final class Credentials {
     /** The console's cookie: HttpOnly, SameSite=Strict, never readable by a page's scripts. */
     public static final String SESSION_COOKIE = "tippen_session";
 
-    /** True when the request's Origin is this server itself (the host it was asked for), or absent. */
-    public static boolean sameOrigin(HttpServerRequest request) {
+    /**
+     * True when the request's Origin is this server itself (the scheme, host and port it was asked
+     * for), or absent. The scheme counts: a page served over plain http is another origin than the
+     * https console, and may be an attacker's on the same host name.
+     */
+    public boolean sameOrigin(HttpServerRequest request) {
         String origin = request.getHeader("Origin");
         if (origin == null) return true;
         // HTTP/2 names the host in :authority, HTTP/1.1 in Host: Vert.x gives either as the authority.
@@ -66,6 +72,7 @@ public final class Credentials {
         try {
             java.net.URI o = java.net.URI.create(origin.trim());
             if (o.getHost() == null || o.getScheme() == null) return false;
+            if (!o.getScheme().equalsIgnoreCase(clientAddress.scheme(request))) return false;
             int defaultPort = "https".equalsIgnoreCase(o.getScheme()) ? 443 : 80;
             int originPort = o.getPort() < 0 ? defaultPort : o.getPort();
             int askedPort = asked.port() < 0 ? defaultPort : asked.port();

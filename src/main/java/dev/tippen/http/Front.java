@@ -19,10 +19,12 @@ public final class Front implements Handler<HttpServerRequest> {
     private final Handler<HttpServerRequest> track;
     private final Errors errors;
     private final Handler<HttpServerRequest> count;
+    private final ConnectionGuard guard;
 
     /** {@code count}: called first for every socket request, to count its answer by route. */
     public Front(Router router, Map<String, Handler<HttpServerRequest>> sockets, String trackPath, Handler<HttpServerRequest> track,
-                 Errors errors, Handler<HttpServerRequest> count) {
+                 Errors errors, Handler<HttpServerRequest> count, ConnectionGuard guard) {
+        this.guard = guard;
         this.router = router;
         this.sockets = Map.copyOf(sockets);
         this.trackPath = trackPath;
@@ -33,6 +35,13 @@ public final class Front implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (!guard.admit(request)) return;
+        String malformed = RequestShape.problem(request);
+        if (malformed != null) {
+            guard.condemn(request);
+            RequestShape.refuse(request, malformed);
+            return;
+        }
         if (request.method() == HttpMethod.POST && trackPath.equals(request.path())) {
             track.handle(request);
             return;

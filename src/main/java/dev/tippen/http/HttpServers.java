@@ -32,14 +32,17 @@ public final class HttpServers {
      * One server on each of the given contexts (the site lanes): a connection is handled on the event
      * loop of the server that accepted it, so a request for a site on that loop's lane stays there.
      */
-    public static Future<HttpServers> start(Vertx vertx, Handler<HttpServerRequest> handler, TippenConfig config,
-                                            List<Context> contexts) {
+    public static Future<HttpServers> start(Vertx vertx, Handler<HttpServerRequest> handler, ConnectionGuard guard,
+                                            TippenConfig config, List<Context> contexts) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         HttpServerOptions options = options(config).setPort(port);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (Context c : contexts) {
             Promise<HttpServer> p = Promise.promise();
-            c.runOnContext(v -> vertx.createHttpServer(options).requestHandler(handler).listen().onComplete(p));
+            c.runOnContext(v -> vertx.createHttpServer(options).connectionHandler(conn -> {
+                FramingErrors.install(conn);
+                guard.accepted(conn);
+            }).requestHandler(handler).listen().onComplete(p));
             listening.add(p.future());
         }
         return Future.all(listening).map(all -> {
@@ -75,7 +78,14 @@ public final class HttpServers {
                 .setReadIdleTimeout((int) Math.max(1, config.pingInterval().toSeconds() * 3))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setTcpNoDelay(true)
+                // HTTP/1.1 only in clear text (browsers never speak h2c): the connection then exists from
+                // its first moment, so its address limit and header deadline hold before it sends a byte.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
+                // No deflate on sockets: each would hold a compressor's state, and with no extension
+                // offered, a frame with reserved bits set is the protocol error it is (1002).
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxFormAttributeSize(limits.maxBodyBytes())
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(8 * 1024)

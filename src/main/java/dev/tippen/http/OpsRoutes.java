@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The routes that are about the server itself: health, readiness, metrics, the tracker script, the index page. */
@@ -20,7 +19,7 @@ public final class OpsRoutes {
     private static final List<String[]> PATTERNS = List.of(new String[] {"/api/visitors/", "/api/visitors/{visitorId}"},
             new String[] {"/api/reports/", "/api/reports/{dimension}"});
 
-    private final BooleanSupplier ready;
+    private final Supplier<String> unready;
     private final TippenMetrics metrics;
     private final Buffer tracker = resource("tracker/tippen-tracker.js");
     private final Buffer openApi = resource("openapi.json");
@@ -29,7 +28,7 @@ public final class OpsRoutes {
     private final String metricsToken;
 
     /**
-     * {@code ready}: whether storage takes writes now; {@code credits}: the attribution lines (HTML) of
+     * {@code unready}: why the node should get no traffic now (null: ready); {@code credits}: the attribution lines (HTML) of
      * the data in use, shown on the index page; {@code metricsToken}: what /metrics asks for (null: open).
      */
     private String demoNote = "";
@@ -41,8 +40,8 @@ public final class OpsRoutes {
         return this;
     }
 
-    public OpsRoutes(BooleanSupplier ready, TippenMetrics metrics, Supplier<List<String>> credits, String metricsToken) {
-        this.ready = ready;
+    public OpsRoutes(Supplier<String> unready, TippenMetrics metrics, Supplier<List<String>> credits, String metricsToken) {
+        this.unready = unready;
         this.metrics = metrics;
         this.credits = credits;
         this.metricsToken = metricsToken;
@@ -89,9 +88,8 @@ public final class OpsRoutes {
     }
 
     public void ready(RoutingContext ctx) {
-        boolean ok = ready.getAsBoolean();
-        json(ctx, ok ? 200 : 503, ok ? new JsonObject().put("status", "ready")
-                : new JsonObject().put("error", "storage unavailable"));
+        String why = unready.get();
+        json(ctx, why == null ? 200 : 503, why == null ? new JsonObject().put("status", "ready") : new JsonObject().put("error", why));
     }
 
     /** With a token configured, /metrics answers only a scraper that presents it as a bearer token. */

@@ -8,7 +8,6 @@ import dev.tippen.metrics.TippenMetrics;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,8 +26,10 @@ public final class RateLimits {
     private final Limiter trackPerSite;
     private final Limiter upgradesPerIp;
     private final Limiter invitesPerSite;
-    private final int socketsPerIp;
-    private final ConcurrentHashMap<String, Integer> openSockets = new ConcurrentHashMap<>();
+    private final Limiter signInPerIp;
+    private final Limiter signInPerSite;
+    private final Limiter webhookTestsPerSite;
+    private final CountsPerKey socketsPerIp;
     private final TippenMetrics metrics;
 
     public RateLimits(TippenConfig.Rates rates, TippenMetrics metrics) {
@@ -37,7 +38,10 @@ public final class RateLimits {
         this.trackPerSite = Limiter.of("track_site", rates.trackPerSite());
         this.upgradesPerIp = Limiter.of("upgrade_ip", rates.upgradesPerIp());
         this.invitesPerSite = Limiter.of("invite_site", rates.invitesPerSite());
-        this.socketsPerIp = rates.socketsPerIp();
+        this.signInPerIp = Limiter.of("sign_in_ip", rates.signInPerIp());
+        this.signInPerSite = Limiter.of("sign_in_site", rates.signInPerSite());
+        this.webhookTestsPerSite = Limiter.of("webhook_test_site", rates.webhookTestsPerSite());
+        this.socketsPerIp = new CountsPerKey(rates.socketsPerIp());
     }
 
     public void trackFromIp(String ip) {
@@ -52,22 +56,28 @@ public final class RateLimits {
         check(invitesPerSite, siteId, "too many invites for this site");
     }
 
+    /** Every console sign-in attempt, right or wrong, counts against its address. */
+    public void signInFromIp(String ip) {
+        check(signInPerIp, ip, "too many sign-in attempts from this address");
+    }
+
+    /** Sign-ins that reached a site (its key, of either role) count against the site too. */
+    public void signInForSite(String siteId) {
+        check(signInPerSite, siteId, "too many sign-in attempts for this site");
+    }
+
+    public void webhookTestForSite(String siteId) {
+        check(webhookTestsPerSite, siteId, "too many test deliveries for this site");
+    }
+
     /** Counts an upgrade and a socket against the address; the returned action gives the socket back. */
     public Runnable openSocket(String ip) {
         check(upgradesPerIp, ip, "too many socket upgrades from this address");
-        if (socketsPerIp <= 0) return () -> { };
-        boolean[] admitted = {false};
-        openSockets.compute(ip, (k, n) -> {
-            int count = n == null ? 0 : n;
-            if (count >= socketsPerIp) return n;
-            admitted[0] = true;
-            return count + 1;
-        });
-        if (!admitted[0]) {
+        if (!socketsPerIp.take(ip)) {
             metrics.rateLimited("sockets_ip");
             throw ApiError.tooManyRequests("too many open sockets from this address", 30);
         }
-        return () -> openSockets.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+        return () -> socketsPerIp.give(ip);
     }
 
     private void check(Limiter limiter, String subject, String message) {

@@ -33,7 +33,7 @@ public final class InviteHandler {
     public void handle(RoutingContext ctx) {
         // A page of another site must not send invites with a secret key it got hold of.
         String origin = ctx.request().getHeader("Origin");
-        if (!cors.allows(origin) && !Credentials.sameOrigin(ctx.request())) throw new ApiError(403, "origin " + origin + " may not send invites");
+        if (!cors.allows(origin) && !credentials.sameOrigin(ctx.request())) throw new ApiError(403, "origin " + origin + " may not send invites");
         JsonObject body = parse(ctx);
         String key = Credentials.presented(ctx.request());
         if (key == null) key = string(body, "apiKey");
@@ -47,7 +47,7 @@ public final class InviteHandler {
         String siteId = auth.site().siteId();
         sites.invite(siteId, visitorId, guestUrl)
                 .onSuccess(outcome -> {
-                    log.info("event=invite_sent site={} visitor={} delivered={}", siteId, visitorId, outcome.delivered());
+                    log.info("event=invite_sent site={} invite={} delivered={}", siteId, outcome.invite().inviteId(), outcome.delivered());
                     ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
                             .put("success", true)
                             .put("delivered", outcome.delivered())

@@ -4,8 +4,10 @@ import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
+import dev.tippen.site.VisitorTokens;
 import dev.tippen.socket.ClientFrame;
 import dev.tippen.socket.Connection;
+import dev.tippen.socket.Hub;
 import dev.tippen.socket.Joins;
 import dev.tippen.socket.SocketMessages;
 import dev.tippen.socket.SocketUpgrade;
@@ -26,8 +28,13 @@ public final class VisitorSocket {
     private final SocketUpgrade upgrade;
     private final Joins joins;
     private final Sites sites;
+    private final VisitorTokens tokens;
 
-    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Joins joins, Sites sites) {
+    private final Hub hub;
+
+    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Joins joins, Sites sites, VisitorTokens tokens, Hub hub) {
+        this.tokens = tokens;
+        this.hub = hub;
         this.credentials = credentials;
         this.upgrade = upgrade;
         this.joins = joins;
@@ -40,22 +47,31 @@ public final class VisitorSocket {
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId' query parameter");
         if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' must be " + VisitorIds.RULE);
         String siteId = auth.site().siteId();
-        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false, null),
+        // The tracker's token binds the socket to its visitor; one that does not match is refused
+        // outright. No token at all is the original tracker's way, and still works (docs/protocol.md).
+        String token = req.getParam("token");
+        boolean bound = token != null && !token.isEmpty();
+        if (bound && !tokens.valid(siteId, visitorId, token)) throw new ApiError(403, "'token' is not this visitor's token");
+        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false, null, bound),
                 this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {
         ws.textMessageHandler(text -> {
             c.seen();
+            if (!c.allowMessage()) {
+                if (c.tellRefused()) c.send(SocketMessages.error("too many messages; at most " + c.messageAllowance() + "; the rest are dropped"));
+                return;
+            }
             ClientFrame frame = ClientFrame.parse(text);
             if (frame.ok() && frame.type().equals("PING")) c.send(SocketMessages.pong(System.currentTimeMillis()));
             else c.send(SocketMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
-        return joins.join(c, () -> sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen)));
+        return joins.join(c, () -> sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen, hub)));
     }
 
     /** CONNECTED, then the invite still waiting for this visitor, if any. */
-    private static Joins.Greeting greeting(Connection c, Engine.Seen seen) {
+    private static Joins.Greeting greeting(Connection c, Engine.Seen seen, Hub hub) {
         return new Joins.Greeting() {
             @Override
             public long seq() {
@@ -66,7 +82,9 @@ public final class VisitorSocket {
             public Future<Void> send() {
                 c.send(VisitorMessages.connected(c.visitorId()));
                 InviteRecord invite = seen.visitor() == null ? null : seen.visitor().pendingInvite();
-                if (invite != null && invite.waiting(System.currentTimeMillis())) {
+                // On the lane: a socket without the token hears no invite while one with it is here.
+                boolean mayHear = c.bound() || !hub.hasBoundVisitorSocket(c.siteId(), c.visitorId());
+                if (invite != null && mayHear && invite.waiting(System.currentTimeMillis())) {
                     c.send(VisitorMessages.videoInvite(c.visitorId(), invite));
                 }
                 return Future.succeededFuture();

@@ -46,7 +46,7 @@ public final class TippenMetrics {
         dropped = Counter.builder().name("tippen_sockets_closed_slow_total")
                 .help("Sockets closed because they stopped reading").labelNames("kind").register(registry);
         limited = Counter.builder().name("tippen_rate_limited_total")
-                .help("Requests refused with 429, by limit").labelNames("limit").register(registry);
+                .help("Requests, visitors and sockets refused or closed by a limit, by limit (see docs/operations.md, Limits)").labelNames("limit").register(registry);
         commitSeconds = Histogram.builder().name("tippen_store_commit_seconds")
                 .help("Time to make one batch durable").classicOnly()
                 .classicUpperBounds(.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5).register(registry);
@@ -135,8 +135,34 @@ public final class TippenMetrics {
         dropped.labelValues(kind).inc();
     }
 
+    /**
+     * A limit refused or closed something: counted by limit, and said in the log at most once per
+     * {@link #LIMIT_LOG_MILLIS} per limit, with how many times it bit since, so a flood cannot fill the log.
+     */
     public void rateLimited(String limit) {
-        limited.labelValues(limit).inc();
+        rateLimited(limit, 1);
+    }
+
+    public void rateLimited(String limit, long times) {
+        limited.labelValues(limit).inc(times);
+        limitLog.computeIfAbsent(limit, k -> new LimitLog()).bit(limit, times);
+    }
+
+    static final long LIMIT_LOG_MILLIS = 10_000;
+    private static final org.slf4j.Logger limitLogger = org.slf4j.LoggerFactory.getLogger("dev.tippen.limits");
+    private final ConcurrentHashMap<String, LimitLog> limitLog = new ConcurrentHashMap<>();
+
+    private static final class LimitLog {
+        private final LongAdder since = new LongAdder();
+        private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE / 2);
+
+        void bit(String limit, long times) {
+            since.add(times);
+            long now = System.currentTimeMillis();
+            long last = lastLogged.get();
+            if (now - last < LIMIT_LOG_MILLIS || !lastLogged.compareAndSet(last, now)) return;
+            limitLogger.warn("event=limit_reached limit={} times={}", limit, since.sumThenReset());
+        }
     }
 
     public void expired(int count) {

@@ -50,6 +50,12 @@ public interface KeyStore extends AutoCloseable {
 
     long version();
 
+    /**
+     * A random secret this installation signs visitor tokens with (see {@code VisitorTokens}): made
+     * the first time it is asked for, then the same for every node and every restart.
+     */
+    String tokenSecret();
+
     @Override
     void close();
 }

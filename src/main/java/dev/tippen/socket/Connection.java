@@ -1,11 +1,19 @@
 package dev.tippen.socket;
 
+import dev.tippen.config.RateLimit;
 import dev.tippen.metrics.TippenMetrics;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
@@ -17,6 +25,13 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * <p>The budget is counted here rather than read from {@code writeQueueFull()}: for writes from
  * another thread (the site's lane), Vert.x 5 reports the queue full after 16 pending messages,
  * whatever their size, which closed healthy dashboards during bursts.
+ *
+ * <p>Control frames count too. Vert.x answers every PING with a PONG by itself, outside any budget,
+ * so a peer that sends pings and never reads would pile pongs up in the channel until the heap is
+ * gone. Each control frame the peer sends is therefore counted against a per-second allowance, and
+ * the channel's own backlog (pongs, closes, our messages alike) against the write budget; a peer over
+ * either is cut off: reading stops at once, a 1008 close is offered, and the connection is dropped a
+ * moment later whether or not the peer read it (a peer that does not read never takes the close).
  */
 public final class Connection {
     public enum Kind {
@@ -27,15 +42,18 @@ public final class Connection {
         }
     }
 
-    /** 1008 (policy): the peer did not read what it was sent. */
+    /** 1008 (policy): the peer did not read what it was sent, or broke a limit. */
     public static final short SLOW_CONSUMER = 1008;
+    /** How long a peer cut off for abuse has to take its close frame before the connection is dropped. */
+    static final long CUT_OFF_GRACE_MILLIS = 1_000;
 
     /**
      * Who a socket belongs to, known before it is upgraded. {@code sessionId} is the console session
-     * that opened it (null for a key given in the URL), so signing out closes it.
+     * that opened it (null for a key given in the URL), so signing out closes it. {@code bound}: a
+     * visitor socket that presented its visitor's token, so it is the tracker's own.
      */
     public record Spec(Kind kind, String siteId, String keyHash, String visitorId, boolean wantsCleanupList,
-                       String sessionId) {}
+                       String sessionId, boolean bound) {}
 
     private static final AtomicLongFieldUpdater<Connection> QUEUED = AtomicLongFieldUpdater.newUpdater(Connection.class, "queuedBytes");
     private static final AtomicLongFieldUpdater<Connection> OVERSIZED = AtomicLongFieldUpdater.newUpdater(Connection.class, "oversized");
@@ -44,20 +62,116 @@ public final class Connection {
     private final Spec spec;
     private final TippenMetrics metrics;
     private final long maxQueuedBytes;
+    private final int maxControlFramesPerSecond;
+    private final RateLimit messageRate;
+    /** Made at the first message only: most sockets (visitors) never send one. */
+    private volatile Bucket messages;
+    private volatile long refusedNoticeAt;
+    private final Channel channel;
     private volatile long queuedBytes;
+    /** Everything handed to this socket so far, in bytes: what a list it asked for cost, measured. */
+    private volatile long writtenBytes;
+    private static final AtomicLongFieldUpdater<Connection> WRITTEN = AtomicLongFieldUpdater.newUpdater(Connection.class, "writtenBytes");
     private volatile long oversized;
     private volatile long lastSeen = System.currentTimeMillis();
     private long lastTurn = lastSeen; // touched only by the thread that pings this socket
     private volatile boolean closing;
     private int pingLoop;
     private int pingSlot;
+    // Touched only on the socket's own event loop, where its frames arrive.
+    private long controlWindow;
+    private int controlFrames;
 
-
-    public Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, TippenMetrics metrics) {
+    /**
+     * {@code maxControlFramesPerSecond}: pings, pongs and closes the peer may send a second (0: no
+     * limit); {@code messageRate}: the messages it may send (null: no limit).
+     */
+    public Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, int maxControlFramesPerSecond, RateLimit messageRate,
+                      TippenMetrics metrics) {
         this.ws = ws;
         this.spec = spec;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.maxControlFramesPerSecond = maxControlFramesPerSecond;
+        this.messageRate = messageRate;
         this.metrics = metrics;
+        this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext().channel() : null;
+    }
+
+    /**
+     * On the socket's event loop, for every frame the peer sends, after Vert.x has answered a PING.
+     * Data frames pass; a control frame over the allowance, or one whose answer leaves the channel
+     * with more unread bytes than the budget, cuts the peer off.
+     */
+    public void frame(WebSocketFrame frame) {
+        WebSocketFrameType type = frame.type();
+        if (type != WebSocketFrameType.PING && type != WebSocketFrameType.PONG && type != WebSocketFrameType.CLOSE) return;
+        long second = System.nanoTime() / 1_000_000_000L;
+        if (second != controlWindow) {
+            controlWindow = second;
+            controlFrames = 0;
+        }
+        if (maxControlFramesPerSecond > 0 && ++controlFrames > maxControlFramesPerSecond) {
+            cutOff("socket_control_frames", "too many control frames (ping, pong, close) a second");
+        } else if (outboundBytes() > maxQueuedBytes + oversized) {
+            cutOff("socket_write_budget", "slow consumer: stopped reading");
+        }
+    }
+
+    /**
+     * Whether the peer may send this message now. One over the allowance is dropped; the caller tells
+     * the peer so at most once a second ({@link #tellRefused}), so refusals cannot amplify a flood.
+     */
+    public boolean allowMessage() {
+        if (messageRate == null) return true;
+        Bucket b = messages;
+        if (b == null) {
+            b = Bucket.builder().addLimit(l -> l.capacity(messageRate.burst()).refillGreedy(messageRate.perSecond(), Duration.ofSeconds(1)))
+                    .build();
+            messages = b;
+        }
+        if (b.tryConsume(1)) return true;
+        metrics.rateLimited("socket_messages");
+        return false;
+    }
+
+    /** True at most once a second: whether a refused message should be answered with an ERROR. */
+    public boolean tellRefused() {
+        long now = System.currentTimeMillis();
+        if (now - refusedNoticeAt < 1_000) return false;
+        refusedNoticeAt = now;
+        return true;
+    }
+
+    /** The message allowance, for the peer's error: "at most 5 a second". */
+    public String messageAllowance() {
+        return messageRate == null ? "no limit" : messageRate.perSecond() + " a second (bursts of " + messageRate.burst() + ")";
+    }
+
+    /** Bytes waiting in the channel itself: our messages once handed over, and the pongs Vert.x wrote. */
+    private long outboundBytes() {
+        if (channel == null) return 0;
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    /** Stops reading the peer at once and drops the connection after a short grace for its 1008. */
+    private void cutOff(String limit, String reason) {
+        if (closing) return;
+        closing = true;
+        metrics.rateLimited(limit);
+        if (channel == null) {
+            ws.close(SLOW_CONSUMER, reason);
+            return;
+        }
+        channel.config().setAutoRead(false);
+        ws.close(SLOW_CONSUMER, reason);
+        // Closed from the head of the pipeline: Vert.x's own handler would turn a close into the
+        // closing handshake again, and wait for a peer that does not read.
+        channel.eventLoop().schedule(() -> {
+            var first = channel.pipeline().firstContext();
+            if (first != null) first.close();
+            else channel.unsafe().close(channel.voidPromise());
+        }, CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** From any thread. Returns whether the message was queued for writing. */
@@ -99,18 +213,23 @@ public final class Connection {
 
     /** Whether the socket has room for {@code size} more bytes; a socket that has not taken what it was sent is closed. */
     private boolean admit(long size) {
+        WRITTEN.addAndGet(this, size);
         long queued = QUEUED.addAndGet(this, size);
         // A message bigger than the budget (a large site's INITIAL_VISITORS) still goes to a socket
         // that has taken everything before it, and the budget grows by its size until it is written:
         // only a backlog of unread writes beyond that means a stalled reader.
-        if (queued > maxQueuedBytes + oversized && queued != size) {
+        if ((queued > maxQueuedBytes + oversized && queued != size) || outboundBytes() > maxQueuedBytes + oversized) {
             QUEUED.addAndGet(this, -size);
-            closing = true;
             metrics.slowSocketClosed(spec.kind().label());
-            ws.close(SLOW_CONSUMER, "slow consumer: stopped reading");
+            cutOff("socket_write_budget", "slow consumer: stopped reading");
             return false;
         }
         return true;
+    }
+
+    /** Bytes handed to this socket since it opened. */
+    public long writtenBytes() {
+        return writtenBytes;
     }
 
     /** Bytes written to the socket that the peer has not taken yet. */
@@ -132,7 +251,9 @@ public final class Connection {
     void pingTurn(long now) {
         boolean silent = lastSeen <= lastTurn;
         lastTurn = now;
-        if (silent && !closing && !ws.isClosed()) ws.writePing(Buffer.buffer());
+        if (!silent || closing || ws.isClosed()) return;
+        if (outboundBytes() > maxQueuedBytes + oversized) cutOff("socket_write_budget", "slow consumer: stopped reading");
+        else ws.writePing(Buffer.buffer());
     }
 
     /** Where the socket sits on the ping wheel: its event loop and its slot, chosen once as it opens. */
@@ -172,6 +293,11 @@ public final class Connection {
 
     public String sessionId() {
         return spec.sessionId();
+    }
+
+    /** A visitor socket opened with its visitor's token. */
+    public boolean bound() {
+        return spec.bound();
     }
 
     public boolean wantsCleanupList() {

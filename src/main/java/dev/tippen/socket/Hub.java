@@ -56,7 +56,17 @@ public final class Hub {
         }
         List<Connection> tabs = s.visitors.computeIfAbsent(c.visitorId(), k -> new ArrayList<>(1));
         tabs.add(c);
-        if (tabs.size() > MAX_SOCKETS_PER_VISITOR) tabs.get(0).close((short) 1008, "too many sockets for one visitor");
+        if (tabs.size() > MAX_SOCKETS_PER_VISITOR) displaced(tabs, c).close((short) 1008, "too many sockets for one visitor");
+    }
+
+    /**
+     * Which tab gives way when a visitor has too many: the oldest without the visitor's token; only a
+     * socket with the token may displace one that has it, so knowing a visitor's id is not enough to
+     * take over its tabs.
+     */
+    private static Connection displaced(List<Connection> tabs, Connection arriving) {
+        for (Connection t : tabs) if (!t.bound()) return t;
+        return arriving.bound() ? tabs.get(0) : arriving;
     }
 
     /** On the site's lane. */
@@ -88,13 +98,18 @@ public final class Hub {
         return sent;
     }
 
-    /** On the site's lane: a message to the sockets of one visitor, and nobody else. */
+    /**
+     * On the site's lane: a message to the sockets of one visitor, and nobody else. When any of them
+     * presented the visitor's token, only those do: a socket opened with the id alone hears nothing.
+     */
     public int toVisitor(String siteId, long seq, String visitorId, Text text) {
         SiteSockets s = sites.get(siteId);
         List<Connection> tabs = s == null ? null : s.visitors.get(visitorId);
         if (tabs == null) return 0;
+        boolean anyBound = false;
+        for (Connection c : tabs) anyBound |= c.bound();
         int sent = 0;
-        for (Connection c : tabs) if (send(s, c, seq, text)) sent++;
+        for (Connection c : tabs) if ((!anyBound || c.bound()) && send(s, c, seq, text)) sent++;
         return sent;
     }
 
@@ -144,6 +159,15 @@ public final class Hub {
     public List<Connection> dashboards(String siteId) {
         SiteSockets s = sites.get(siteId);
         return s == null ? List.of() : List.copyOf(s.dashboards);
+    }
+
+    /** On the site's lane: whether one of the visitor's sockets here presented its token. */
+    public boolean hasBoundVisitorSocket(String siteId, String visitorId) {
+        SiteSockets s = sites.get(siteId);
+        List<Connection> tabs = s == null ? null : s.visitors.get(visitorId);
+        if (tabs == null) return false;
+        for (Connection c : tabs) if (c.bound()) return true;
+        return false;
     }
 
     /** On the site's lane: how many sockets one visitor has open here. */

@@ -1,18 +1,24 @@
 package dev.tippen.socket;
 
+import dev.tippen.config.RateLimit;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
+import dev.tippen.http.ConnectionGuard;
+import dev.tippen.http.CountsPerKey;
 import dev.tippen.http.RateLimits;
 import dev.tippen.metrics.TippenMetrics;
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * The shared part of opening a socket: refuse plain GETs with JSON, hold the node's socket budget
- * and the address's limits, upgrade, size the write queue, and count the socket in /metrics and on
- * the ping wheel for as long as it is open. Keys are checked by the caller first, so a bad key is
+ * The shared part of opening a socket: refuse plain GETs with JSON, hold the node's socket budget,
+ * the site's share of it and the address's limits, upgrade, size the write queue, bound the control
+ * frames, and count the socket in /metrics and on the ping wheel for as long as it is open. Keys are checked by the caller first, so a bad key is
  * refused before the upgrade. Upgrades come straight from the server's request handler, not through
  * the router, so nothing of the routing is kept alive for the socket's life.
  */
@@ -25,24 +31,46 @@ public final class SocketUpgrade {
     private final RateLimits limits;
     private final ClientAddress clientAddress;
     private final PingWheel wheel;
+    private final ConnectionGuard guard;
     private final int maxSockets;
+    private final CountsPerKey perSite;
+    private final int maxControlFramesPerSecond;
+    private final RateLimit messageRate;
     private final AtomicInteger open = new AtomicInteger();
 
-    /** {@code maxSockets}: the node's socket budget (0: none); past it, new sockets get 503 while open ones keep working. */
+    /**
+     * {@code maxSockets}: the node's socket budget (0: none); past it, new sockets get 503 while open
+     * ones keep working. {@code maxSocketsPerSite}: one site's share of it (0: none), so one public key
+     * cannot take every socket. {@code maxControlFramesPerSecond}: pings, pongs and closes a peer may send.
+     */
     public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes, RateLimits limits, ClientAddress clientAddress,
-                         PingWheel wheel, int maxSockets) {
+                         PingWheel wheel, ConnectionGuard guard, int maxSockets, int maxSocketsPerSite, int maxControlFramesPerSecond,
+                         RateLimit messageRate) {
+        this.messageRate = messageRate;
+        this.guard = guard;
         this.metrics = metrics;
         this.writeQueueBytes = writeQueueBytes;
         this.limits = limits;
         this.clientAddress = clientAddress;
         this.wheel = wheel;
         this.maxSockets = maxSockets;
+        this.perSite = new CountsPerKey(maxSocketsPerSite);
+        this.maxControlFramesPerSecond = maxControlFramesPerSecond;
     }
 
     /** Vert.x reports an over-long fragmented message as an exception and leaves the socket open; we close it. */
     private static boolean tooBig(Throwable err) {
         String m = String.valueOf(err.getMessage());
         return m.contains("max message size") || m.contains("Max frame length") || m.contains("too big");
+    }
+
+    /** Vert.x does not check frames beyond their size: {@link FrameViolations} does, right after the frame decoder. */
+    private void checkFrames(ServerWebSocket ws) {
+        if (!(ws instanceof WebSocketInternal internal)) return;
+        ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+        if (pipeline.get("wsdecoder") != null && pipeline.get(FrameViolations.class) == null) {
+            pipeline.addAfter("wsdecoder", "tippen-frames", new FrameViolations(() -> metrics.rateLimited("socket_protocol")));
+        }
     }
 
     /**
@@ -55,29 +83,47 @@ public final class SocketUpgrade {
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
         }
+        String siteId = spec.siteId();
         if (open.incrementAndGet() > maxSockets && maxSockets > 0) {
             open.decrementAndGet();
             metrics.rateLimited("sockets_node");
             throw ApiError.unavailable("this server holds as many sockets as it can; try again shortly", 30);
         }
+        if (!perSite.take(siteId)) {
+            open.decrementAndGet();
+            metrics.rateLimited("sockets_site");
+            throw ApiError.unavailable("this site holds " + perSite.max()
+                    + " open sockets, its share of this server (--max-sockets-per-site); try again shortly", 30);
+        }
         Runnable giveBack;
         try {
-            giveBack = limits.openSocket(clientAddress.limitKey(clientAddress.of(req)));
+            Runnable ip = limits.openSocket(clientAddress.limitKey(clientAddress.of(req)));
+            giveBack = () -> {
+                ip.run();
+                perSite.give(siteId);
+            };
         } catch (RuntimeException e) {
             open.decrementAndGet();
+            perSite.give(siteId);
             throw e;
         }
         String path = req.path();
+        HttpConnection connection = req.connection();
         req.toWebSocket().onSuccess(ws -> {
+            Runnable connectionClosed = guard.upgraded(connection);
             metrics.socketOpened(kind.label());
             metrics.request(path, 101);
+            checkFrames(ws);
+            // An over-long message is Vert.x's own error (its frames were each fine): closed here.
             ws.exceptionHandler(err -> {
                 if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
             });
-            Connection c = new Connection(ws, spec, writeQueueBytes, metrics);
+            Connection c = new Connection(ws, spec, writeQueueBytes, maxControlFramesPerSecond, messageRate, metrics);
+            ws.frameHandler(c::frame);
             Runnable onClose = onOpen.apply(ws, c);
             wheel.add(c);
             ws.closeHandler(v -> {
+                connectionClosed.run();
                 metrics.socketClosed(kind.label());
                 open.decrementAndGet();
                 wheel.remove(c);

@@ -11,6 +11,7 @@ import dev.tippen.http.RateLimits;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRole;
+import dev.tippen.site.VisitorTokens;
 import dev.tippen.visitor.SiteRefusal;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.Visitor;
@@ -35,6 +36,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
     private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("Access-Control-Allow-Origin");
     private static final CharSequence ANY = HttpHeaders.createOptimized("*");
     private static final byte[] ANSWER_HEAD = "{\"success\":true,\"sessionId\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ANSWER_TOKEN = "\",\"visitorToken\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ANSWER_TAIL = "\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final Credentials credentials;
@@ -45,9 +47,13 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
     private final Errors errors;
     private final TippenMetrics metrics;
     private final int maxBodyBytes;
+    private final long bodyTimeoutMillis;
+    private final VisitorTokens tokens;
 
     public TrackHandler(Credentials credentials, ClientAddress clientAddress, Sites sites, RateLimits limits, Enricher enricher,
-                        Errors errors, TippenMetrics metrics, int maxBodyBytes) {
+                        Errors errors, TippenMetrics metrics, int maxBodyBytes, long bodyTimeoutMillis, VisitorTokens tokens) {
+        this.tokens = tokens;
+        this.bodyTimeoutMillis = bodyTimeoutMillis;
         this.credentials = credentials;
         this.clientAddress = clientAddress;
         this.sites = sites;
@@ -74,7 +80,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
             return;
         }
         String visibleIp = enricher.visibleIp(ip);
-        Bodies.read(req, maxBodyBytes).onComplete(ar -> {
+        Bodies.read(req, maxBodyBytes, bodyTimeoutMillis).onComplete(ar -> {
             if (ar.failed()) fail(req, ar.cause());
             else track(req, siteId, visibleIp, ar.result());
         });
@@ -105,22 +111,28 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
             }
             HttpServerResponse res = req.response();
             res.headers().add(HttpHeaders.CONTENT_TYPE, JSON).add(ALLOW_ORIGIN, ANY);
-            res.end(answer(parsed.visitorId()));
+            res.end(answer(parsed.visitorId(), tokens.issue(siteId, parsed.visitorId())));
             metrics.request(PATH, 200);
         });
     }
 
     private void fail(HttpServerRequest req, Throwable e) {
         if (e instanceof SiteRefusal r && r.reason() != SiteRefusal.Reason.NO_SUCH_VISITOR) {
-            metrics.rateLimited(r.reason() == SiteRefusal.Reason.SITE_FULL ? "visitors_site" : "visitors_node");
+            metrics.rateLimited(r.limit());
+        } else if (e instanceof ApiError a && a.status() == 408) {
+            metrics.rateLimited("body_timeout");
         }
         metrics.request(PATH, errors.fail(req, e, PATH));
     }
 
-    /** The visitor id is validated ([A-Za-z0-9_.:-]), so it needs no escaping. */
-    private static Buffer answer(String visitorId) {
-        Buffer b = Buffer.buffer(ANSWER_HEAD.length + visitorId.length() + ANSWER_TAIL.length);
-        return b.appendBytes(ANSWER_HEAD).appendString(visitorId, "US-ASCII").appendBytes(ANSWER_TAIL);
+    /**
+     * The original's answer, plus the visitor's token for the served tracker's socket (the original
+     * tracker ignores it). The id is validated ([A-Za-z0-9_.:-]) and the token base64url: no escaping.
+     */
+    private static Buffer answer(String visitorId, String token) {
+        Buffer b = Buffer.buffer(ANSWER_HEAD.length + visitorId.length() + ANSWER_TOKEN.length + token.length() + ANSWER_TAIL.length);
+        return b.appendBytes(ANSWER_HEAD).appendString(visitorId, "US-ASCII").appendBytes(ANSWER_TOKEN).appendString(token, "US-ASCII")
+                .appendBytes(ANSWER_TAIL);
     }
 
     /** JSON, or text/plain as navigator.sendBeacon sends it; a missing type is read as JSON. */

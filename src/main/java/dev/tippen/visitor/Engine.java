@@ -27,8 +27,14 @@ public interface Engine extends AutoCloseable {
     /** One visitor as committed (null when unknown), with the number of the last change it reflects. */
     Future<Seen> seen(String siteId, String visitorId);
 
-    /** Whether changes can be made durable now. */
-    boolean ready();
+    /** Why the node should not be sent traffic now (storage down, disk low), or null when it is ready. */
+    String unready();
+
+    /**
+     * A visitor was erased: what the storage keeps beyond its live rows (a write-ahead log, an
+     * append-only file) is rewritten soon, so the erased data leaves the disk too.
+     */
+    void erased();
 
     /** One line for the start-up log. */
     String describe();

@@ -8,7 +8,28 @@ public final class SiteRefusal extends RuntimeException {
         /** The site holds as many visitors as one site may: 503, try later. */
         SITE_FULL,
         /** The server holds as many visitors as its memory allows: 503, try later. */
-        SERVER_FULL
+        SERVER_FULL,
+        /** The data dir's disk is below its free-space watermark: 503 for new visitors, known ones keep working. */
+        DISK_LOW,
+        /** The site stores more bytes a second than its share of the disk's writes: 429, try again in a second. */
+        WRITE_RATE
+    }
+
+    /** A site at its share of the node's visitors, named so its operator knows which limit bit. */
+    public static SiteRefusal siteFull(int share) {
+        return new SiteRefusal(Reason.SITE_FULL, "this site holds " + share
+                + " live visitors, its share of this server (--max-visitors-per-site); new visitors are refused until some leave");
+    }
+
+    /** The name the limit is counted and logged under. */
+    public String limit() {
+        return switch (reason) {
+            case SITE_FULL -> "visitors_site";
+            case SERVER_FULL -> "visitors_node";
+            case DISK_LOW -> "disk_low";
+            case WRITE_RATE -> "track_bytes_site";
+            case NO_SUCH_VISITOR -> "none";
+        };
     }
 
     private final Reason reason;

@@ -66,7 +66,7 @@ public final class Sites {
             java.util.List<Notice> notices = new java.util.ArrayList<>(live.notices());
             notices.add(SiteRules.erased(visitorId));
             return new Engine.Decision<Void>(new Change(current, live.after(), notices, false), null);
-        }).mapEmpty();
+        }).onSuccess(applied -> engine.erased()).mapEmpty();
     }
 
     public Future<Engine.LiveList> live(String siteId) {

@@ -57,6 +57,9 @@ final class Dispatcher implements AutoCloseable {
     private final ThreadPoolExecutor senders;
     private final Semaphore slots;
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    /** Requests in flight per site: a site holds at most {@link #siteShare} senders, so one cannot starve the others. */
+    private final Map<String, Integer> inFlightBySite = new ConcurrentHashMap<>();
+    private final int siteShare;
     private final Map<String, Long> lookAt = new ConcurrentHashMap<>();
     private final Map<String, Bucket> slackRates = new HashMap<>();
     private final Object signal = new Object();
@@ -70,7 +73,12 @@ final class Dispatcher implements AutoCloseable {
     private long backlogAt;
     private boolean wasLeader;
 
-    Dispatcher(DataSource pool, Dialect dialect, BooleanSupplier leader, WebhookOptions options, Sender sender, Counter results) {
+    /** Told each time a site at its share of the senders has deliveries waiting (counted as a limit). */
+    private final Runnable atShare;
+
+    Dispatcher(DataSource pool, Dialect dialect, BooleanSupplier leader, WebhookOptions options, Sender sender, Counter results,
+               Runnable atShare) {
+        this.atShare = atShare;
         this.pool = pool;
         this.dialect = dialect;
         this.singleNode = dialect == Dialect.SQLITE;
@@ -79,6 +87,7 @@ final class Dispatcher implements AutoCloseable {
         this.sender = sender;
         this.results = results;
         this.slots = new Semaphore(options.senders());
+        this.siteShare = siteShare(options.senders());
         this.senders = new ThreadPoolExecutor(options.senders(), options.senders(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(options.senders()), r -> {
                     Thread t = new Thread(r, "tippen-webhook-sender");
@@ -91,6 +100,11 @@ final class Dispatcher implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /** A quarter of the senders, at least one: four sites with slow receivers still leave room for the rest. */
+    static int siteShare(int senders) {
+        return Math.max(1, senders / 4);
     }
 
     /** Something was queued for these endpoints (or changed about them): look at them now. */
@@ -165,6 +179,10 @@ final class Dispatcher implements AutoCloseable {
         boolean slack = ep.kind() == Endpoint.Kind.SLACK;
         int limit = slack ? 1 : options.concurrency();
         while (inFlight.getOrDefault(ep.id(), 0) < limit) {
+            if (inFlightBySite.getOrDefault(ep.siteId(), 0) >= siteShare) {
+                atShare.run();
+                return;
+            }
             List<String> due = DeliveryStore.due(c, ep.id(), now, slack ? SlackMessage.MAX_GROUP : 1, GROUP_BYTES);
             if (due.isEmpty()) {
                 Long next = DeliveryStore.nextDue(c, ep.id());
@@ -179,6 +197,7 @@ final class Dispatcher implements AutoCloseable {
                 return;
             }
             inFlight.merge(ep.id(), 1, Integer::sum);
+            inFlightBySite.merge(ep.siteId(), 1, Integer::sum);
             senders.execute(() -> send(ep, claimed));
         }
     }
@@ -222,6 +241,7 @@ final class Dispatcher implements AutoCloseable {
                     cached.id(), e.getMessage());
         } finally {
             inFlight.computeIfPresent(cached.id(), (k, n) -> n <= 1 ? null : n - 1);
+            inFlightBySite.computeIfPresent(cached.siteId(), (k, n) -> n <= 1 ? null : n - 1);
             slots.release();
             synchronized (signal) {
                 signal.notifyAll();

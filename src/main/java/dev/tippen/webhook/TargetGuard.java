@@ -97,6 +97,10 @@ final class TargetGuard implements DnsResolver {
             int first = b[0] & 0xff;
             if ((first & 0xfe) == 0xfc) return "private (unique local)";
             if (first == 0xfe && (b[1] & 0xc0) == 0xc0) return "private (site-local)";
+            // Local-use NAT64 (64:ff9b:1::/48) may carry the IPv4 address anywhere in it: refused whole.
+            if (first == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+                return "local NAT64 (reaches an IPv4 address)";
+            }
             // IPv4 carried in IPv6: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::/96).
             boolean zero10 = true;
             for (int i = 0; i < 10; i++) zero10 &= b[i] == 0;
@@ -108,6 +112,15 @@ final class TargetGuard implements DnsResolver {
                 return v4 == null && compatible ? "reserved" : v4;
             }
             if (first == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0x0d && (b[3] & 0xff) == 0xb8) return "documentation";
+            // Transition addresses reach an IPv4 host named inside them, which the checks above never see:
+            // 6to4 (2002::/16), Teredo (2001::/32), IPv4-translated (::ffff:0:0/96).
+            if (first == 0x20 && (b[1] & 0xff) == 0x02) return "6to4 (tunnels to an IPv4 address)";
+            if (first == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) return "Teredo (tunnels to an IPv4 address)";
+            boolean zero8 = true;
+            for (int i = 0; i < 8; i++) zero8 &= b[i] == 0;
+            if (zero8 && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+                return "IPv4-translated (reaches an IPv4 address)";
+            }
             return null;
         }
         return "unknown";

@@ -3,6 +3,7 @@ package dev.tippen.webhook;
 import dev.tippen.history.HistoryJson;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.RateLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -34,9 +35,12 @@ public final class WebhookRoutes {
     private final Webhooks webhooks;
 
     /** {@code webhooks} is null when the server keeps no history (they are made of it): the routes then say so. */
-    public WebhookRoutes(Credentials credentials, Webhooks webhooks) {
+    private final RateLimits limits;
+
+    public WebhookRoutes(Credentials credentials, Webhooks webhooks, RateLimits limits) {
         this.credentials = credentials;
         this.webhooks = webhooks;
+        this.limits = limits;
     }
 
     public void mount(Router router) {
@@ -151,6 +155,7 @@ public final class WebhookRoutes {
 
     private void test(RoutingContext ctx) {
         String siteId = site(ctx);
+        limits.webhookTestForSite(siteId);
         String id = ctx.pathParam("id");
         reply(ctx, 202, webhooks.run(c -> {
             Endpoint e = found(EndpointStore.get(c, siteId, id), id);

@@ -53,7 +53,7 @@ public final class Webhooks implements AutoCloseable {
         Counter results = metrics.counter("tippen_webhook_deliveries_total",
                 "Webhook deliveries by result: delivered, retried, failed (retries exhausted), dropped (queue full), disabled", "result");
         this.dispatcher = new Dispatcher(pool, db.dialect(), leader, options,
-                new Sender(guard, options.timeout(), options.senders()), results);
+                new Sender(guard, options.timeout(), options.senders()), results, () -> metrics.rateLimited("webhook_senders_site"));
         this.notifier = new Notifier(payloads, options.queueLimit(), n -> results.labelValues("dropped").inc(n), dispatcher::wake);
         metrics.gauge("tippen_webhook_queue_depth", "Webhook deliveries not yet delivered, over every endpoint", dispatcher::backlog);
         metrics.gauge("tippen_webhook_oldest_pending_seconds", "Age of the oldest webhook delivery not yet delivered",

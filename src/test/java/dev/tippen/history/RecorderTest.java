@@ -66,7 +66,7 @@ class RecorderTest {
 
     private static Recorder started(Outbox outbox, long deferMaxLagMillis) {
         Recorder r = new Recorder(HistoryStores.sqlite(), outbox, new Retention(Duration.ofDays(400), Clock.systemUTC()), List.of(),
-                new TippenMetrics(), deferMaxLagMillis);
+                new TippenMetrics(), deferMaxLagMillis, 0);
         r.start();
         return r;
     }

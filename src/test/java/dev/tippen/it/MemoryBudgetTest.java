@@ -167,7 +167,11 @@ class MemoryBudgetTest {
 
     @Test
     void pastTheBudgetsNewcomersWaitAndEveryoneKnownKeepsWorking() {
-        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().withBudgets(3, 4)))) {
+        // The node's budgets, not a site's share, are what this test reaches (FairSharesTest covers shares).
+        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().withBudgets(3, 4).with(b -> {
+            b.maxVisitorsPerSite = 10;
+            b.maxSocketsPerSite = 10;
+        })))) {
             var site = server.createSite("Budgets");
             for (int i = 0; i < 3; i++) assertThat(server.track(site.publicKey(), "pageview", "v" + i).status()).isEqualTo(200);
             TestServer.Response full = server.track(site.publicKey(), "pageview", "v_new");

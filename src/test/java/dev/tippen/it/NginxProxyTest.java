@@ -48,7 +48,7 @@ class NginxProxyTest {
     void spoofedAddressHeadersChangeNothingBehindTheDocumentedNginx() throws Exception {
         assumeTrue(Files.isExecutable(Nginx.BINARY), "needs Debian's nginx (apt-get install nginx)");
         try (TestServer server = TestServer.start(c -> c.withTrustedProxies(List.of(Cidr.parse("127.0.0.1/32")))
-                .withRates(new TippenConfig.Rates(new RateLimit(1, 3), null, null, 0, null)));
+                .withRates(new TippenConfig.Rates(new RateLimit(1, 3), null, null, 0, null, 0, null, null, null, null)));
              Nginx nginx = Nginx.single(server.app.port())) {
             KeyStore.CreatedSite site = server.createSite("Behind nginx");
             String[][] spoofs = {

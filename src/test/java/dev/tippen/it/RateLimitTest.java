@@ -18,7 +18,7 @@ class RateLimitTest {
 
     @Test
     void trackingOverTheAddressLimitIsRefusedAndNotStored() {
-        try (TestServer server = start(new TippenConfig.Rates(new RateLimit(1, 10), null, null, 0, null))) {
+        try (TestServer server = start(new TippenConfig.Rates(new RateLimit(1, 10), null, null, 0, null, 0, null, null, null, null))) {
             KeyStore.CreatedSite site = server.createSite("Limited");
             List<String> refused = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -42,7 +42,7 @@ class RateLimitTest {
 
     @Test
     void aFloodOnOneSiteLeavesAnotherSiteAlone() throws Exception {
-        try (TestServer server = start(new TippenConfig.Rates(null, new RateLimit(10, 20), null, 0, null))) {
+        try (TestServer server = start(new TippenConfig.Rates(null, new RateLimit(10, 20), null, 0, null, 0, null, null, null, null))) {
             KeyStore.CreatedSite flooded = server.createSite("Flooded");
             KeyStore.CreatedSite quiet = server.createSite("Quiet");
             // Ten times the flooded site's burst, all at once, while the quiet site tracks within its own.
@@ -64,7 +64,7 @@ class RateLimitTest {
 
     @Test
     void invitesAreLimitedPerSite() {
-        try (TestServer server = start(new TippenConfig.Rates(null, null, null, 0, new RateLimit(1, 3)))) {
+        try (TestServer server = start(new TippenConfig.Rates(null, null, null, 0, new RateLimit(1, 3), 0, null, null, null, null))) {
             KeyStore.CreatedSite site = server.createSite("Invites");
             server.track(site.publicKey(), "pageview", "inv_v");
             for (int i = 0; i < 3; i++) assertThat(server.invite(site.secretKey(), "inv_v", "https://meet.example/r").status()).isEqualTo(200);
@@ -76,7 +76,7 @@ class RateLimitTest {
 
     @Test
     void openSocketsPerAddressAreCappedAndGivenBackOnClose() {
-        try (TestServer server = start(new TippenConfig.Rates(null, null, null, 3, null))) {
+        try (TestServer server = start(new TippenConfig.Rates(null, null, null, 3, null, 0, null, null, null, null))) {
             KeyStore.CreatedSite site = server.createSite("Sockets");
             List<TestServer.Socket> open = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -105,7 +105,7 @@ class RateLimitTest {
 
     @Test
     void upgradesPerAddressAreRateLimited() {
-        try (TestServer server = start(new TippenConfig.Rates(null, null, new RateLimit(1, 4), 0, null))) {
+        try (TestServer server = start(new TippenConfig.Rates(null, null, new RateLimit(1, 4), 0, null, 0, null, null, null, null))) {
             KeyStore.CreatedSite site = server.createSite("Upgrades");
             for (int i = 0; i < 4; i++) {
                 try (TestServer.Socket s = server.visitor(site.publicKey(), "u_" + i)) {

@@ -123,7 +123,10 @@ public final class TestServer implements AutoCloseable {
 
     /** Every test client shares 127.0.0.1, so limits are off unless a test turns them on. */
     static TippenConfig testDefaults(Path dataDir) {
-        return TippenConfig.defaults(dataDir).withPort(0).withDemo(true).withRates(TippenConfig.Rates.unlimited())
+        // The disk watermark too: a test's temp dir may sit on a small disk; the disk tests turn it on.
+        TippenConfig d = TippenConfig.defaults(dataDir);
+        return d.withPort(0).withDemo(true).withRates(TippenConfig.Rates.unlimited())
+                .withLimits(d.limits().with(b -> b.minFreeDiskBytes = 0))
                 .with(b -> b.exitGrace = EXIT_GRACE);
     }
 
@@ -356,6 +359,21 @@ public final class TestServer implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** One series of /metrics ({@code name{labels}} as printed), 0 when the server has not shown it yet. */
+    public double metric(String series) {
+        String body;
+        try {
+            body = get("/metrics").body();
+        } catch (IllegalStateException e) {
+            // A pooled connection closed by the server while idle; ask again on a fresh one.
+            body = get("/metrics").body();
+        }
+        for (String line : body.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1));
+        }
+        return 0;
     }
 
     public static List<String> ids(JsonObject listMessage) {

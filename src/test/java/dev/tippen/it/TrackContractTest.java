@@ -37,7 +37,11 @@ class TrackContractTest {
             dash.next("INITIAL_VISITORS");
             TestServer.Response r = server.track(site.publicKey(), "pageview", "v_first");
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.json()).isEqualTo(new JsonObject().put("success", true).put("sessionId", "v_first"));
+            // The original's answer, and the visitor's token for the served tracker's socket.
+            assertThat(r.json().getBoolean("success")).isTrue();
+            assertThat(r.json().getString("sessionId")).isEqualTo("v_first");
+            assertThat(r.json().getString("visitorToken")).matches("[A-Za-z0-9_-]{22}");
+            assertThat(r.json().fieldNames()).containsExactlyInAnyOrder("success", "sessionId", "visitorToken");
             JsonObject update = dash.next("VISITOR_UPDATE");
             assertThat(update.getString("event")).isEqualTo("pageview");
             JsonObject v = update.getJsonObject("visitor");

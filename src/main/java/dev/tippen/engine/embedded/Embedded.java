@@ -14,7 +14,8 @@ import java.time.Clock;
 /** The embedded default: one node, its state in memory and in one SQLite file under the data dir. */
 public final class Embedded {
     /** Bounds of the writer: how many changes may wait for a commit, and how many go in one. */
-    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors, int lockWaitMillis) {}
+    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors, int lockWaitMillis, long minFreeDiskBytes,
+                        long siteWriteBytesPerSecond) {}
 
     private Embedded() {}
 
@@ -37,7 +38,8 @@ public final class Embedded {
         MemoryBroker broker = new MemoryBroker(stream);
         LocalPresence presence = new LocalPresence(hub);
         EmbeddedEngine engine = new EmbeddedEngine(vertx, lanes, store, broker, presence, rules,
-                new VisitorBudget(sizes.maxVisitors()), metrics, clock);
+                new VisitorBudget(sizes.maxVisitors()), DiskSpace.watch(dataDir, sizes.minFreeDiskBytes()), sizes.siteWriteBytesPerSecond(),
+                metrics, clock);
         SqliteOutbox outbox = new SqliteOutbox(db, store, engine);
         Backend backend = new Backend(engine, keys, broker, presence, outbox);
         return engine.restore(store.restore()).map(backend).onFailure(err -> backend.close());

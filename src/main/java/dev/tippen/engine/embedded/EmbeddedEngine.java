@@ -38,13 +38,18 @@ public final class EmbeddedEngine implements Engine {
     private final LocalPresence presence;
     private final SiteRules rules;
     private final VisitorBudget budget;
+    private final DiskSpace disk;
+    /** A site's share of the disk's writes (0: none): every page view rewrites its visitor, trail and all. */
+    private final long siteWriteBytesPerSecond;
     private final TippenMetrics metrics;
     private final Clock clock;
     private final ConcurrentHashMap<String, SiteState> sites = new ConcurrentHashMap<>();
     private volatile boolean recording;
 
     EmbeddedEngine(Vertx vertx, SiteLanes lanes, SqliteStore store, MemoryBroker broker, LocalPresence presence,
-                   SiteRules rules, VisitorBudget budget, TippenMetrics metrics, Clock clock) {
+                   SiteRules rules, VisitorBudget budget, DiskSpace disk, long siteWriteBytesPerSecond, TippenMetrics metrics, Clock clock) {
+        this.disk = disk;
+        this.siteWriteBytesPerSecond = siteWriteBytesPerSecond;
         this.vertx = vertx;
         this.lanes = lanes;
         this.store = store;
@@ -113,11 +118,12 @@ public final class EmbeddedEngine implements Engine {
         boolean creates = c.creates();
         if (creates) {
             if (s.visitors.size() + s.creating >= rules.settings().maxVisitors()) {
-                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SITE_FULL,
-                        "site has " + s.visitors.size() + " visitors, the most one site may hold"));
+                return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors()));
+            }
+            if (disk.low()) {
+                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.DISK_LOW, disk.refusal()));
             }
             if (!budget.take()) {
-                metrics.rateLimited("visitors_node");
                 return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SERVER_FULL,
                         "this server holds as many visitors as it can (" + budget.max() + "); try again shortly"));
             }
@@ -132,7 +138,18 @@ public final class EmbeddedEngine implements Engine {
         if (c.writes()) {
             if (after == null) writes.add(new Write.Remove(s.siteId, visitorId));
             else if (c.activityOnly()) writes.add(new Write.Touch(s.siteId, visitorId, after.lastActivity(), after.lastEvent(), after.clientTimestamp()));
-            else writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), VisitorCodec.utf8(after), viewed));
+            else {
+                byte[] encoded = VisitorCodec.utf8(after);
+                if (!mayWrite(s, encoded.length)) {
+                    if (creates) {
+                        s.creating--;
+                        budget.give(1);
+                    }
+                    return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.WRITE_RATE, "this site stores more than "
+                            + dev.tippen.config.ByteSizes.format(siteWriteBytesPerSecond) + " a second (--track-bytes-site); try again in a second"));
+                }
+                writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), encoded, viewed));
+            }
         }
         if (!recorded.isEmpty() && !viewed) writes.add(new Write.Record(s.siteId, now, NoticeCodec.writeRecorded(recorded)));
         Future<Void> stored = writes.isEmpty() ? Future.succeededFuture() : store.write(lanes.of(s.siteId), writes);
@@ -252,6 +269,16 @@ public final class EmbeddedEngine implements Engine {
         });
     }
 
+    /** On the site's lane: takes {@code bytes} from the site's write allowance (bursts of four seconds' worth). */
+    private boolean mayWrite(SiteState s, long bytes) {
+        if (siteWriteBytesPerSecond <= 0) return true;
+        if (s.writes == null) {
+            s.writes = io.github.bucket4j.Bucket.builder().addLimit(l -> l.capacity(4 * siteWriteBytesPerSecond)
+                    .refillGreedy(siteWriteBytesPerSecond, java.time.Duration.ofSeconds(1))).build();
+        }
+        return s.writes.tryConsume(bytes);
+    }
+
     // ---- housekeeping --------------------------------------------------------------------------------
 
     private SiteState state(String siteId) {
@@ -264,8 +291,14 @@ public final class EmbeddedEngine implements Engine {
     }
 
     @Override
-    public boolean ready() {
-        return store.healthy();
+    public String unready() {
+        if (!store.healthy()) return "storage unavailable";
+        return disk.low() ? disk.refusal() : null;
+    }
+
+    @Override
+    public void erased() {
+        store.scrubSoon();
     }
 
     @Override
@@ -280,6 +313,7 @@ public final class EmbeddedEngine implements Engine {
 
     @Override
     public void close() {
+        disk.close();
         store.close();
     }
 }

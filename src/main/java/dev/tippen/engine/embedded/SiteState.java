@@ -35,6 +35,8 @@ final class SiteState {
     /** New visitors whose change is being stored: they count against the site's limit already. */
     int creating;
     int inFlight;
+    /** What the site may store a second (bytes of visitors written), made at its first write. */
+    io.github.bucket4j.Bucket writes;
     int live;
     int hiddenBots;
     long seq;

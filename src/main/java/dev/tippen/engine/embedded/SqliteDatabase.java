@@ -94,6 +94,8 @@ public final class SqliteDatabase {
             st.execute("PRAGMA busy_timeout=" + lockWaitMillis);
             st.execute("PRAGMA synchronous=FULL");
             st.execute("PRAGMA foreign_keys=OFF");
+            // A deleted row's bytes are overwritten, not left in free pages: erasure must erase.
+            st.execute("PRAGMA secure_delete=ON");
         }
         return c;
     }

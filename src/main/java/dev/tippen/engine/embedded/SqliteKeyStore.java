@@ -107,6 +107,7 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
                     count[0] = byKey.executeUpdate();
                 }
             }
+            endSessionsOfRevokedKeys();
         });
         return count[0];
     }
@@ -126,6 +127,7 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
                 ps.setString(2, siteId);
                 ps.executeUpdate();
             }
+            endSessionsOfRevokedKeys();
             insertKey(siteId, secret, KeyRole.SECRET, now);
         });
         return secret;
@@ -161,6 +163,14 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
                 ps.setLong(1, System.currentTimeMillis());
                 ps.executeUpdate();
             }
+            endSessionsOfRevokedKeys();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "DELETE FROM console_sessions WHERE hash IN (SELECT hash FROM console_sessions WHERE site_id = ? "
+                            + "ORDER BY created_at DESC LIMIT -1 OFFSET ?)")) {
+                ps.setString(1, session.siteId());
+                ps.setInt(2, ConsoleSession.MAX_PER_SITE - 1);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM console_sessions"); ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getLong(1) >= ConsoleSession.MAX_OPEN) return;
             }
@@ -176,6 +186,14 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
             stored[0] = true;
         });
         return stored[0];
+    }
+
+    /** A revoked key's sessions are deleted, not only refused: they no longer count, nor wait to expire. */
+    private void endSessionsOfRevokedKeys() throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "DELETE FROM console_sessions WHERE key_hash IN (SELECT key_hash FROM api_keys WHERE revoked_at IS NOT NULL)")) {
+            ps.executeUpdate();
+        }
     }
 
     @Override
@@ -201,6 +219,23 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
             throw storeError(e);
         }
         return out;
+    }
+
+    @Override
+    public synchronized String tokenSecret() {
+        try {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO meta (k, v) VALUES ('visitor_token_secret', ?)")) {
+                ps.setString(1, ApiKeys.randomToken(43));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT v FROM meta WHERE k = 'visitor_token_secret'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw storeError(e);
+        }
     }
 
     @Override

@@ -53,6 +53,11 @@ final class SqliteStore implements AutoCloseable {
         writer.inNextCommit(sql);
     }
 
+    /** An erasure was committed: the log is emptied while its rows leave the journal (see {@link WalCheckpointer#scrubSoon}). */
+    void scrubSoon() {
+        checkpointer.scrubSoon();
+    }
+
     boolean healthy() {
         return writer.healthy();
     }
@@ -81,7 +86,7 @@ final class SqliteStore implements AutoCloseable {
                         Visitor v = overlay(VisitorCodec.read(rs.getBytes(3)), rs.getLong(4), rs.getString(5), rs.getString(6));
                         out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(v);
                     } catch (IllegalArgumentException e) {
-                        log.warn("event=restore_skipped_row site={} visitor={} error=\"{}\"", rs.getString(1), rs.getString(2),
+                        log.warn("event=restore_skipped_row site={} error=\"{}\"", rs.getString(1),
                                 e.getMessage());
                     }
                 }

@@ -30,7 +30,13 @@ final class WalCheckpointer implements AutoCloseable {
 
     private final Connection conn;
     private final Thread thread;
+    /** How long after an erasure the log is emptied every few seconds, and how often. */
+    static final long SCRUB_FOR_MILLIS = 120_000;
+    static final long SCRUB_EVERY_MILLIS = 5_000;
+
     private volatile boolean running = true;
+    private volatile long scrubUntil;
+    private long scrubbedAt;
     private boolean failing;
 
     WalCheckpointer(SqliteDatabase db) throws SQLException {
@@ -54,7 +60,14 @@ final class WalCheckpointer implements AutoCloseable {
                 Thread.sleep(1000);
                 long started = System.nanoTime();
                 int frames = checkpoint("PASSIVE");
-                if (frames > RESTART_FRAMES) checkpoint("RESTART");
+                long now = System.currentTimeMillis();
+                if (now < scrubUntil && now - scrubbedAt >= SCRUB_EVERY_MILLIS) {
+                    // The log still holds page images from before the erasure: copy them over and cut it to nothing.
+                    checkpoint("TRUNCATE");
+                    scrubbedAt = now;
+                } else if (frames > RESTART_FRAMES) {
+                    checkpoint("RESTART");
+                }
                 long took = (System.nanoTime() - started) / 1_000_000;
                 if (took > 50) log.info("event=slow_checkpoint millis={} frames={}", took, frames);
                 if (failing) log.info("event=checkpoint_recovered");
@@ -67,6 +80,17 @@ final class WalCheckpointer implements AutoCloseable {
                 failing = true;
             }
         }
+    }
+
+    /**
+     * An erasure was committed. Its rows are overwritten in the database file as they are deleted
+     * (secure_delete), but the log keeps earlier page images until it is cut, and the journal rows
+     * that carried the visitor leave only once the history has them. So for the next two minutes the
+     * log is truncated every five seconds: each cut is a short wait for the writer's current commit.
+     */
+    void scrubSoon() {
+        scrubUntil = System.currentTimeMillis() + SCRUB_FOR_MILLIS;
+        scrubbedAt = 0;
     }
 
     /** Runs one checkpoint; returns how many frames the log held. */

@@ -19,6 +19,7 @@ import java.util.List;
 final class RedisEngine implements Engine {
     private final Vertx vertx;
     private final RedisLink link;
+    private final AofRewrite aofRewrite;
     private final SiteLanes lanes;
     private final VisitorWrites writes;
     private final RedisBroker broker;
@@ -32,6 +33,7 @@ final class RedisEngine implements Engine {
                 SiteRules rules) {
         this.vertx = vertx;
         this.link = link;
+        this.aofRewrite = new AofRewrite(vertx, link, AofRewrite.MIN_GAP_MILLIS);
         this.lanes = lanes;
         this.writes = writes;
         this.broker = broker;
@@ -86,8 +88,13 @@ final class RedisEngine implements Engine {
     }
 
     @Override
-    public boolean ready() {
-        return link.healthy();
+    public String unready() {
+        return link.healthy() ? null : "storage unavailable";
+    }
+
+    @Override
+    public void erased() {
+        aofRewrite.requested();
     }
 
     @Override

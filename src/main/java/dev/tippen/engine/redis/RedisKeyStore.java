@@ -113,9 +113,12 @@ public final class RedisKeyStore implements KeyStore {
     @Override
     public int revoke(String siteIdOrKey) {
         String now = Long.toString(System.currentTimeMillis());
-        int bySite = await(link.eval(revoke, List.of(KEYS, VERSION), List.of(siteIdOrKey, "", "", now, "", ""))).toInteger();
-        if (bySite > 0) return bySite;
-        return await(link.eval(revoke, List.of(KEYS, VERSION), List.of("", ApiKeys.hash(siteIdOrKey), "", now, "", ""))).toInteger();
+        int revoked = await(link.eval(revoke, List.of(KEYS, VERSION), List.of(siteIdOrKey, "", "", now, "", ""))).toInteger();
+        if (revoked == 0) {
+            revoked = await(link.eval(revoke, List.of(KEYS, VERSION), List.of("", ApiKeys.hash(siteIdOrKey), "", now, "", ""))).toInteger();
+        }
+        if (revoked > 0) endSessionsOfRevokedKeys();
+        return revoked;
     }
 
     @Override
@@ -129,6 +132,7 @@ public final class RedisKeyStore implements KeyStore {
         // Revoking the old secret and adding the new one is one script: never a site without a secret.
         await(link.eval(revoke, List.of(KEYS, VERSION), List.of(siteId, "", KeyRole.SECRET.wire(), Long.toString(now),
                 ApiKeys.hash(secret), keyRow(siteId, secret, KeyRole.SECRET, now))));
+        endSessionsOfRevokedKeys();
         return secret;
     }
 
@@ -157,19 +161,52 @@ public final class RedisKeyStore implements KeyStore {
     @Override
     public boolean openSession(ConsoleSession session) {
         List<ConsoleSession> open = new ArrayList<>();
+        List<ConsoleSession> ofSite = new ArrayList<>();
         List<Request> drop = new ArrayList<>();
         long now = System.currentTimeMillis();
+        java.util.Set<String> revoked = revokedKeyHashes();
         for (ConsoleSession s : allSessions()) {
-            if (s.expired(now)) drop.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(s.hash()));
-            else open.add(s);
+            if (s.expired(now) || revoked.contains(s.keyHash())) {
+                drop.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(s.hash()));
+            } else {
+                open.add(s);
+                if (s.siteId().equals(session.siteId())) ofSite.add(s);
+            }
         }
-        if (!drop.isEmpty()) await(link.batch(drop));
+        // Past the site's share, its oldest sessions end to make room.
+        ofSite.sort(java.util.Comparator.comparingLong(ConsoleSession::createdAt));
+        for (int i = 0; i <= ofSite.size() - ConsoleSession.MAX_PER_SITE; i++) {
+            drop.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(ofSite.get(i).hash()));
+            open.remove(ofSite.get(i));
+        }
+        if (!drop.isEmpty()) {
+            drop.add(Request.cmd(Command.INCR).arg(VERSION));
+            await(link.batch(drop));
+        }
         if (open.size() >= ConsoleSession.MAX_OPEN) return false;
         String row = new JsonObject().put("hash", session.hash()).put("siteId", session.siteId()).put("keyHash", session.keyHash())
                 .put("createdAt", session.createdAt()).put("expiresAt", session.expiresAt()).encode();
         await(link.batch(List.of(Request.cmd(Command.HSET).arg(SESSIONS).arg(session.hash()).arg(row),
                 Request.cmd(Command.INCR).arg(VERSION))));
         return true;
+    }
+
+    private java.util.Set<String> revokedKeyHashes() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (ApiKey k : keys()) if (k.revoked()) out.add(k.hash());
+        return out;
+    }
+
+    /** A revoked key's sessions are deleted, not only refused: they no longer count, nor wait to expire. */
+    private void endSessionsOfRevokedKeys() {
+        java.util.Set<String> revoked = revokedKeyHashes();
+        List<Request> drop = new ArrayList<>();
+        for (ConsoleSession s : allSessions()) {
+            if (revoked.contains(s.keyHash())) drop.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(s.hash()));
+        }
+        if (drop.isEmpty()) return;
+        drop.add(Request.cmd(Command.INCR).arg(VERSION));
+        await(link.batch(drop));
     }
 
     @Override
@@ -193,6 +230,13 @@ public final class RedisKeyStore implements KeyStore {
                     j.getLong("expiresAt", 0L)));
         }
         return out;
+    }
+
+    @Override
+    public String tokenSecret() {
+        String key = SiteKeys.PREFIX + "visitor-token-secret";
+        await(link.send(Request.cmd(Command.SET).arg(key).arg(ApiKeys.randomToken(43)).arg("NX")));
+        return await(link.send(Request.cmd(Command.GET).arg(key))).toString();
     }
 
     @Override

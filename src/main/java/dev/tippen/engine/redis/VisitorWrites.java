@@ -161,8 +161,7 @@ final class VisitorWrites {
                 return Future.succeededFuture(new Engine.Applied<>(d.result(), r.get(3).toLong(), r.get(2).toInteger()));
             }
             if (status == -1) {
-                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SITE_FULL,
-                        "site has " + r.get(1) + " visitors, the most one site may hold"));
+                return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors()));
             }
             metrics.conflict();
             Known current = parse(r.get(1).toString());

@@ -1,0 +1,93 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.site.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One site's public key can take only its share of the node's visitors and sockets: past it that
+ * site's new ones get a 503 naming the site's limit, while other sites keep working.
+ */
+class FairSharesTest {
+    @Test
+    void oneSiteFillsOnlyItsShareOfTheVisitors() {
+        // A node of 100 visitors: a site's share is half of it.
+        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().withBudgets(100, 1_000)))) {
+            KeyStore.CreatedSite flood = server.createSite("Flood");
+            KeyStore.CreatedSite other = server.createSite("Other");
+            int accepted = 0;
+            TestServer.Response refused = null;
+            for (int i = 0; i < 80; i++) {
+                TestServer.Response r = server.track(flood.publicKey(), "pageview", "flood_" + i);
+                if (r.status() == 200) accepted++;
+                else if (refused == null) refused = r;
+            }
+            assertThat(accepted).isEqualTo(50);
+            assertThat(refused).isNotNull();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.error()).contains("--max-visitors-per-site").contains("50");
+            // Known visitors of the full site keep working.
+            assertThat(server.track(flood.publicKey(), "heartbeat", "flood_0").status()).isEqualTo(200);
+            for (int i = 0; i < 40; i++) {
+                assertThat(server.track(other.publicKey(), "pageview", "other_" + i).status()).as("other site's visitor " + i).isEqualTo(200);
+            }
+            assertThat(server.metric("tippen_rate_limited_total{limit=\"visitors_site\"}")).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void oneSiteFillsOnlyItsShareOfTheSockets() {
+        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().withBudgets(10_000, 20)))) {
+            KeyStore.CreatedSite flood = server.createSite("Flood");
+            KeyStore.CreatedSite other = server.createSite("Other");
+            List<TestServer.Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    TestServer.Socket s = server.visitor(flood.publicKey(), "sock_" + i);
+                    s.next("CONNECTED");
+                    open.add(s);
+                }
+                assertThat(server.refusedUpgrade("/ws/visitor?apiKey=" + flood.publicKey() + "&visitorId=sock_10")).isEqualTo(503);
+                TestServer.Socket dash = server.dashboard(other.secretKey());
+                open.add(dash);
+                dash.next("INITIAL_VISITORS");
+                for (int i = 0; i < 5; i++) {
+                    TestServer.Socket s = server.visitor(other.publicKey(), "other_" + i);
+                    s.next("CONNECTED");
+                    open.add(s);
+                }
+                assertThat(server.metric("tippen_rate_limited_total{limit=\"sockets_site\"}")).isEqualTo(1);
+            } finally {
+                open.forEach(TestServer.Socket::close);
+            }
+        }
+    }
+
+    @Test
+    void oneSiteStoresOnlyItsShareOfTheDisksWrites() {
+        // 64 KB a second, bursts of 256 KB: a few dozen page views of a visitor whose trail is full of long addresses.
+        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().with(b -> b.siteWriteBytesPerSecond = 64 * 1024)))) {
+            KeyStore.CreatedSite heavy = server.createSite("Heavy");
+            KeyStore.CreatedSite light = server.createSite("Light");
+            String longPath = "/" + "q".repeat(2_000);
+            TestServer.Response refused = null;
+            int accepted = 0;
+            for (int i = 0; i < 200 && refused == null; i++) {
+                TestServer.Response r = server.post("/track/visitor", TestServer.trackBody("pageview", "heavy", "https://example.com/" + i + longPath),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", heavy.publicKey());
+                if (r.status() == 200) accepted++;
+                else refused = r;
+            }
+            assertThat(refused).as("the heavy site is slowed").isNotNull();
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.error()).contains("--track-bytes-site");
+            assertThat(accepted).isGreaterThan(5);
+            assertThat(server.track(light.publicKey(), "pageview", "light_1").status()).isEqualTo(200);
+            assertThat(server.metric("tippen_rate_limited_total{limit=\"track_bytes_site\"}")).isEqualTo(1);
+        }
+    }
+}
