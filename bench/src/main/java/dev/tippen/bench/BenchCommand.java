@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
     /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
-    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console", "webhooks");
+    static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console", "webhooks",
+            "abuse");
 
     @Parameters(arity = "0..*", description = "Scenarios: ${COMPLETION-CANDIDATES} (default: all).", completionCandidates = Scenarios.class)
     List<String> scenarios;
@@ -131,7 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private static final List<String> NO_LIMITS = List.of("--track-limit-ip=off", "--track-limit-site=off",
             "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--max-sockets=1000000",
-            "--max-visitors=1000000");
+            "--max-visitors=1000000", "--max-sockets-per-site=1000000", "--max-visitors-per-site=1000000",
+            "--connections-per-ip=0", "--socket-message-limit=off", "--sign-in-limit-ip=off", "--sign-in-limit-site=off",
+            "--min-free-disk=0", "--track-bytes-site=0");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -168,6 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "history-queries" -> historyQueries();
                     case "console" -> console(vertx);
                     case "webhooks" -> webhooks(vertx);
+                    case "abuse" -> abuse(vertx);
                     default -> flood(vertx);
                 }
             }
@@ -539,6 +543,21 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("b_p99_ratio_flooded_to_alone", tippen.get("b_p99_ratio_flooded_to_alone"));
         r.put("b_p99_ratio_flooded_to_a_at_limit", tippen.get("b_p99_ratio_flooded_to_a_at_limit"));
         r.put("ceiling_b_p99_ratio_flooded_to_alone", ceiling.get("b_p99_ratio_flooded_to_alone"));
+        report(r);
+    }
+
+    /**
+     * Site A attacks, one attack at a time, while site B tracks steadily: B's latency in each phase
+     * beside B alone in the same server, and the server's heap and descriptors. No ceiling: the
+     * baseline is B alone, measured in the same run.
+     */
+    private void abuse(Vertx vertx) throws Exception {
+        List<String> args = new java.util.ArrayList<>(AbuseScenario.serveArgs());
+        args.addAll(extraServeArgs);
+        Map<String, Object> r = scenario("abuse");
+        try (ChildServer server = ChildServer.tippen(jvm(), args, 3)) {
+            r.put("tippen", measured(() -> AbuseScenario.run(vertx, server, floodBRate, warmup, seconds)));
+        }
         report(r);
     }
 

@@ -134,6 +134,34 @@ final class ChildServer implements AutoCloseable {
         return port;
     }
 
+    /** What the data dir holds on disk now, in bytes. */
+    long dataBytes() {
+        try (var files = Files.walk(dataDir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** What /metrics shows now. */
+    String metrics() throws IOException, InterruptedException {
+        return CONTROL.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Whether /readyz answers 200 within five seconds. */
+    boolean ready() {
+        try {
+            return CONTROL.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     long pid() {
         return process.pid();
     }

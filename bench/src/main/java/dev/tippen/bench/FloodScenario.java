@@ -21,7 +21,7 @@ final class FloodScenario {
     /** Serve options: a per-site limit to flood; per-address limits off, since all load has one address. */
     static java.util.List<String> serveArgs(int siteLimit) {
         return java.util.List.of("--track-limit-site=" + siteLimit + "/s:" + siteLimit, "--track-limit-ip=off",
-                "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off");
+                "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--connections-per-ip=0");
     }
 
     static Map<String, Object> run(Vertx vertx, ChildServer server, int siteLimit, int rateB, int warmupSeconds,
@@ -79,7 +79,7 @@ final class FloodScenario {
     }
 
     /** B's steady traffic: open-loop, latency from when each request was due, after an unmeasured warm-up. */
-    private static void paced(Vertx vertx, HttpClient client, String key, int rate, int warmupSeconds, int seconds,
+    static void paced(Vertx vertx, HttpClient client, String key, int rate, int warmupSeconds, int seconds,
                               Latencies latencies, LongAdder errors) throws Exception {
         Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
         LongAdder answered = new LongAdder();
