@@ -88,7 +88,7 @@ class MemoryBudgetTest {
 
     @Test
     void aWorstCaseVisitorCostsNoMoreThanTheBudgetAssumes() throws Exception {
-        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", List.of("--max-visitors", "100000"), List.of(),
+        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", List.of("--max-visitors", "100000", "--track-bytes-site", "0"), List.of(),
                 List.of("-Xmx1g", "-XX:+UseSerialGC"))) {
             int visitors = 800;
             post(child, fattest("warm", 0), null);
