@@ -27,7 +27,7 @@ export class LiveList {
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(scheme + '//' + location.host + '/ws/dashboard');
+    const ws = new WebSocket(scheme + '//' + location.host + '/ws/dashboard?removals=true');
     this.ws = ws;
     ws.onopen = () => {
       // Marks for the benchmark's break-down of a first render (bench/README.md, "console").

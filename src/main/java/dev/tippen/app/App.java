@@ -155,14 +155,15 @@ public final class App implements AutoCloseable {
         HistoryDatabase historyDb = historyDatabase(config);
         // Webhooks are made of what the history learns, in its own transactions: no history, no webhooks.
         Webhooks webhooks = historyDb == null ? null
-                : Webhooks.start(vertx, historyDb, backend.outbox()::leader, config.webhooks(), config.publicUrl(), metrics);
+                : Webhooks.start(vertx, historyDb, backend.outbox()::leader, config.redis() == null, config.webhooks(), config.publicUrl(),
+                        metrics);
         History history = historyDb == null ? null
                 : History.start(vertx, historyDb, backend.outbox(), config.history().retention(), limits.maxHistoryBytesPerSite(),
                         List.of(webhooks.notifier()), metrics,
                         Clock.systemUTC());
 
         // The change stream's subscribers: each attaches in one line.
-        DashboardFeed dashboards = new DashboardFeed(hub, joins, sites);
+        DashboardFeed dashboards = new DashboardFeed(hub, joins, sites, vertx, lanes);
         stream.subscribe(dashboards).subscribe(new VisitorFeed(hub));
 
         keys.onRevoked(hashes -> hub.closeKeys(hashes, "API key revoked"));
@@ -266,11 +267,12 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=stopping");
-        hub.forEachConnection(c -> c.close((short) 1001, "server shutting down"));
+        // Every socket is told 1001; a peer that takes its close is gone when this completes, one
+        // that does not read is not waited for beyond a second.
         try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            hub.closeAll((short) 1001, "server shutting down").toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.info("event=stopping_sockets_unanswered note=\"sockets that did not answer their close are dropped\"");
         }
         awaitQuietly(servers.close());
         if (history != null) history.close();

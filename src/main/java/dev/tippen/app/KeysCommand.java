@@ -41,9 +41,22 @@ final class KeysCommand implements Runnable {
                 description = "The Redis the servers share, instead of --data-dir (TIPPEN_REDIS).")
         String redis;
 
+        /** The store, made if missing: for commands that add to it. */
         KeyStore open() {
             String url = ServeCommand.redisUrl(redis);
             return url == null ? new SqliteKeyStore(SqliteDatabase.open(dataDir)) : RedisKeyStore.open(url);
+        }
+
+        /**
+         * The store as it is: a data dir with no database is a mistake (the default ./data follows the
+         * current directory), said as such rather than answered with an empty list and a new empty dir.
+         */
+        KeyStore openExisting() {
+            if (ServeCommand.redisUrl(redis) == null && !java.nio.file.Files.exists(dataDir.resolve(SqliteDatabase.FILE_NAME))) {
+                throw new IllegalStateException("no Tippen data in " + dataDir.toAbsolutePath().normalize()
+                        + "; pass the server's --data-dir (or set TIPPEN_DATA_DIR)");
+            }
+            return open();
         }
     }
 
@@ -98,7 +111,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (KeyStore keys = store.open()) {
+            try (KeyStore keys = store.openExisting()) {
                 List<ApiKey> all = keys.keys();
                 for (Site s : keys.sites()) {
                     out.printf("%s  %s%s  created %s%n", s.siteId(), s.name(), s.singleKey() ? "  (single key)" : "",
@@ -126,7 +139,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             int n;
-            try (KeyStore keys = store.open()) {
+            try (KeyStore keys = store.openExisting()) {
                 n = keys.revoke(target.trim());
             }
             if (n == 0) {
@@ -150,7 +163,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (KeyStore keys = store.open()) {
+            try (KeyStore keys = store.openExisting()) {
                 String secret = keys.rotateSecret(siteId.trim());
                 spec.commandLine().getOut().println("secret key:  " + secret);
                 spec.commandLine().getOut().flush();
@@ -172,7 +185,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (KeyStore keys = store.open()) {
+            try (KeyStore keys = store.openExisting()) {
                 List<ApiKey> all = keys.keys();
                 for (Site s : keys.sites()) {
                     io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();

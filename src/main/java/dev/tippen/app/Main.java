@@ -18,7 +18,14 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         // An option given twice takes its last value, as most command lines do (a wrapper script, then the user).
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true)
+                // A mistake the command explains is one line and exit code 1, not a stack trace.
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)) throw e;
+                    cmd.getErr().println("tippen: " + e.getMessage());
+                    cmd.getErr().flush();
+                    return 1;
+                });
     }
 
     @Override

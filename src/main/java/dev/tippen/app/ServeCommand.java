@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
 /** {@code tippen serve}: every option also reads a TIPPEN_* environment variable. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Tippen server.")
 final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", defaultValue = "${env:TIPPEN_PORT:-8787}", description = "Port (TIPPEN_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
@@ -138,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
     String publicUrl;
 
     @Option(names = "--webhook-retries", defaultValue = "${env:TIPPEN_WEBHOOK_RETRIES:-0s,5s,5m,30m,2h,5h,10h,10h,14h,20h,24h}",
-            description = "Delay before each webhook attempt, the first one included, jittered by ±20% (TIPPEN_WEBHOOK_RETRIES, default ${DEFAULT-VALUE}).")
+            description = "Delay before each webhook attempt, the first one included, jittered by ±20%% (TIPPEN_WEBHOOK_RETRIES, default ${DEFAULT-VALUE}).")
     String webhookRetries;
 
     @Option(names = "--webhook-queue", defaultValue = "${env:TIPPEN_WEBHOOK_QUEUE:-10000}",
@@ -296,12 +299,16 @@ final class ServeCommand implements Callable<Integer> {
         Duration invite = Durations.parse(inviteTtl);
         Duration ping = Durations.parse(pingInterval);
         Duration grace = Durations.parse(exitGrace);
-        Duration gap = Durations.parse(visitGap);
+        Duration parsedGap = Durations.parse(visitGap);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
-        if (sweep.isZero() || ttl.isZero() || invite.isZero() || gap.isZero() || ping.toSeconds() < 1) {
+        if (sweep.isZero() || ttl.isZero() || invite.isZero() || parsedGap.isZero() || ping.toSeconds() < 1) {
             throw new IllegalArgumentException("durations must be positive (ping interval at least 1s)");
         }
-        if (gap.compareTo(ttl) > 0) throw new IllegalArgumentException("--visit-gap must not be longer than --visitor-ttl");
+        // A shorter TTL alone shortens the visit gap with it; a gap asked for longer than the TTL is a mistake.
+        boolean gapGiven = spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--visit-gap") || System.getenv("TIPPEN_VISIT_GAP") != null;
+        if (parsedGap.compareTo(ttl) > 0 && gapGiven) throw new IllegalArgumentException("--visit-gap must not be longer than --visitor-ttl");
+        Duration gap = parsedGap.compareTo(ttl) > 0 ? ttl : parsedGap;
         if (maxVisitors < 0 || maxSockets < 0 || maxVisitorsPerSite < 0 || maxSocketsPerSite < 0) {
             throw new IllegalArgumentException(
                     "--max-visitors, --max-visitors-per-site, --max-sockets and --max-sockets-per-site must be 0 (the default) or more");

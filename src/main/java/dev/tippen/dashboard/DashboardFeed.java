@@ -1,5 +1,6 @@
 package dev.tippen.dashboard;
 
+import dev.tippen.site.SiteLanes;
 import dev.tippen.socket.Connection;
 import dev.tippen.socket.Hub;
 import dev.tippen.socket.Joins;
@@ -8,20 +9,40 @@ import dev.tippen.visitor.ChangeListener;
 import dev.tippen.visitor.Notice;
 import dev.tippen.visitor.SiteChange;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorStatus;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dashboards' subscription to the change stream: each notice a dashboard shows is encoded once
  * per change, and only when the site has a dashboard on this node, then written to every one.
+ *
+ * <p>Two kinds of dashboard listen. One that says it understands removals (the console) hears a
+ * departure as VISITOR_REMOVED. The original's kind knows only INITIAL_VISITORS, VISITOR_UPDATE,
+ * VISITOR_LIST, VIDEO_INVITE_SENT and PONG: it never sees the status "left", and learns of a
+ * departure as the original told it, from a VISITOR_LIST without the visitor, at most one a second
+ * per site ({@link #LIST_EVERY_MILLIS}) however many leave.
  */
 public final class DashboardFeed implements ChangeListener {
+    static final long LIST_EVERY_MILLIS = 1_000;
+
     private final Hub hub;
     private final Joins joins;
     private final Sites sites;
+    private final Vertx vertx;
+    private final SiteLanes lanes;
+    /** Sites with a departures list on its way, and when each last had one: touched on the site's lane. */
+    private final Set<String> listDue = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> listSentAt = new ConcurrentHashMap<>();
 
-    public DashboardFeed(Hub hub, Joins joins, Sites sites) {
+    public DashboardFeed(Hub hub, Joins joins, Sites sites, Vertx vertx, SiteLanes lanes) {
         this.hub = hub;
         this.joins = joins;
         this.sites = sites;
+        this.vertx = vertx;
+        this.lanes = lanes;
     }
 
     @Override
@@ -29,23 +50,43 @@ public final class DashboardFeed implements ChangeListener {
         String siteId = change.siteId();
         if (!hub.hasDashboards(siteId)) return;
         long seq = change.seq();
+        boolean departed = false;
+        boolean listed = false;
         for (Notice n : change.notices()) {
             String json;
-            boolean cleanupList = false;
+            Hub.Audience audience = Hub.Audience.EVERY;
             if (n instanceof Notice.VisitorChanged c) {
                 json = DashboardMessages.visitorUpdate(c.visitor(), c.event());
+                if (VisitorStatus.LEFT.equals(c.visitor().status())) audience = Hub.Audience.REMOVAL_AWARE;
             } else if (n instanceof Notice.VisitorsRemoved r) {
                 json = DashboardMessages.visitorsRemoved(r.visitorIds(), r.reason().wire());
+                audience = Hub.Audience.REMOVAL_AWARE;
+                departed = true;
             } else if (n instanceof Notice.ListRefreshed l) {
                 json = DashboardMessages.visitorList(l.visitors(), l.hiddenBots());
-                cleanupList = true;
+                audience = Hub.Audience.LIST_READERS;
+                listed = true;
             } else if (n instanceof Notice.InviteSent s) {
                 json = DashboardMessages.videoInviteSent(s.visitor().visitorId(), s.invite().guestUrl(), s.invite().inviteId());
             } else {
                 continue;
             }
-            hub.toDashboards(siteId, seq, Text.of(json), cleanupList);
+            hub.toDashboards(siteId, seq, Text.of(json), audience);
         }
+        if (listed) listSentAt.put(siteId, System.currentTimeMillis());
+        else if (departed && hub.hasListReaders(siteId)) departuresList(siteId);
+    }
+
+    /** On the site's lane: the original's dashboards get a fresh list soon, one a second at most, however many leave. */
+    private void departuresList(String siteId) {
+        if (!listDue.add(siteId)) return;
+        long wait = Math.max(1, listSentAt.getOrDefault(siteId, 0L) + LIST_EVERY_MILLIS - System.currentTimeMillis());
+        vertx.setTimer(wait, id -> lanes.execute(siteId, () -> {
+            listDue.remove(siteId);
+            listSentAt.put(siteId, System.currentTimeMillis());
+            for (Connection c : hub.dashboards(siteId)) if (!c.removals()) refresh(c, "VISITOR_LIST");
+            if (!hub.hasDashboards(siteId)) listSentAt.remove(siteId);
+        }));
     }
 
     /** This node may have missed changes of the site: every dashboard here gets the list afresh. */

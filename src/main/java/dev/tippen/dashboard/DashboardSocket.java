@@ -56,9 +56,12 @@ public final class DashboardSocket {
         String origin = req.getHeader("Origin");
         if (!cors.allows(origin) && !who.sameOrigin()) throw new ApiError(403, "origin " + origin + " may not open the dashboard");
         boolean cleanupList = !"false".equalsIgnoreCase(req.getParam("cleanupList"));
+        // The original's dashboards know nothing of VISITOR_REMOVED: only one that says so gets it
+        // (asking for no cleanup lists says so too: that option was always for removal-aware dashboards).
+        boolean removals = "true".equalsIgnoreCase(req.getParam("removals")) || !cleanupList;
         Authentication.Granted auth = who.granted();
         upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, auth.site().siteId(), auth.key().hash(), null,
-                cleanupList, who.sessionId(), false), this::open);
+                cleanupList, who.sessionId(), false, removals), this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {

@@ -52,7 +52,7 @@ public final class VisitorSocket {
         String token = req.getParam("token");
         boolean bound = token != null && !token.isEmpty();
         if (bound && !tokens.valid(siteId, visitorId, token)) throw new ApiError(403, "'token' is not this visitor's token");
-        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false, null, bound),
+        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.VISITOR, siteId, auth.key().hash(), visitorId, false, null, bound, false),
                 this::open);
     }
 

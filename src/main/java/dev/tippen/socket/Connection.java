@@ -50,10 +50,12 @@ public final class Connection {
     /**
      * Who a socket belongs to, known before it is upgraded. {@code sessionId} is the console session
      * that opened it (null for a key given in the URL), so signing out closes it. {@code bound}: a
-     * visitor socket that presented its visitor's token, so it is the tracker's own.
+     * visitor socket that presented its visitor's token, so it is the tracker's own. {@code removals}: a
+     * dashboard that understands VISITOR_REMOVED; the others are told of departures the original's way,
+     * by a fresh VISITOR_LIST.
      */
     public record Spec(Kind kind, String siteId, String keyHash, String visitorId, boolean wantsCleanupList,
-                       String sessionId, boolean bound) {}
+                       String sessionId, boolean bound, boolean removals) {}
 
     private static final AtomicLongFieldUpdater<Connection> QUEUED = AtomicLongFieldUpdater.newUpdater(Connection.class, "queuedBytes");
     private static final AtomicLongFieldUpdater<Connection> OVERSIZED = AtomicLongFieldUpdater.newUpdater(Connection.class, "oversized");
@@ -238,9 +240,14 @@ public final class Connection {
     }
 
     public void close(short code, String reason) {
-        if (closing) return;
+        closing(code, reason);
+    }
+
+    /** Closes the socket; completes once it is closed (at once when it was already closing). */
+    public io.vertx.core.Future<Void> closing(short code, String reason) {
+        if (closing) return io.vertx.core.Future.succeededFuture();
         closing = true;
-        ws.close(code, reason);
+        return ws.close(code, reason);
     }
 
     /**
@@ -298,6 +305,11 @@ public final class Connection {
     /** A visitor socket opened with its visitor's token. */
     public boolean bound() {
         return spec.bound();
+    }
+
+    /** A dashboard that understands VISITOR_REMOVED (and so needs no list to learn of departures). */
+    public boolean removals() {
+        return spec.removals();
     }
 
     public boolean wantsCleanupList() {

@@ -83,19 +83,34 @@ public final class Hub {
         if (s.empty()) sites.remove(c.siteId());
     }
 
-    /**
-     * On the site's lane: a message numbered {@code seq} in its site's stream to every dashboard
-     * ({@code cleanupList}: only to those that want the full list after a cleanup). Returns how many got it.
-     */
-    public int toDashboards(String siteId, long seq, Text text, boolean cleanupList) {
+    /** Which dashboards a message is for. */
+    public enum Audience {
+        EVERY,
+        /** Those that understand VISITOR_REMOVED (and a visitor's status "left"). */
+        REMOVAL_AWARE,
+        /** The original's kind, that learn of departures from a full list, and want it after a cleanup. */
+        LIST_READERS
+    }
+
+    /** On the site's lane: a message numbered {@code seq} in its site's stream to its audience. Returns how many got it. */
+    public int toDashboards(String siteId, long seq, Text text, Audience audience) {
         SiteSockets s = sites.get(siteId);
         if (s == null || s.dashboards.isEmpty()) return 0;
         int sent = 0;
         for (Connection c : s.dashboards) {
-            if (cleanupList && !c.wantsCleanupList()) continue;
+            if (audience == Audience.REMOVAL_AWARE && !c.removals()) continue;
+            if (audience == Audience.LIST_READERS && (c.removals() || !c.wantsCleanupList())) continue;
             if (send(s, c, seq, text)) sent++;
         }
         return sent;
+    }
+
+    /** On the site's lane: whether the site has dashboards here that learn of departures from lists. */
+    public boolean hasListReaders(String siteId) {
+        SiteSockets s = sites.get(siteId);
+        if (s == null) return false;
+        for (Connection c : s.dashboards) if (!c.removals()) return true;
+        return false;
     }
 
     /**
@@ -207,6 +222,22 @@ public final class Hub {
                 all.forEach(action);
             });
         }
+    }
+
+    /** Closes every socket here; completes once each has closed (a peer that never answers: never). */
+    public io.vertx.core.Future<Void> closeAll(short code, String reason) {
+        List<io.vertx.core.Future<Void>> sites = new ArrayList<>();
+        for (String siteId : List.copyOf(this.sites.keySet())) {
+            sites.add(lanes.run(siteId, () -> {
+                SiteSockets s = this.sites.get(siteId);
+                if (s == null) return io.vertx.core.Future.<Void>succeededFuture();
+                List<io.vertx.core.Future<Void>> closing = new ArrayList<>();
+                s.dashboards.forEach(c -> closing.add(c.closing(code, reason)));
+                s.visitors.values().forEach(tabs -> tabs.forEach(c -> closing.add(c.closing(code, reason))));
+                return io.vertx.core.Future.join(closing).mapEmpty();
+            }));
+        }
+        return io.vertx.core.Future.join(sites).mapEmpty();
     }
 
     /** Closes every socket opened with one of these keys (revoked). */

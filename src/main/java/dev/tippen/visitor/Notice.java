@@ -59,7 +59,7 @@ public sealed interface Notice {
         }
     }
 
-    /** Who the visitor is changed after the fact (a provider's late answer). */
+    /** Who the visitor is changed without a page view: a provider's late answer, or a heartbeat from a new address. */
     record FactsChanged(Visitor visitor) implements Recorded {
         public String visitorId() {
             return visitor.visitorId();

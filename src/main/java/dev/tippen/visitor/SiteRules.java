@@ -84,7 +84,7 @@ public final class SiteRules {
         }
         Visitor next = new Visitor(prev == null ? e.visitorId() : prev.visitorId(), prev == null ? e.website() : keep(e.website(), prev.website()), page,
                 prev == null ? e.browser() : e.browser().over(prev.browser()),
-                prev == null ? e.clientTimestamp() : keep(e.clientTimestamp(), prev.clientTimestamp()),
+                e.clientTimestamp(),
                 prev == null ? e.ip() : keep(e.ip(), prev.ip()), now, now, 1, status, e.type().wire(), who,
                 Visit.start(e.visitorId(), page, e.pageLoadId(), now), calls);
         if (shown(next)) notices.add(new VisitorChanged(next, e.type().wire()));
@@ -97,7 +97,7 @@ public final class SiteRules {
         Page page = pageOf(e.page(), prev.page());
         boolean moved = moved(prev, e, lookup);
         Visitor next = new Visitor(prev.visitorId(), keep(e.website(), prev.website()), page, e.browser().over(prev.browser()),
-                keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
+                firstOfVisit(prev, e), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
                 prev.pageViews() + 1, prev.status(), e.type().wire(), moved ? identify(e, lookup) : prev.enrichment(),
                 prev.visit().moved(page, e.pageLoadId(), now), prev.calls());
         List<Notice> notices = new ArrayList<>(2);
@@ -120,7 +120,7 @@ public final class SiteRules {
         String website = keep(e.website(), prev.website());
         boolean activityOnly = !moved && visit == prev.visit() && browser == prev.browser() && website == prev.website();
         Visitor next = new Visitor(prev.visitorId(), website, prev.page(), browser,
-                keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
+                firstOfVisit(prev, e), keep(e.ip(), prev.ip()), prev.firstSeen(), now,
                 prev.pageViews(), prev.status(), e.type().wire(), moved ? identify(e, lookup) : prev.enrichment(), visit,
                 prev.calls());
         List<Notice> notices = new ArrayList<>(1);
@@ -140,7 +140,7 @@ public final class SiteRules {
                 ? !e.pageLoadId().equals(visit.pageLoadId())
                 : e.page().url() != null && prev.page().url() != null && !e.page().url().equals(prev.page().url());
         if (stale) return Change.none(prev);
-        Visitor exiting = prev.touched(now, e.type().wire(), keep(e.clientTimestamp(), prev.clientTimestamp()),
+        Visitor exiting = prev.touched(now, e.type().wire(), firstOfVisit(prev, e),
                 visit.exitAt() != null ? visit : visit.exiting(now));
         if (settings.exitGrace().isZero()) return settle(exiting, now);
         return new Change(prev, exiting, List.of(), false);
@@ -161,7 +161,7 @@ public final class SiteRules {
         Calls calls = prev.calls().answered(how, now);
         boolean moved = moved(prev, e, lookup);
         Visitor next = new Visitor(prev.visitorId(), keep(e.website(), prev.website()), prev.page(),
-                e.browser().over(prev.browser()), keep(e.clientTimestamp(), prev.clientTimestamp()), keep(e.ip(), prev.ip()),
+                e.browser().over(prev.browser()), firstOfVisit(prev, e), keep(e.ip(), prev.ip()),
                 prev.firstSeen(), now, prev.pageViews(), status, e.type().wire(),
                 moved ? identify(e, lookup) : prev.enrichment(), prev.visit().staying(prev.visit().pageLoadId()), calls);
         List<Notice> notices = new ArrayList<>(2);
@@ -311,6 +311,15 @@ public final class SiteRules {
      * are equal. A visitor's state is replaced on every event, and each state that lives on costs
      * the collector a copy: keeping the unchanged parts shared keeps that copy small.
      */
+    /**
+     * The visitor's {@code timestamp}: what the browser said at the visit's first event, as the
+     * original kept it (its dashboard derives time on site and first seen from it); later events move
+     * {@code lastActivity} only. A visit whose first event said nothing takes the next one's.
+     */
+    static String firstOfVisit(Visitor prev, VisitorEvent e) {
+        return prev.clientTimestamp() != null ? prev.clientTimestamp() : e.clientTimestamp();
+    }
+
     static String keep(String reported, String known) {
         return reported == null || reported.equals(known) ? known : reported;
     }

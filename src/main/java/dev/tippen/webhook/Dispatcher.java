@@ -76,12 +76,12 @@ final class Dispatcher implements AutoCloseable {
     /** Told each time a site at its share of the senders has deliveries waiting (counted as a limit). */
     private final Runnable atShare;
 
-    Dispatcher(DataSource pool, Dialect dialect, BooleanSupplier leader, WebhookOptions options, Sender sender, Counter results,
-               Runnable atShare) {
+    Dispatcher(DataSource pool, Dialect dialect, BooleanSupplier leader, boolean singleNode, WebhookOptions options, Sender sender,
+               Counter results, Runnable atShare) {
         this.atShare = atShare;
         this.pool = pool;
         this.dialect = dialect;
-        this.singleNode = dialect == Dialect.SQLITE;
+        this.singleNode = singleNode;
         this.leader = leader;
         this.options = options;
         this.sender = sender;

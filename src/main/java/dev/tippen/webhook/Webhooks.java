@@ -42,8 +42,8 @@ public final class Webhooks implements AutoCloseable {
     private final dev.tippen.history.Dialect dialect;
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
 
-    private Webhooks(Vertx vertx, HistoryDatabase db, BooleanSupplier leader, WebhookOptions options, String publicUrl,
-                     TippenMetrics metrics) {
+    private Webhooks(Vertx vertx, HistoryDatabase db, BooleanSupplier leader, boolean singleNode, WebhookOptions options,
+                     String publicUrl, TippenMetrics metrics) {
         this.options = options;
         this.guard = new TargetGuard(options.allowHttp(), options.allowPrivate());
         this.payloads = new Payloads(publicUrl);
@@ -52,7 +52,7 @@ public final class Webhooks implements AutoCloseable {
         this.poolCloser = hikari;
         Counter results = metrics.counter("tippen_webhook_deliveries_total",
                 "Webhook deliveries by result: delivered, retried, failed (retries exhausted), dropped (queue full), disabled", "result");
-        this.dispatcher = new Dispatcher(pool, db.dialect(), leader, options,
+        this.dispatcher = new Dispatcher(pool, db.dialect(), leader, singleNode, options,
                 new Sender(guard, options.timeout(), options.senders()), results, () -> metrics.rateLimited("webhook_senders_site"));
         this.notifier = new Notifier(payloads, options.queueLimit(), n -> results.labelValues("dropped").inc(n), dispatcher::wake);
         metrics.gauge("tippen_webhook_queue_depth", "Webhook deliveries not yet delivered, over every endpoint", dispatcher::backlog);
@@ -63,9 +63,10 @@ public final class Webhooks implements AutoCloseable {
     }
 
     /** Starts sending; {@code leader} says whether this node holds the history's lease (and so sends). */
-    public static Webhooks start(Vertx vertx, HistoryDatabase db, BooleanSupplier leader, WebhookOptions options, String publicUrl,
-                                 TippenMetrics metrics) {
-        Webhooks w = new Webhooks(vertx, db, leader, options, publicUrl, metrics);
+    /** {@code singleNode}: this node is the only one (no Redis), so claims left by a process that died are free at start. */
+    public static Webhooks start(Vertx vertx, HistoryDatabase db, BooleanSupplier leader, boolean singleNode, WebhookOptions options,
+                                 String publicUrl, TippenMetrics metrics) {
+        Webhooks w = new Webhooks(vertx, db, leader, singleNode, options, publicUrl, metrics);
         w.dispatcher.start();
         log.info("event=webhooks_started senders={} queue_limit={} allow_http={} allow_private={}", options.senders(),
                 options.queueLimit(), options.allowHttp(), options.allowPrivate());

@@ -29,8 +29,10 @@ class CleanupTest {
             server.track(site.publicKey(), "pageview", "v_idle");
             server.track(site.publicKey(), "pageview", "v_busy");
             try (TestServer.Socket dash = server.dashboard(site.secretKey());
+                 TestServer.Socket original = server.originalDashboard(site.secretKey());
                  TestServer.Socket legacyOff = server.socket("/ws/dashboard?cleanupList=false&apiKey=" + site.secretKey())) {
                 dash.next("INITIAL_VISITORS");
+                original.next("INITIAL_VISITORS");
                 legacyOff.next("INITIAL_VISITORS");
                 long start = System.currentTimeMillis();
                 // Keep one visitor busy past the TTL of the other.
@@ -43,12 +45,14 @@ class CleanupTest {
                 assertThat(removed.getJsonArray("visitorIds").getList()).containsExactly("v_idle");
                 assertThat(removed.getString("reason")).isEqualTo("inactive");
                 assertThat(took).isLessThan(ttl.plus(sweep).toMillis() + 1500);
-                JsonObject list = dash.next("VISITOR_LIST");
+                // The original's kind of dashboard learns of it from the list, as the original told it.
+                JsonObject list = original.next("VISITOR_LIST");
                 assertThat(TestServer.ids(list)).containsExactly("v_busy");
-                // A dashboard that asked for deltas only gets VISITOR_REMOVED, not the full list.
+                original.assertNone("VISITOR_REMOVED", 300);
+                // A dashboard that understands removals (or asked for deltas only) gets VISITOR_REMOVED, not the full list.
                 assertThat(legacyOff.next("VISITOR_REMOVED").getJsonArray("visitorIds").getList()).containsExactly("v_idle");
-                // The full list follows VISITOR_REMOVED at once on the other dashboard; it does not come here.
                 legacyOff.assertNone("VISITOR_LIST", 700);
+                dash.assertNone("VISITOR_LIST", 100);
             }
         }
     }

@@ -111,4 +111,15 @@ class KeysCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("line 1");
     }
+
+    @Test
+    void aDataDirWithoutTippenDataIsSaidToBeOneAndLeftAlone() throws Exception {
+        Path nothing = Files.createTempDirectory("tippen-keys").resolve("data");
+        for (String command : new String[] {"list", "export"}) {
+            Run r = keys("keys", command, "--data-dir", nothing.toString());
+            assertThat(r.exit()).as(command).isEqualTo(1);
+            assertThat(r.err()).contains("no Tippen data in " + nothing.toAbsolutePath()).contains("--data-dir");
+        }
+        assertThat(Files.exists(nothing)).as("no empty data dir is left behind").isFalse();
+    }
 }

@@ -339,7 +339,13 @@ public final class TestServer implements AutoCloseable {
         return s;
     }
 
+    /** A dashboard that understands VISITOR_REMOVED, as the console is; {@link #originalDashboard} is the original's kind. */
     public Socket dashboard(String secretKey) {
+        return socket("/ws/dashboard?removals=true&apiKey=" + secretKey);
+    }
+
+    /** A dashboard as the original's connected: the key in the query, nothing more. */
+    public Socket originalDashboard(String secretKey) {
         return socket("/ws/dashboard?apiKey=" + secretKey);
     }
 

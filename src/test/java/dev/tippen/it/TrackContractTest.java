@@ -60,6 +60,22 @@ class TrackContractTest {
     }
 
     @Test
+    void timestampStaysTheFirstEventsAcrossPageViewsAndHeartbeats() {
+        try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
+            dash.next("INITIAL_VISITORS");
+            String[] sent = {"2026-11-24T10:00:00Z", "2026-11-24T10:05:00Z", "2026-11-24T10:09:30Z"};
+            String[] events = {"pageview", "heartbeat", "pageview"};
+            for (int i = 0; i < sent.length; i++) {
+                String body = TestServer.trackBody(events[i], "v_ts", "https://example.com/p" + i).replace("2026-11-24T10:00:00Z", sent[i]);
+                assertThat(server.post("/track/visitor", body, "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey())
+                        .status()).isEqualTo(200);
+                JsonObject v = dash.next("VISITOR_UPDATE").getJsonObject("visitor");
+                assertThat(v.getString("timestamp")).as("after the %s at %s", events[i], sent[i]).isEqualTo(sent[0]);
+            }
+        }
+    }
+
+    @Test
     void pageviewsCountButHeartbeatsDoNot() {
         String id = "v_counting";
         server.track(site.publicKey(), "pageview", id);

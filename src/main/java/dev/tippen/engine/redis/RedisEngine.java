@@ -3,7 +3,6 @@ package dev.tippen.engine.redis;
 import dev.tippen.site.SiteLanes;
 import dev.tippen.visitor.Engine;
 import dev.tippen.visitor.SiteRules;
-import dev.tippen.visitor.StoreException;
 import dev.tippen.visitor.Visitor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,13 +77,8 @@ final class RedisEngine implements Engine {
     @Override
     public Future<Seen> seen(String siteId, String visitorId) {
         SiteKeys keys = new SiteKeys(siteId);
-        return lanes.backTo(siteId, link.eval(snapshot, keys.state().subList(0, 3), List.of(visitorId))).map(r -> {
-            try {
-                return new Seen(Long.parseLong(r.get(0).toString()), VisitorWrites.visitorOf(r.get(1).toString()));
-            } catch (StoreException e) {
-                throw e;
-            }
-        });
+        return lanes.backTo(siteId, link.eval(snapshot, keys.state().subList(0, 3), List.of(visitorId)))
+                .map(r -> new Seen(Long.parseLong(r.get(0).toString()), VisitorWrites.visitorOf(r.get(1).toString())));
     }
 
     @Override
