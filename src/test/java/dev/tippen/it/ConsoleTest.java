@@ -40,7 +40,7 @@ class ConsoleTest {
 
     @Test
     void anAgentSignsInWatchesVisitorsInvitesOneAndSignsOut() throws Exception {
-        assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
+        dev.tippen.Needs.present(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         int pagePort = pages.getAddress().getPort();

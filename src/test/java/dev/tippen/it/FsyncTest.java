@@ -30,7 +30,7 @@ class FsyncTest {
 
     @Test
     void everyAcknowledgedEventIsFsyncedBeforeItsAnswer() throws Exception {
-        assumeTrue(straceWorks(), "needs strace that may trace a child (apt-get install strace; ptrace allowed)");
+        dev.tippen.Needs.present(straceWorks(), "needs strace that may trace a child (apt-get install strace; ptrace allowed)");
         Path trace = Files.createTempFile("tippen-strace", ".txt");
         int events = 25;
         try (DurabilityTest.Child child = new DurabilityTest.Child("Fsync", List.of(),

@@ -104,7 +104,7 @@ class NavigationTest {
 
     @Test
     void clickingThroughTwentyPagesKeepsTheVisitorOnTheListWithEitherTracker() throws Exception {
-        assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
+        dev.tippen.Needs.present(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         // Headless Chromium is a bot by its User-Agent; this server shows bots so the test sees it.
         try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true)).with(b -> {

@@ -46,7 +46,7 @@ class NginxProxyTest {
 
     @Test
     void spoofedAddressHeadersChangeNothingBehindTheDocumentedNginx() throws Exception {
-        assumeTrue(Files.isExecutable(Nginx.BINARY), "needs Debian's nginx (apt-get install nginx)");
+        dev.tippen.Needs.present(Files.isExecutable(Nginx.BINARY), "needs Debian's nginx (apt-get install nginx)");
         try (TestServer server = TestServer.start(c -> c.withTrustedProxies(List.of(Cidr.parse("127.0.0.1/32")))
                 .withRates(new TippenConfig.Rates(new RateLimit(1, 3), null, null, 0, null, 0, null, null, null, null)));
              Nginx nginx = Nginx.single(server.app.port())) {

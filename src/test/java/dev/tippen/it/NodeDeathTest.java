@@ -31,7 +31,7 @@ class NodeDeathTest {
 
     @Test
     void dashboardsOfAKilledNodeReconnectThroughNginxAndSeeEveryAcknowledgedVisitor() throws Exception {
-        assumeTrue(Files.isExecutable(NGINX), "needs Debian's nginx (apt-get install nginx)");
+        dev.tippen.Needs.present(Files.isExecutable(NGINX), "needs Debian's nginx (apt-get install nginx)");
         try (RedisProcess redis = RedisServer.start()) {
             KeyStore.CreatedSite site;
             try (KeyStore keys = RedisKeyStore.open(redis.url())) {

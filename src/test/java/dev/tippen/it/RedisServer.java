@@ -11,7 +11,7 @@ final class RedisServer {
     private RedisServer() {}
 
     static RedisProcess start() {
-        assumeTrue(RedisProcess.available(), "needs Debian's redis-server (apt-get install redis-server)");
+        dev.tippen.Needs.present(RedisProcess.available(), "needs Debian's redis-server (apt-get install redis-server)");
         try {
             return RedisProcess.start();
         } catch (IOException e) {
