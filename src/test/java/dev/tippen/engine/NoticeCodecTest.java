@@ -46,4 +46,12 @@ class NoticeCodecTest {
         assertThat(whole.ip()).isEqualTo("81.2.69.77");
         assertThat(whole.visit().trail()).hasSize(2);
     }
+
+    @Test
+    void theFullFormIsTheVisitorItself() {
+        Visitor v = VisitorCodec.read(STORED.getBytes(StandardCharsets.UTF_8));
+        List<Notice> notices = List.of(new Notice.VisitorChanged(v, "pageview"), new Notice.PageViewed(v),
+                new Notice.VisitorsRemoved(List.of("v_1", "v_2"), dev.tippen.visitor.Removal.EXIT));
+        assertThat(NoticeCodec.read(NoticeCodec.write(notices))).isEqualTo(notices);
+    }
 }
