@@ -87,7 +87,7 @@ class PingFloodTest {
     private static byte[] burst(int frames) {
         byte[] one = RawSocket.ping(125);
         byte[] all = new byte[one.length * frames];
-        for (int i = 0; i < frames; i++) System.arraycopy(RawSocket.ping(125), 0, all, i * one.length, one.length);
+        for (int i = 0; i < frames; i++) System.arraycopy(one, 0, all, i * one.length, one.length);
         return all;
     }
 }

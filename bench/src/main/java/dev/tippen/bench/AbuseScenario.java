@@ -151,7 +151,11 @@ final class AbuseScenario {
         byte[] one = new byte[2 + 4 + 125];
         one[0] = (byte) 0x89;
         one[1] = (byte) (0x80 | 125);
-        ThreadLocalRandom.current().nextBytes(java.util.Arrays.copyOfRange(one, 2, 6));
+        // A random mask; the payload is zeros, so masked it is the mask repeated.
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        System.arraycopy(mask, 0, one, 2, 4);
+        for (int i = 0; i < 125; i++) one[6 + i] = mask[i % 4];
         byte[] all = new byte[one.length * n];
         for (int i = 0; i < n; i++) System.arraycopy(one, 0, all, i * one.length, one.length);
         return all;
