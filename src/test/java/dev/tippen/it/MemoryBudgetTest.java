@@ -71,7 +71,8 @@ class MemoryBudgetTest {
         while (quiet < 3 && System.currentTimeMillis() < deadline) {
             String m = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            quiet = m.contains("\ntippen_history_lag_seconds 0.0") ? quiet + 1 : 0;
+            boolean caughtUp = !m.contains("\ntippen_history_lag_seconds ") || m.contains("\ntippen_history_lag_seconds 0.0");
+            quiet = caughtUp ? quiet + 1 : 0;
             Thread.sleep(300);
         }
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -86,9 +87,14 @@ class MemoryBudgetTest {
         throw new AssertionError("no heap figure");
     }
 
+    /**
+     * The live visitor alone: the history writer's cache of open visits is a fixed cost (24 MB at
+     * most, in the half of the heap the budgets leave), which 800 visitors would share out as
+     * several KiB each, more or fewer depending on how far the writer had filled it.
+     */
     @Test
     void aWorstCaseVisitorCostsNoMoreThanTheBudgetAssumes() throws Exception {
-        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", List.of("--max-visitors", "100000", "--track-bytes-site", "0"), List.of(),
+        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", List.of("--max-visitors", "100000", "--track-bytes-site", "0", "--history", "off"), List.of(),
                 List.of("-Xmx1g", "-XX:+UseSerialGC"))) {
             int visitors = 800;
             post(child, fattest("warm", 0), null);
