@@ -78,8 +78,10 @@ public final class App implements AutoCloseable {
     private final Webhooks webhooks;
     private final Hub hub;
     private final HttpServers servers;
+    private final Joins joins;
 
-    private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, HttpServers servers) {
+    private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, Joins joins, HttpServers servers) {
+        this.joins = joins;
         this.vertx = vertx;
         this.backend = backend;
         this.history = history;
@@ -151,7 +153,8 @@ public final class App implements AutoCloseable {
                 vertx.createSharedWorkerExecutor("tippen-user-agents", 2), 256, metrics);
         Sites sites = new Sites(backend.engine(), rules, e -> lookup(enricher, e),
                 () -> "inv_" + ApiKeys.randomToken(16), metrics);
-        Joins joins = new Joins(lanes, hub, backend.broker(), backend.presence());
+        // A visitor whose last socket closed leaves after the exit grace, unless it comes back.
+        Joins joins = new Joins(lanes, hub, backend.broker(), backend.presence(), (c, closedAt) -> sites.socketsClosed(c.siteId(), c.visitorId(), closedAt));
         HistoryDatabase historyDb = historyDatabase(config);
         // Webhooks are made of what the history learns, in its own transactions: no history, no webhooks.
         Webhooks webhooks = historyDb == null ? null
@@ -235,7 +238,7 @@ public final class App implements AutoCloseable {
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
-        return new App(vertx, backend, history, webhooks, hub, servers);
+        return new App(vertx, backend, history, webhooks, hub, joins, servers);
     }
 
     /** The history's database, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
@@ -269,6 +272,7 @@ public final class App implements AutoCloseable {
         log.info("event=stopping");
         // Every socket is told 1001; a peer that takes its close is gone when this completes, one
         // that does not read is not waited for beyond a second.
+        joins.stopping();
         try {
             hub.closeAll((short) 1001, "server shutting down").toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -53,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
     String inviteTtl;
 
     @Option(names = "--exit-grace", defaultValue = "${env:TIPPEN_EXIT_GRACE:-10s}",
-            description = "An exit of the page a visitor is on takes effect only if no page view follows within this time; a click to the next page sends both (TIPPEN_EXIT_GRACE, default ${DEFAULT-VALUE}; 0s: at once).")
+            description = "An exit of the page a visitor is on, or its last socket closing, takes effect only if no event or new socket follows within this time; a click to the next page sends both (TIPPEN_EXIT_GRACE, default ${DEFAULT-VALUE}; 0s: at once).")
     String exitGrace;
 
     @Option(names = "--visit-gap", defaultValue = "${env:TIPPEN_VISIT_GAP:-30m}",

@@ -67,7 +67,12 @@ public final class VisitorSocket {
             if (frame.ok() && frame.type().equals("PING")) c.send(SocketMessages.pong(System.currentTimeMillis()));
             else c.send(SocketMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
-        return joins.join(c, () -> sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen, hub)));
+        return joins.join(c, () -> {
+            // A visitor that was leaving stays. Changes to one visitor apply in order, so this comes
+            // after the change its last socket's close asked for, however quickly it reconnected.
+            sites.socketOpened(c.siteId(), c.visitorId());
+            return sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen, hub));
+        });
     }
 
     /** CONNECTED, then the invite still waiting for this visitor, if any. */

@@ -4,6 +4,7 @@ import dev.tippen.site.SiteLanes;
 import dev.tippen.stream.Broker;
 import io.vertx.core.Future;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -11,6 +12,11 @@ import java.util.function.Supplier;
  * at once, the site is listened to (and a visitor socket counted) before its snapshot is read, and on
  * release only the changes newer than the snapshot follow it. The same on one node (where the
  * snapshot is at hand) and on several (where it comes from Redis).
+ *
+ * <p>When a visitor's last socket on any node closes, {@code lastSocketClosed} hears of it (with the
+ * time it closed): the page
+ * may be gone (the original tracker says so only that way). Not while the node stops: its sockets
+ * close then because the server goes, not the visitor.
  */
 public final class Joins {
     /** A snapshot ready to be sent: the number of the last change it reflects, and how to send it. */
@@ -25,6 +31,8 @@ public final class Joins {
     private final Hub hub;
     private final Broker broker;
     private final Presence presence;
+    private final ObjLongConsumer<Connection> lastSocketClosed;
+    private volatile boolean stopping;
     /**
      * Sockets whose snapshot is being read, with the snapshot to send once more when another was asked
      * for meanwhile ({@link #NOTHING_MORE} if none): one read at a time per socket keeps them in order.
@@ -32,11 +40,17 @@ public final class Joins {
     private final ConcurrentHashMap<Connection, Supplier<Future<? extends Greeting>>> refreshing = new ConcurrentHashMap<>();
     private static final Supplier<Future<? extends Greeting>> NOTHING_MORE = () -> null;
 
-    public Joins(SiteLanes lanes, Hub hub, Broker broker, Presence presence) {
+    public Joins(SiteLanes lanes, Hub hub, Broker broker, Presence presence, ObjLongConsumer<Connection> lastSocketClosed) {
         this.lanes = lanes;
         this.hub = hub;
         this.broker = broker;
         this.presence = presence;
+        this.lastSocketClosed = lastSocketClosed;
+    }
+
+    /** The node is stopping: sockets closing from now on are not visitors leaving. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** Puts an open socket in its site's hub and greets it; returns what to run when it closes. */
@@ -51,9 +65,14 @@ public final class Joins {
             greetWhenReady(c, ready, snapshot);
         });
         return () -> lanes.execute(siteId, () -> {
+            long closedAt = System.currentTimeMillis();
             hub.detach(c);
             refreshing.remove(c);
-            if (c.kind() == Connection.Kind.VISITOR) presence.remove(c);
+            if (c.kind() == Connection.Kind.VISITOR) {
+                presence.remove(c).onSuccess(left -> {
+                    if (left == 0 && !stopping) lastSocketClosed.accept(c, closedAt);
+                });
+            }
             if (!hub.hasSockets(siteId)) broker.unlisten(siteId);
         });
     }

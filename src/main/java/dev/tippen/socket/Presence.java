@@ -11,6 +11,9 @@ public interface Presence {
     /** On the site's lane: a visitor socket opened here; completes once the count is visible to every node. */
     Future<Void> add(Connection c);
 
-    /** On the site's lane: a visitor socket closed here. */
-    void remove(Connection c);
+    /**
+     * On the site's lane, after the hub let the socket go: a visitor socket closed here. Completes with
+     * how many sockets of that visitor are still open on any node (0: the visitor may be leaving).
+     */
+    Future<Integer> remove(Connection c);
 }

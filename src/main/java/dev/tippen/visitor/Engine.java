@@ -50,8 +50,16 @@ public interface Engine extends AutoCloseable {
         Decision<T> decide(Visitor current, long now);
     }
 
-    /** A change to make, and what the caller is answered once it is made. */
-    record Decision<T>(Change change, T result) {}
+    /**
+     * A change to make, and what the caller is answered once it is made. {@code unlessConnected}: the
+     * change holds only while the visitor has no socket on any node; the engine checks that where it
+     * applies the change, so a socket opened meanwhile calls it off.
+     */
+    record Decision<T>(Change change, T result, boolean unlessConnected) {
+        public Decision(Change change, T result) {
+            this(change, result, false);
+        }
+    }
 
     /** {@code visitorSockets}: how many of the visitor's sockets, on every node, heard the change. */
     record Applied<T>(T result, long seq, int visitorSockets) {}

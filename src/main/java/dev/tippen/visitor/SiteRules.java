@@ -112,7 +112,9 @@ public final class SiteRules {
      */
     private Change heartbeat(Visitor prev, VisitorEvent e, long now, Lookup lookup) {
         Visit visit = prev.visit();
-        if (visit.exitAt() != null && e.pageLoadId() != null && e.pageLoadId().equals(visit.pageLoadId())) {
+        // A tracker that names no page load (the original's) is one page: any heartbeat is that page.
+        boolean samePage = e.pageLoadId() == null || visit.pageLoadId() == null || e.pageLoadId().equals(visit.pageLoadId());
+        if (visit.exitAt() != null && samePage) {
             visit = visit.staying(visit.pageLoadId());
         }
         boolean moved = moved(prev, e, lookup);
@@ -144,6 +146,25 @@ public final class SiteRules {
                 visit.exitAt() != null ? visit : visit.exiting(now));
         if (settings.exitGrace().isZero()) return settle(exiting, now);
         return new Change(prev, exiting, List.of(), false);
+    }
+
+    /**
+     * The visitor's last socket closed at {@code closedAt}: as an exit of the page it is on. The
+     * original tracker says it is leaving only this way (its exit beacon carries no key), and Tippen's
+     * tracker sends both. An event since the close (the next page's view, a heartbeat of a page whose
+     * socket dropped) shows the visitor is still there.
+     */
+    public Change socketsClosed(Visitor v, long closedAt, long now) {
+        if (v == null || !v.live() || v.visit().exitAt() != null || v.lastActivity() > closedAt) return Change.none(v);
+        Visitor exiting = v.with(v.status(), v.lastEvent(), v.visit().exiting(now), v.calls());
+        if (settings.exitGrace().isZero()) return settle(exiting, now);
+        return new Change(v, exiting, List.of(), false);
+    }
+
+    /** A socket opened for a visitor whose page was being left (a reconnect, the next page): it stays. */
+    public Change socketOpened(Visitor v) {
+        if (v == null || !v.live() || v.visit().exitAt() == null) return Change.none(v);
+        return new Change(v, v.with(v.status(), v.lastEvent(), v.visit().staying(v.visit().pageLoadId()), v.calls()), List.of(), false);
     }
 
     /** An exit when no visit is open: nothing to leave, unless the gap just ended a visit still marked open. */

@@ -59,6 +59,21 @@ public final class Sites {
         }).map(Engine.Applied::result);
     }
 
+    /**
+     * The visitor's last socket, on every node, closed: it leaves after the exit grace unless an event
+     * or a socket comes first. Nothing to store for a visitor not live, or one already leaving.
+     */
+    public Future<Void> socketsClosed(String siteId, String visitorId, long closedAt) {
+        return engine.change(siteId, visitorId,
+                (current, now) -> new Engine.Decision<Void>(rules.socketsClosed(current, closedAt, now), null, true)).mapEmpty();
+    }
+
+    /** A socket of a visitor that was leaving opened again (a reconnect, the next page): it stays. */
+    public Future<Void> socketOpened(String siteId, String visitorId) {
+        return engine.change(siteId, visitorId, (current, now) -> new Engine.Decision<Void>(rules.socketOpened(current), null))
+                .mapEmpty();
+    }
+
     /** Forgets a visitor: removed from the live list now, and from the history once it hears of it. */
     public Future<Void> erase(String siteId, String visitorId) {
         return engine.change(siteId, visitorId, (current, now) -> {

@@ -103,6 +103,66 @@ class OriginalDashboardTest {
         }
     }
 
+    /** The original tracker's exit: a beacon as text/plain, with neither key nor website. */
+    static String originalExitBeacon(String visitorId) {
+        return new JsonObject().put("event", "exit").put("visitor", new JsonObject().put("visitorId", visitorId)
+                .put("url", "https://example.com/p/pageview").put("timestamp", "2026-11-24T10:05:00Z")).encode();
+    }
+
+    @Test
+    void aVisitorWhoseLastSocketClosesLeavesAfterTheGraceUnlessItComesBack() {
+        try (TestServer server = newServer(c -> c)) {
+            KeyStore.CreatedSite site = server.createSite("Tabs");
+            try (TestServer.Socket ws = server.originalDashboard(site.secretKey());
+                 TestServer.Socket console = server.dashboard(site.secretKey())) {
+                Model dash = new Model(ws);
+                dash.until("INITIAL_VISITORS");
+                console.next("INITIAL_VISITORS");
+                Map<String, TestServer.Socket> tabs = new LinkedHashMap<>();
+                for (String v : java.util.List.of("v_ann", "v_bob", "v_cat", "v_dan")) {
+                    assertThat(server.trackOnPage(site.publicKey(), "pageview", v).status()).isEqualTo(200);
+                    TestServer.Socket tab = server.visitor(site.publicKey(), v);
+                    tab.next("CONNECTED");
+                    tabs.put(v, tab);
+                }
+                while (dash.visitors.size() < 4) dash.until("VISITOR_UPDATE");
+
+                // Ann leaves as the original tracker does: its socket closes, then its key-less beacon is refused.
+                tabs.get("v_ann").close();
+                assertThat(server.post("/track/visitor", originalExitBeacon("v_ann"), "Content-Type", "text/plain;charset=UTF-8")
+                        .status()).isEqualTo(401);
+                // Bob's socket drops and comes straight back (a network blip).
+                tabs.get("v_bob").close();
+                TestServer.Socket bobAgain = server.visitor(site.publicKey(), "v_bob");
+                bobAgain.next("CONNECTED");
+                // Cat goes to the next page: the old page's socket closes, the new page's view and socket follow.
+                tabs.get("v_cat").close();
+                assertThat(server.post("/track/visitor", TestServer.trackBody("pageview", "v_cat", "https://example.com/next"),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey()).status()).isEqualTo(200);
+                TestServer.Socket catAgain = server.visitor(site.publicKey(), "v_cat");
+                catAgain.next("CONNECTED");
+
+                while (dash.visitors.containsKey("v_ann")) dash.until("VISITOR_LIST");
+                JsonObject removed = console.next("VISITOR_REMOVED");
+                assertThat(removed.getJsonArray("visitorIds").getList()).containsExactly("v_ann");
+                assertThat(removed.getString("reason")).isEqualTo("exit");
+
+                // A probe whose socket closes after all of that: once it is gone, the others' grace is over too.
+                assertThat(server.trackOnPage(site.publicKey(), "pageview", "v_probe").status()).isEqualTo(200);
+                try (TestServer.Socket probe = server.visitor(site.publicKey(), "v_probe")) {
+                    probe.next("CONNECTED");
+                }
+                while (!dash.visitors.containsKey("v_probe")) dash.until("VISITOR_UPDATE");
+                while (dash.visitors.containsKey("v_probe")) dash.until("VISITOR_LIST");
+                assertThat(dash.visitors).containsOnlyKeys("v_bob", "v_cat", "v_dan");
+                assertThat(serverList(server, site)).containsExactlyInAnyOrder("v_bob", "v_cat", "v_dan");
+                bobAgain.close();
+                catAgain.close();
+                tabs.values().forEach(TestServer.Socket::close);
+            }
+        }
+    }
+
     @Test
     void manyLeavingAtOnceMakeOneListASecond() {
         try (TestServer server = newServer(c -> c)) {

@@ -227,6 +227,41 @@ class SiteRulesTest {
     }
 
     @Test
+    void aHeartbeatThatNamesNoPageLoadCallsTheExitOff() {
+        // The original tracker names no page load: its page is the only one, so any sign of life is it.
+        Visitor v = RULES.track(null, event(EventType.PAGEVIEW, PAGE, null), 0, null).after();
+        Visitor leaving = RULES.socketsClosed(v, 100, 100).after();
+        assertThat(RULES.track(leaving, event(EventType.HEARTBEAT, PAGE, null), 200, null).after().visit().exitAt()).isNull();
+    }
+
+    @Test
+    void theLastSocketClosingIsAnExitThatAReturnCallsOff() {
+        Visitor v = State.ACTIVE.make();
+        Change closed = RULES.socketsClosed(v, 5_000, 5_010);
+        assertThat(closed.notices()).isEmpty();
+        assertThat(closed.after().visit().exitAt()).isEqualTo(5_010);
+        assertThat(closed.after().lastActivity()).as("closing is not activity").isEqualTo(v.lastActivity());
+        assertThat(RULES.settleAt(closed.after())).isEqualTo(5_010 + GRACE);
+        Change left = RULES.settle(closed.after(), 5_010 + GRACE);
+        assertThat(kinds(left)).containsExactly("VisitorChanged", "VisitorsRemoved", "VisitEnded");
+        assertThat(((Notice.VisitorsRemoved) left.notices().get(1)).reason()).isEqualTo(Removal.EXIT);
+
+        // A socket back inside the grace: the visitor stays.
+        Change back = RULES.socketOpened(closed.after());
+        assertThat(back.after().visit().exitAt()).isNull();
+        assertThat(RULES.socketOpened(v).writes()).as("nothing to call off").isFalse();
+        // An event after the close (the next page's view came first): nothing is leaving.
+        assertThat(RULES.socketsClosed(v, v.lastActivity() - 1, 5_010).writes()).isFalse();
+        // Already leaving by an exit: that exit's time stands.
+        Visitor exiting = State.EXITING.make();
+        assertThat(RULES.socketsClosed(exiting, 9_000, 9_000).writes()).isFalse();
+        assertThat(RULES.socketsClosed(null, 9_000, 9_000).writes()).isFalse();
+        assertThat(RULES.socketsClosed(State.LEFT.make(), 99_000, 99_000).writes()).isFalse();
+        // No grace: the close takes effect at once.
+        assertThat(rules(false, 0).socketsClosed(v, 5_000, 5_000).after().status()).isEqualTo(VisitorStatus.LEFT);
+    }
+
+    @Test
     void withoutGraceAnExitTakesEffectAtOnce() {
         SiteRules now = rules(false, 0);
         Visitor v = now.track(null, event(EventType.PAGEVIEW), 0, null).after();

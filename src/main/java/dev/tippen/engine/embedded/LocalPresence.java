@@ -19,8 +19,9 @@ final class LocalPresence implements Presence {
     }
 
     @Override
-    public void remove(Connection c) {
-        // The hub's own count drops when the socket is detached.
+    public Future<Integer> remove(Connection c) {
+        // The hub's own count dropped when the socket was detached.
+        return Future.succeededFuture(hub.visitorSocketCount(c.siteId(), c.visitorId()));
     }
 
     /** On the site's lane: whether any socket of the site is open here. */

@@ -49,12 +49,17 @@ final class RedisPresence implements Presence {
     }
 
     @Override
-    public void remove(Connection c) {
+    public Future<Integer> remove(Connection c) {
         Future<?> before = added.remove(c);
-        if (before == null) return;
+        // Never counted (Redis was away): what this node knows is all there is to say.
+        int here = hub.visitorSocketCount(c.siteId(), c.visitorId());
+        if (before == null) return Future.succeededFuture(here);
         SiteKeys keys = new SiteKeys(c.siteId());
         // Only a count that was made is taken back; one lost to an outage is rewritten by reclaim().
-        before.onSuccess(v -> link.eval(drop, List.of(keys.key("sockets")), List.of(field(c.visitorId()))));
+        return before.transform(added -> added.failed() ? Future.succeededFuture(here)
+                : link.eval(drop, List.of(keys.key("sockets"), keys.key("nodes")),
+                        List.of(field(c.visitorId()), c.visitorId(), Long.toString(System.currentTimeMillis())))
+                        .map(left -> left == null ? 0 : left.toInteger()));
     }
 
     /** Every few seconds: this node is still there for each site where it holds visitor sockets. */

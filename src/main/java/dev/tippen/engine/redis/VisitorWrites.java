@@ -138,7 +138,7 @@ final class VisitorWrites {
         args.add(Integer.toString(rules.settings().maxVisitors()));
         args.add(settle == Long.MAX_VALUE ? "-1" : Long.toString(settle));
         args.add(Long.toString(now));
-        args.add(invite ? "1" : "0");
+        args.add(d.unlessConnected() ? "2" : invite ? "1" : "0");
         args.add(c.notices().isEmpty() ? "" : NoticeCodec.write(c.notices()));
         args.add(recorded.isEmpty() ? "" : NoticeCodec.writeRecorded(recorded));
         args.add(Integer.toString(OUTBOX_LIMIT));
@@ -159,6 +159,9 @@ final class VisitorWrites {
                     known.put(key, new Known(r.get(1).toLong(), after, false));
                 }
                 return Future.succeededFuture(new Engine.Applied<>(d.result(), r.get(3).toLong(), r.get(2).toInteger()));
+            }
+            if (status == 2) {
+                return Future.succeededFuture(new Engine.Applied<>(d.result(), -1, r.get(2).toInteger()));
             }
             if (status == -1) {
                 return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors()));
