@@ -196,7 +196,7 @@ public final class App implements AutoCloseable {
         InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
         OpsRoutes ops = new OpsRoutes(backend.engine()::unready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
-        HistoryRoutes historyRoutes = new HistoryRoutes(credentials, sites, history, Clock.systemUTC());
+        HistoryRoutes historyRoutes = new HistoryRoutes(vertx, credentials, sites, history, Clock.systemUTC());
         WebhookRoutes webhookRoutes = new WebhookRoutes(credentials, webhooks, rateLimits);
         ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, rateLimits, config.callLinkTemplate(),
                 config.demo() ? DEMO_KEY : null);

@@ -80,6 +80,7 @@ public final class NoticeCodec {
         } else if (n instanceof Notice.VisitorErased e) {
             g.writeStringField("t", "erased");
             g.writeStringField("id", e.visitorId());
+            if (e.receipt() != null) g.writeStringField("receipt", e.receipt());
         }
         g.writeEndObject();
     }
@@ -112,7 +113,7 @@ public final class NoticeCodec {
 
     /** One tagged object; unknown tags (from a newer node) are skipped. */
     private static Notice readOne(JsonParser p) throws IOException {
-        String tag = null, event = null, reason = null, id = null;
+        String tag = null, event = null, reason = null, id = null, receipt = null;
         Visitor visitor = null;
         InviteRecord invite = null;
         List<String> ids = List.of();
@@ -128,6 +129,7 @@ public final class NoticeCodec {
                 case "event" -> event = p.getText();
                 case "reason" -> reason = p.getText();
                 case "id" -> id = p.getText();
+                case "receipt" -> receipt = p.getText();
                 case "at" -> at = p.getLongValue();
                 case "hiddenBots" -> hiddenBots = p.getIntValue();
                 case "invite" -> invite = VisitorCodec.readInvite(p);
@@ -155,7 +157,7 @@ public final class NoticeCodec {
             case "inviteAnswered" -> new Notice.InviteAnswered(visitor, invite);
             case "inviteLapsed" -> new Notice.InviteLapsed(visitor, invite);
             case "facts" -> new Notice.FactsChanged(visitor);
-            case "erased" -> new Notice.VisitorErased(id);
+            case "erased" -> new Notice.VisitorErased(id, receipt);
             default -> null;
         };
     }

@@ -62,6 +62,23 @@ public final class History implements AutoCloseable {
         return query(c -> HistoryReader.report(c, q));
     }
 
+    /** Whether the erasure that chose {@code receipt} is applied in the history. */
+    Future<Boolean> erased(String receipt) {
+        return query(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM erasures WHERE receipt = ?")) {
+                ps.setString(1, receipt);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Someone waits for what the outbox holds: this node's writer (if it is the one writing) takes it without resting. */
+    void hurry() {
+        recorder.hurry();
+    }
+
     /** Runs a query on a history worker; never on the caller's event loop. */
     public <T> Future<T> query(Query<T> q) {
         if (!waiting.tryAcquire()) return Future.failedFuture(ApiError.unavailable("the history is busy; try again shortly", 1));

@@ -5,6 +5,8 @@ import dev.tippen.http.Credentials;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,9 +31,11 @@ public final class HistoryRoutes {
     private final Sites sites;
     private final History history;
     private final Clock clock;
+    private final Vertx vertx;
 
     /** {@code history} is null when the server keeps none: the routes then say so. */
-    public HistoryRoutes(Credentials credentials, Sites sites, History history, Clock clock) {
+    public HistoryRoutes(Vertx vertx, Credentials credentials, Sites sites, History history, Clock clock) {
+        this.vertx = vertx;
         this.credentials = credentials;
         this.sites = sites;
         this.history = history;
@@ -87,14 +91,47 @@ public final class HistoryRoutes {
         }, "visitor-" + visitorId);
     }
 
-    /** The visitor is forgotten: live now, the history as soon as the erasure (already durable) is applied. */
+    /**
+     * The visitor is forgotten: from the live list at once, then from the history, and the answer
+     * waits for both, so a list read after it no longer shows the visitor. The erasure is durable
+     * before the history applies it; if the history takes longer than {@link #ERASE_WAIT_MILLIS}
+     * (it is down, or far behind), the answer is 202: it will be applied, but is not yet.
+     */
     private void erase(RoutingContext ctx) {
         String siteId = credentials.secret(ctx.request()).granted().site().siteId();
         String visitorId = visitorId(ctx);
-        sites.erase(siteId, visitorId).onSuccess(v -> {
-            log.info("event=visitor_erased site={}", siteId);
-            ctx.response().setStatusCode(204).end();
-        }).onFailure(ctx::fail);
+        String receipt = history == null ? null : "era_" + java.util.UUID.randomUUID();
+        sites.erase(siteId, visitorId, receipt).compose(v -> history == null ? Future.succeededFuture(true) : applied(receipt))
+                .onSuccess(done -> {
+                    log.info("event=visitor_erased site={} history={}", siteId, done ? "applied" : "pending");
+                    if (done) {
+                        ctx.response().setStatusCode(204).end();
+                    } else {
+                        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(new JsonObject()
+                                .put("status", "pending").put("note", "the visitor is off the live list, and its erasure is stored;"
+                                        + " the history has not applied it yet and will as soon as it can").encode());
+                    }
+                }).onFailure(ctx::fail);
+    }
+
+    static final long ERASE_WAIT_MILLIS = 30_000;
+    private static final long ERASE_POLL_MILLIS = 50;
+
+    /** Completes with true once the history holds the receipt, or false after {@link #ERASE_WAIT_MILLIS}. */
+    private Future<Boolean> applied(String receipt) {
+        Promise<Boolean> done = Promise.promise();
+        long giveUpAt = clock.millis() + ERASE_WAIT_MILLIS;
+        poll(receipt, giveUpAt, done);
+        return done.future();
+    }
+
+    private void poll(String receipt, long giveUpAt, Promise<Boolean> done) {
+        history.hurry();
+        history.erased(receipt).onComplete(ar -> {
+            if (ar.succeeded() && ar.result()) done.complete(true);
+            else if (clock.millis() >= giveUpAt) done.complete(false);
+            else vertx.setTimer(ERASE_POLL_MILLIS, id -> poll(receipt, giveUpAt, done));
+        });
     }
 
     private void report(RoutingContext ctx) {

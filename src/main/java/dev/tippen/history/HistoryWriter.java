@@ -65,6 +65,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                     events.addAll(write(p));
                     p = new Projection(this, usage);
                     erase(e.siteId(), erased.visitorId());
+                    if (erased.receipt() != null) receipt(erased.receipt(), e.at());
                     events.add(new HistoryEvent.VisitorErased(e.siteId(), e.at(), erased.visitorId()));
                 } else {
                     p.apply(e.siteId(), n);
@@ -84,6 +85,17 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
         update("DELETE FROM visits WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
         update("DELETE FROM daily WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
         update("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
+    }
+
+    /** The erasure named {@code receipt} is applied; receipts a day old are nobody's to read any more. */
+    void receipt(String receipt, long at) throws SQLException {
+        PreparedStatement old = statement("DELETE FROM erasures WHERE applied_at < ?");
+        old.setLong(1, at - 86_400_000L);
+        old.executeUpdate();
+        PreparedStatement ps = statement("INSERT INTO erasures (receipt, applied_at) VALUES (?, ?) ON CONFLICT (receipt) DO NOTHING");
+        ps.setString(1, receipt);
+        ps.setLong(2, at);
+        ps.executeUpdate();
     }
 
     void position(String stream, String position) throws SQLException {

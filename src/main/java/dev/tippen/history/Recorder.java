@@ -38,6 +38,10 @@ final class Recorder implements Runnable {
      */
     static final long DEFER_MAX_LAG_MILLIS = 30_000;
     private static final long REST_MILLIS = 250;
+    /** How often a hurried writer with nothing to do looks at the outbox again. */
+    private static final long HURRIED_POLL_MILLIS = 20;
+    /** A hurry lasts this long unless asked again (whoever waits asks again while it waits). */
+    private static final long HURRY_MILLIS = 1_000;
     private static final long FOLLOWER_SLEEP_MILLIS = 1_000;
 
     private final HistoryDatabase db;
@@ -54,6 +58,10 @@ final class Recorder implements Runnable {
     private volatile long lagMillis;
     private volatile long lagMeasuredAt = System.currentTimeMillis();
     private volatile boolean resting;
+    /** Until when someone waits for the history (an erasure to answer): no resting, no pacing. */
+    private volatile long hurryUntil;
+    /** How many times someone asked to hurry: a pause ends when this moves. */
+    private final java.util.concurrent.atomic.AtomicLong hurries = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private Connection conn;
     private HistoryWriter writer;
@@ -105,7 +113,8 @@ final class Recorder implements Runnable {
                     continue;
                 }
                 long began = System.currentTimeMillis();
-                if (outbox.busy() && lag(began) < deferMaxLagMillis) {
+                boolean hurried = began < hurryUntil;
+                if (outbox.busy() && lag(began) < deferMaxLagMillis && !hurried) {
                     // Until a batch measures it again, the lag is told as growing from where it was.
                     resting = true;
                     deferred.inc(REST_MILLIS / 1000.0);
@@ -124,8 +133,8 @@ final class Recorder implements Runnable {
                             writer.forget();
                             writer.reloadUsage();
                         }
-                    } else {
-                        sleep(began + PACE_MILLIS - System.currentTimeMillis());
+                    } else if (!hurried || n == 0) {
+                        pause(began + (hurried ? HURRIED_POLL_MILLIS : PACE_MILLIS) - System.currentTimeMillis());
                     }
                 }
             } catch (Exception e) {
@@ -240,6 +249,23 @@ final class Recorder implements Runnable {
             // nothing more to do with it
         }
         conn = null;
+    }
+
+    /** Someone waits for the history: for a while, batches follow each other without a rest. */
+    void hurry() {
+        hurryUntil = System.currentTimeMillis() + HURRY_MILLIS;
+        hurries.incrementAndGet();
+        java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+
+    /** A pause between batches that {@link #hurry} cuts short. */
+    private void pause(long millis) {
+        long until = System.currentTimeMillis() + millis;
+        long seen = hurries.get();
+        while (running && millis > 0 && hurries.get() == seen) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, millis * 1_000_000L);
+            millis = until - System.currentTimeMillis();
+        }
     }
 
     private static void sleep(long millis) {

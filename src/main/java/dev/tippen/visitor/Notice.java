@@ -67,5 +67,9 @@ public sealed interface Notice {
     }
 
     /** Everything about the visitor is to be forgotten. */
-    record VisitorErased(String visitorId) implements Recorded {}
+    /**
+     * {@code receipt}: left in the history once the erasure is applied there, so whoever asked for it
+     * can answer only then (null: nobody waits).
+     */
+    record VisitorErased(String visitorId, String receipt) implements Recorded {}
 }

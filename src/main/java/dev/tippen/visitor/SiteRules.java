@@ -42,14 +42,24 @@ public final class SiteRules {
         return v.lastActivity() + settings.visitorTtl().toMillis() <= now;
     }
 
-    /** When {@link #settle} next has something to do for this visitor (exit grace over, invite lapsed). */
+    /**
+     * When {@link #settle} next has something to do for this visitor (exit grace over, invite lapsed,
+     * the visit gap passed without events when it is shorter than the TTL; the TTL's sweep ends the
+     * visit otherwise).
+     */
     public long settleAt(Visitor v) {
         long due = Long.MAX_VALUE;
         InviteRecord p = v.pendingInvite();
         if (p != null) due = p.expiresAt();
         Long exitAt = v.visit() == null ? null : v.visit().exitAt();
         if (v.live() && exitAt != null) due = Math.min(due, exitAt + settings.exitGrace().toMillis());
+        if (v.live() && gapEndsVisits()) due = Math.min(due, v.lastActivity() + settings.visitGap().toMillis());
         return due;
+    }
+
+    /** Whether the gap ends a visit before the TTL's sweep would. */
+    private boolean gapEndsVisits() {
+        return settings.visitGap().compareTo(settings.visitorTtl()) < 0;
     }
 
     // ---- tracking events ---------------------------------------------------------------------------
@@ -230,9 +240,12 @@ public final class SiteRules {
         return new Change(v, null, notices, false);
     }
 
-    /** The notice that erases what the history keeps of a visitor (sent even when nothing is live). */
-    public static Notice erased(String visitorId) {
-        return new VisitorErased(visitorId);
+    /**
+     * The notice that erases what the history keeps of a visitor (sent even when nothing is live);
+     * {@code receipt} is left in the history once it is applied (null: nobody waits for it).
+     */
+    public static Notice erased(String visitorId, String receipt) {
+        return new VisitorErased(visitorId, receipt);
     }
 
     // ---- time passing ------------------------------------------------------------------------------
@@ -260,6 +273,14 @@ public final class SiteRules {
                 notices.add(new VisitorsRemoved(List.of(next.visitorId()), Removal.EXIT));
             }
             notices.add(new VisitEnded(next, exitAt, Removal.EXIT));
+        }
+        if (next.live() && gapEndsVisits() && next.lastActivity() + settings.visitGap().toMillis() <= now) {
+            // Idle past the gap: the visit is over, and the visitor off the live list until it comes back.
+            boolean wasShown = shown(next);
+            Visitor idle = next;
+            next = next.with(VisitorStatus.LEFT, next.lastEvent(), next.visit().staying(next.visit().pageLoadId()), next.calls());
+            if (wasShown) notices.add(new VisitorsRemoved(List.of(next.visitorId()), Removal.INACTIVE));
+            notices.add(new VisitEnded(idle, idle.lastActivity(), Removal.INACTIVE));
         }
         return next == v ? Change.none(v) : new Change(v, next, notices, false);
     }

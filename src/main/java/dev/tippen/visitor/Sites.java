@@ -74,12 +74,15 @@ public final class Sites {
                 .mapEmpty();
     }
 
-    /** Forgets a visitor: removed from the live list now, and from the history once it hears of it. */
-    public Future<Void> erase(String siteId, String visitorId) {
+    /**
+     * Forgets a visitor: removed from the live list now, and from the history once it hears of it,
+     * which then keeps {@code receipt} (may be null) to say it has.
+     */
+    public Future<Void> erase(String siteId, String visitorId, String receipt) {
         return engine.change(siteId, visitorId, (current, now) -> {
             Change live = current == null ? Change.none(null) : rules.erase(current);
             java.util.List<Notice> notices = new java.util.ArrayList<>(live.notices());
-            notices.add(SiteRules.erased(visitorId));
+            notices.add(SiteRules.erased(visitorId, receipt));
             return new Engine.Decision<Void>(new Change(current, live.after(), notices, false), null);
         }).onSuccess(applied -> engine.erased()).mapEmpty();
     }

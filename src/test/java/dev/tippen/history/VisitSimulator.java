@@ -131,7 +131,7 @@ public final class VisitSimulator {
     public void erase(String visitorId, long now) {
         Visitor v = live.remove(visitorId);
         List<Notice> notices = new ArrayList<>(v == null ? List.of() : rules.erase(v).notices());
-        notices.add(SiteRules.erased(visitorId));
+        notices.add(SiteRules.erased(visitorId, null));
         emit(Change.recordedOf(notices), now);
     }
 

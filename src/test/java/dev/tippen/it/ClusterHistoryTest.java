@@ -50,6 +50,16 @@ class ClusterHistoryTest {
                     .isEqualTo(visit.getString("visitId"));
             JsonArray pages = HistoryApiTest.api(cluster.on(0), site.secretKey(), "/api/reports/pages").json().getJsonArray("rows");
             assertThat(pages).hasSize(3);
+
+            // An erasure through either node (one writes the history, the other waits for it) answers
+            // once the shared history no longer holds the visitor.
+            HistoryApiTest.pageview(cluster.on(1), site.publicKey(), "cv2", "https://example.com/");
+            for (int node = 0; node < 2; node++) {
+                String id = node == 0 ? "cv1" : "cv2";
+                assertThat(cluster.on(node).request("DELETE", "/api/visitors/" + id, null, "Authorization", "Bearer " + site.secretKey())
+                        .status()).isEqualTo(204);
+                assertThat(HistoryApiTest.visitsOf(cluster.on(1 - node), site.secretKey(), id)).as(id).isEmpty();
+            }
         }
     }
 

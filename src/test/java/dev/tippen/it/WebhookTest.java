@@ -82,6 +82,30 @@ class WebhookTest {
     }
 
     @Test
+    void aVisitEndsAfterTheGapWithoutFurtherEventsAndItsWebhookFollows() throws Exception {
+        UnaryOperator<TippenConfig> gap = local().andThen(c -> c.with(b -> b.visitGap = Duration.ofSeconds(2)))::apply;
+        try (Receiver rx = new Receiver(r -> Receiver.Reply.ok()); TestServer server = TestServer.start(gap)) {
+            KeyStore.CreatedSite site = server.createSite("Gap");
+            create(server, site.secretKey(), new JsonObject().put("url", rx.url("/ended")).put("events", new JsonArray().add("visit.ended")));
+            try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
+                dash.next("INITIAL_VISITORS");
+                track(server, site, "pageview", "quiet1", "https://example.com/pricing", "81.2.69.77", CHROME);
+                track(server, site, "heartbeat", "quiet1", "https://example.com/pricing", "81.2.69.77", CHROME);
+                // Nothing more: the TTL is 30 minutes, so what ends the visit here is the 2 s gap.
+                JsonObject removed = dash.next("VISITOR_REMOVED");
+                assertThat(removed.getJsonArray("visitorIds").getList()).containsExactly("quiet1");
+                assertThat(removed.getString("reason")).isEqualTo("inactive");
+            }
+            rx.await("/ended", 1, WAIT);
+            JsonObject visit = rx.ofType("/ended", "visit.ended").get(0).json().getJsonObject("data").getJsonObject("visit");
+            assertThat(visit.getString("visitorId")).isEqualTo("quiet1");
+            assertThat(visit.getString("endReason")).isEqualTo("inactive");
+            JsonObject recorded = HistoryApiTest.visitsOf(server, site.secretKey(), "quiet1").getJsonObject(0);
+            assertThat(recorded.getString("endedAt")).isEqualTo(visit.getString("endedAt")).isNotNull();
+        }
+    }
+
+    @Test
     void everyEventArrivesSignedAndEachEndpointsFilterHolds() throws Exception {
         try (Receiver rx = new Receiver(r -> Receiver.Reply.ok()); TestServer server = TestServer.start(local())) {
             KeyStore.CreatedSite site = server.createSite("Hooks");

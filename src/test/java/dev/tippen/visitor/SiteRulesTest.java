@@ -262,6 +262,28 @@ class SiteRulesTest {
     }
 
     @Test
+    void aVisitEndsWhenTheGapPassesWithoutEvents() {
+        SiteRules gap = new SiteRules(new SiteSettings(Duration.ofMinutes(30), Duration.ofSeconds(5), Duration.ofMinutes(5), 1000,
+                false, Duration.ofMillis(GRACE), Duration.ofSeconds(4)));
+        Visitor v = gap.track(null, event(EventType.PAGEVIEW), 1_000, null).after();
+        assertThat(gap.settleAt(v)).isEqualTo(5_000);
+        Visitor beat = gap.track(v, event(EventType.HEARTBEAT), 3_000, null).after();
+        assertThat(gap.settleAt(beat)).as("an event moves it").isEqualTo(7_000);
+        assertThat(gap.settle(beat, 6_999).writes()).isFalse();
+        Change ended = gap.settle(beat, 7_000);
+        assertThat(ended.after().live()).isFalse();
+        assertThat(kinds(ended)).containsExactly("VisitorsRemoved", "VisitEnded");
+        assertThat(((Notice.VisitEnded) ended.notices().get(1)).endedAt()).isEqualTo(3_000);
+        assertThat(gap.settleAt(ended.after())).isEqualTo(Long.MAX_VALUE);
+        // The next event is a new visit, and the old one is not ended twice.
+        Change again = gap.track(ended.after(), event(EventType.PAGEVIEW), 9_000, null);
+        assertThat(again.after().visit().visitId()).isNotEqualTo(beat.visit().visitId());
+        assertThat(kinds(again)).doesNotContain("VisitEnded");
+        // With the gap as long as the TTL (the default), the TTL's sweep ends visits: nothing is due.
+        assertThat(RULES.settleAt(State.ACTIVE.make())).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void withoutGraceAnExitTakesEffectAtOnce() {
         SiteRules now = rules(false, 0);
         Visitor v = now.track(null, event(EventType.PAGEVIEW), 0, null).after();
