@@ -37,7 +37,7 @@ function SignIn({ onSignedIn, demoKey, notice }) {
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
       <button type="submit" class="primary" disabled=${busy}>Sign in</button>
     </form>
-    ${demoKey ? html`<p class="sub">This server runs the demo: sign in with <code>${demoKey}</code>, and open
+    ${demoKey ? html`<p class="sub">This server runs the demo: sign in with <code>${demoKey}</code>, and open${' '}
       <a href="/demo" target="_blank" rel="noopener">the demo site</a> in another tab to watch yourself arrive.</p>` : ''}
   </main>`;
 }
@@ -146,17 +146,20 @@ function Console({ session, onSignedOut }) {
   };
   const l = live.current;
   const openVisitor = open ? l.visitors.get(open) : null;
+  // An invite's banner says what happened to the invite: it goes once the visitor answered or left.
+  const invited = message && message.visitorId ? l.visitors.get(message.visitorId) : null;
+  if (message && message.visitorId && (!invited || invited.status !== 'video_invited')) setTimeout(() => setMessage(null), 0);
   const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies'], ['hooks', 'Notifications']];
   return html`<div class="console">
     <header>
       <h1>Tippen <span class="sub">${session.siteName}</span></h1>
       <nav aria-label="Console">${tabs.map(([k, label]) => html`<button type="button" class=${tab === k ? 'on' : ''}
-        aria-current=${tab === k ? 'page' : null} onClick=${() => { setTab(k); setProfile(null); }}>${label}</button>`)}</nav>
+        aria-current=${tab === k ? 'page' : null} onClick=${() => { setTab(k); setProfile(null); setMessage(null); }}>${label}</button>`)}</nav>
       <span class=${'conn ' + (l.connected ? 'up' : 'down')}>${l.connected ? 'live' : 'reconnecting…'}</span>
       <button type="button" onClick=${toggleNotify} aria-pressed=${notify}>${notify ? 'Notifications on' : 'Desktop notifications'}</button>
       <button type="button" onClick=${signOut}>Sign out</button>
     </header>
-    ${message ? html`<p class="message" role="status">${message} <button type="button" onClick=${() => setMessage(null)}>Dismiss</button></p>` : ''}
+    ${message ? html`<p class="message" role="status">${message.text || message} <button type="button" onClick=${() => setMessage(null)}>Dismiss</button></p>` : ''}
     ${tab === 'live' ? html`<main class=${open ? 'with-detail' : ''}>
       <${Charts} live=${l} version=${version} />
       <div class="live-area">

@@ -19,7 +19,8 @@ function Series({ title, data, width = 330, height = 150, bars = false }) {
       series: [{}, bars
         ? { stroke: '#2563eb', fill: 'rgba(37,99,235,0.35)', paths: U.paths.bars({ size: [0.8, 20] }), points: { show: false } }
         : { stroke: '#2563eb', width: 2, points: { show: false } }],
-      axes: [{}, { size: 40 }],
+      // Whole numbers only: there is no half a visitor.
+      axes: [{}, { size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] }],
     }, data, box.current);
     return () => plot.current && plot.current.destroy();
   }, []);
@@ -79,8 +80,8 @@ export function Charts({ live, version }) {
   return html`<section class="charts" aria-labelledby="charts-heading">
     <h2 id="charts-heading">Now <span class="big">${live.visitors.size}</span> <span class="sub">online</span></h2>
     <div class="chart-row">
-      <${Series} title="Visitors online" data=${onlineData} />
-      <${Series} title="Page views per minute (last 60 min)" data=${[minutes, [...live.pageViews]]} bars=${true} />
+      <${Series} title="Visitors online, last 60 min" data=${onlineData} />
+      <${Series} title="Page views a minute, last 60 min" data=${[minutes, [...live.pageViews]]} bars=${true} />
       <${Top} title="Top pages now" rows=${lists.pages} />
       <${Top} title="Top companies now" rows=${lists.companies} />
     </div>

@@ -1,6 +1,6 @@
 import { html, useState, useEffect, useRef } from './lib.js';
 import { request } from './api.js';
-import { safeUrl, flag, duration, time, networkLabel, statusOf, source, place } from './format.js';
+import { safeUrl, flag, duration, time, networkLabel, statusOf, source, place, count } from './format.js';
 
 /** One live visitor: this visit's trail, who they are, their invites. */
 export function Detail({ v, now, onClose, onInvite }) {
@@ -13,12 +13,12 @@ export function Detail({ v, now, onClose, onInvite }) {
       <h2 id="detail-heading">${v.company || 'Unknown visitor'}</h2>
       <button type="button" onClick=${onClose} aria-label="Close the visitor's detail">Close</button>
     </div>
-    <p><span class=${'status s-' + statusOf(v, now).replace(' ', '-')}>${statusOf(v, now)}</span> · ${v.pageViews || 0} pages this visit
+    <p><span class=${'status s-' + statusOf(v, now).replace(' ', '-')}>${statusOf(v, now)}</span> · ${count(v.pageViews || 0, 'page')} this visit
       · <button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button></p>
     <dl class="facts">
       <dt>Network</dt><dd>${networkLabel(v.network)}${v.asOrganization ? ' · ' + v.asOrganization : ''}${v.asn ? ' (AS' + v.asn + ')' : ''}</dd>
       ${v.companyDomain ? html`<dt>Domain</dt><dd>${v.companyDomain}</dd>` : ''}
-      <dt>Location</dt><dd><span aria-hidden="true">${flag(v.countryCode)} </span>${place(v) || 'unknown'}</dd>
+      <dt>Location</dt><dd>${flag(v.countryCode)}${place(v) || 'unknown'}</dd>
       <dt>Device</dt><dd>${[v.device, v.os, v.browser].filter(Boolean).join(' · ')}</dd>
       <dt>Source</dt><dd>${source(v)}</dd>
       <dt>Visitor id</dt><dd><code>${v.visitorId}</code></dd>
@@ -64,8 +64,8 @@ export function InviteDialog({ visitor, template, onDone }) {
     try {
       const body = await request('POST', '/api/send-video-invite', { visitorId: visitor.visitorId, guestUrl: url.trim() });
       if (ref.current && ref.current.open) ref.current.close();
-      onDone(body.delivered > 0 ? 'Invite sent to ' + (visitor.company || 'the visitor') + '.'
-        : 'Invite stored; the visitor has no page open right now and gets it on the next one.');
+      onDone({ visitorId: visitor.visitorId, text: body.delivered > 0 ? 'Invite sent to ' + (visitor.company || 'the visitor') + '.'
+        : 'Invite stored; the visitor has no page open right now and gets it on the next one.' });
     } catch (err) {
       setError(err.message);
     } finally {
@@ -77,7 +77,10 @@ export function InviteDialog({ visitor, template, onDone }) {
       <h2 id="invite-heading">Invite ${visitor.company || 'this visitor'} to a call</h2>
       <label for="guest-url">Guest URL</label>
       <input id="guest-url" type="url" required value=${url} onInput=${(e) => setUrl(e.target.value)}
-        placeholder="https://meet.example.com/room" />
+        placeholder="https://meet.example.com/room" aria-describedby="guest-url-help" />
+      <p id="guest-url-help" class="sub">The link the visitor joins the call by: your meeting room's guest
+        link (Zoom, Google Meet, Whereby, Jitsi…), opened in a window on their page. It must start with https://.
+        ${template ? ' Filled in from this server\'s call-link template.' : ''}</p>
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
       <div class="buttons">
         <button type="button" onClick=${close}>Cancel</button>

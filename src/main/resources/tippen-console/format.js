@@ -1,3 +1,5 @@
+import { html } from './lib.js';
+
 // Formatting for the console. Every value here came from a visitor's browser or a data provider:
 // it is only ever rendered as text (Preact escapes it), and only http(s) addresses become links.
 
@@ -19,12 +21,18 @@ export function host(url) {
   }
 }
 
-/** A country's flag from its ISO code, as the two regional-indicator letters. */
+/**
+ * A country's ISO code as a small badge. Emoji flags need a font many desktops lack (they show as
+ * empty boxes there); the code reads the same everywhere.
+ */
 export function flag(code) {
   if (typeof code !== 'string' || !/^[A-Za-z]{2}$/.test(code)) return '';
-  const base = 0x1f1e6;
-  const up = code.toUpperCase();
-  return String.fromCodePoint(base + up.charCodeAt(0) - 65, base + up.charCodeAt(1) - 65);
+  return html`<span class="cc" aria-hidden="true">${code.toUpperCase()}</span> `;
+}
+
+/** "1 visit", "3 visits". */
+export function count(n, noun) {
+  return n + ' ' + (n === 1 ? noun : noun + 's');
 }
 
 export function duration(seconds) {
@@ -65,12 +73,13 @@ export function isCompany(v) {
 /** Quiet this long, an active visitor shows as idle. */
 export const IDLE_AFTER_MS = 2 * 60 * 1000;
 
+/** A call ages like any activity: a visitor in a call whose page went quiet is idle, not in a call. */
 export function statusOf(v, now) {
-  if (v.status === 'in_call') return 'in call';
-  if (v.status === 'video_invited') return 'invited';
   if (v.status === 'left') return 'left';
+  if (v.status === 'video_invited') return 'invited';
   const last = Date.parse(v.lastActivity);
-  return !isNaN(last) && now - last > IDLE_AFTER_MS ? 'idle' : 'active';
+  if (!isNaN(last) && now - last > IDLE_AFTER_MS) return 'idle';
+  return v.status === 'in_call' ? 'in call' : 'active';
 }
 
 export function source(v) {
@@ -91,6 +100,7 @@ export function secondsOnSite(v, now) {
   return ((isNaN(last) ? now : Math.max(last, first)) - first) / 1000;
 }
 
+/** Where the IP data places the visitor; nothing when it does not (a time zone is not a place). */
 export function place(v) {
-  return [v.city, v.region, v.country].filter(Boolean).join(', ') || v.location || '';
+  return [v.city, v.region, v.country].filter(Boolean).join(', ');
 }

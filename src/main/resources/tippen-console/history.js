@@ -1,6 +1,6 @@
 import { html, useState, useEffect } from './lib.js';
 import { request } from './api.js';
-import { safeUrl, flag, duration, time, networkLabel } from './format.js';
+import { safeUrl, flag, duration, time, networkLabel, count } from './format.js';
 
 function isoDay(ms) {
   return new Date(ms).toISOString().slice(0, 10);
@@ -67,7 +67,7 @@ export function Visits({ onProfile }) {
         <td><button type="button" class="linkish" onClick=${() => onProfile(v.visitorId)}>${v.visitorId}</button>
           <div class="sub">visit ${v.visitNumber}</div></td>
         <td>${v.company || ''}<div class="sub">${networkLabel(v.network)}</div></td>
-        <td><span aria-hidden="true">${flag(v.country)} </span>${[v.city, v.countryName || v.country].filter(Boolean).join(', ')}</td>
+        <td>${flag(v.country)}${[v.city, v.countryName || v.country].filter(Boolean).join(', ') || html`<span class="sub">unknown</span>`}</td>
         <td class="num">${v.pageViews}</td><td class="num">${duration(v.durationSeconds)}</td>
         <td class="page">${v.entryPage || ''}</td><td>${v.source || ''}</td>
         <td>${(v.invites || []).map((i) => html`<span class=${'outcome o-' + i.outcome}>${i.outcome}</span> `)}</td>
@@ -102,7 +102,7 @@ export function Companies() {
       <a class="csv" href=${'/api/reports/companies?' + query({ ...params, format: 'csv' })} download>Download CSV</a></div>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     <div class="table-wrap"><table>
-      <thead><tr><th scope="col">Company</th><th scope="col">Score</th><th scope="col">Visits</th><th scope="col">People</th>
+      <thead><tr><th scope="col">Company</th><th scope="col"><abbr title="Engagement: a point per page and per minute, 10 per day the company came back, 5 per person from it">Score</abbr></th><th scope="col">Visits</th><th scope="col">People</th>
         <th scope="col">Pages</th><th scope="col">Time</th><th scope="col">Days active</th><th scope="col">Invites (accepted)</th>
         <th scope="col">Last seen</th><th scope="col">Visits per day</th></tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.key}>
@@ -111,7 +111,9 @@ export function Companies() {
         <td class="num">${r.pageViews}</td><td class="num">${duration(r.totalSeconds)}</td><td class="num">${r.daysActive}</td>
         <td class="num">${r.invites} (${r.invitesAccepted})</td><td>${time(r.lastSeen)}</td>
         <td><${Sparkline} values=${r.sparkline || []} /></td></tr>`)}</tbody></table></div>
-    ${!error && rows.length === 0 ? html`<p class="empty">No companies visited in this range.</p>` : ''}
+    ${!error && rows.length === 0 ? html`<p class="empty">No companies visited in this range.</p>` : html`<p class="sub">Score: a point per
+      page read and per minute spent, 10 for every day the company came back, 5 for every person from it; coming back and
+      bringing colleagues weigh most.</p>`}
   </section>`;
 }
 
@@ -127,8 +129,8 @@ export function Profile({ visitorId, onBack }) {
       <button type="button" onClick=${onBack}>Back</button>
       <a class="csv" href=${'/api/visitors/' + encodeURIComponent(visitorId) + '?format=csv'} download>Download CSV</a></div>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-    ${p ? html`<p>${p.totals.visits} visits · ${p.totals.pageViews} pages · ${duration(p.totals.totalSeconds)} ·
-        first seen ${time(p.totals.firstSeen)} · ${p.totals.invites} invites, ${p.totals.invitesAccepted} accepted</p>
+    ${p ? html`<p>${count(p.totals.visits, 'visit')} · ${count(p.totals.pageViews, 'page')} · ${duration(p.totals.totalSeconds)} ·
+        first seen ${time(p.totals.firstSeen)} · ${count(p.totals.invites, 'invite')}, ${p.totals.invitesAccepted} accepted</p>
       ${p.visits.map((v) => html`<article class="visit" key=${v.visitId}>
         <h3>Visit ${v.visitNumber}: ${time(v.startedAt)} · ${duration(v.durationSeconds)} · ${v.company || networkLabel(v.network)}</h3>
         <p class="sub">${v.source}${v.utm && v.utm.campaign ? ' · campaign ' + v.utm.campaign : ''} · ${[v.device, v.os, v.browser].filter(Boolean).join(' · ')}</p>

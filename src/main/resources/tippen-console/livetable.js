@@ -108,11 +108,14 @@ function Row({ v, now, onOpen, onInvite }) {
   const status = statusOf(v, now);
   const link = safeUrl(v.url);
   const open = () => onOpen(v.visitorId);
-  return html`<tr tabindex="0" data-visitor=${v.visitorId} onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(); }}>
+  // The whole row opens the detail; its own buttons and links keep their jobs.
+  const clicked = (e) => { if (!e.target.closest('button, a')) open(); };
+  return html`<tr tabindex="0" class="opens" data-visitor=${v.visitorId} onClick=${clicked}
+    onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(); }}>
     <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}</td>
     <td><button type="button" class="linkish" onClick=${open}>${v.company || 'Unknown'}</button>
       <div class="sub">${networkLabel(v.network)}</div></td>
-    <td class="wrap"><span aria-hidden="true">${flag(v.countryCode)} </span>${place(v)}</td>
+    <td class="wrap">${flag(v.countryCode)}${place(v) || html`<span class="sub">unknown</span>`}</td>
     <td>${[v.device, v.browser].filter(Boolean).join(' · ')}<div class="sub">${v.os || ''}</div></td>
     <td class="page"><div class="title">${v.title || ''}</div>
       ${link ? html`<a class="sub" href=${link} target="_blank" rel="noopener noreferrer">${v.url}</a>` : html`<div class="sub">${v.url || ''}</div>`}</td>

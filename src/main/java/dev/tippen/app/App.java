@@ -79,9 +79,12 @@ public final class App implements AutoCloseable {
     private final Hub hub;
     private final HttpServers servers;
     private final Joins joins;
+    private final List<String> routes;
 
-    private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, Joins joins, HttpServers servers) {
+    private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, Joins joins, HttpServers servers,
+                List<String> routes) {
         this.joins = joins;
+        this.routes = routes;
         this.vertx = vertx;
         this.backend = backend;
         this.history = history;
@@ -238,7 +241,7 @@ public final class App implements AutoCloseable {
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider());
-        return new App(vertx, backend, history, webhooks, hub, joins, servers);
+        return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front));
     }
 
     /** The history's database, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
@@ -260,6 +263,22 @@ public final class App implements AutoCloseable {
     /** Who a visitor is, from memory only: the rules ask this for new visitors and for ones that moved. */
     private static dev.tippen.enrich.Enrichment lookup(Enricher enricher, VisitorEvent e) {
         return enricher.lookup(e.ip(), e.device(), e.browser().timezone(), e.page().url(), e.page().referrer());
+    }
+
+    /** What the server answers, as {@code METHOD /path} ({@code :name} for a path parameter): the API description's checklist. */
+    public List<String> routes() {
+        return routes;
+    }
+
+    private static List<String> routes(Router router, Front front) {
+        List<String> out = new java.util.ArrayList<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            if (r.getPath() == null) continue; // the handlers every request passes through
+            String path = r.getPath() + (r.isExactPath() ? "" : "*");
+            for (HttpMethod m : r.methods()) out.add(m.name() + " " + path);
+        }
+        for (String socket : front.socketPaths()) out.add("GET " + socket);
+        return List.copyOf(out);
     }
 
     public int port() {

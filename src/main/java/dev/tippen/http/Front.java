@@ -22,6 +22,11 @@ public final class Front implements Handler<HttpServerRequest> {
     private final ConnectionGuard guard;
 
     /** {@code count}: called first for every socket request, to count its answer by route. */
+    /** The paths whose upgrades are answered here, before the router. */
+    public java.util.Set<String> socketPaths() {
+        return sockets.keySet();
+    }
+
     public Front(Router router, Map<String, Handler<HttpServerRequest>> sockets, String trackPath, Handler<HttpServerRequest> track,
                  Errors errors, Handler<HttpServerRequest> count, ConnectionGuard guard) {
         this.guard = guard;

@@ -188,6 +188,9 @@ public final class Connection {
         if (!admit(size)) return false;
         boolean big = size > maxQueuedBytes;
         if (big) OVERSIZED.addAndGet(this, size);
+        // Vert.x's public frame factories take a String and encode it for each socket; a message that
+        // goes to thousands of dashboards is encoded once and its bytes shared, which only the frame
+        // class behind those factories accepts (pinned with Vert.x's version, like the rest of it).
         ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, text.payload(), true)).onComplete(done -> {
             QUEUED.addAndGet(this, -size);
             if (big) OVERSIZED.addAndGet(this, -size);
@@ -203,14 +206,13 @@ public final class Connection {
      */
     public io.vertx.core.Future<Void> sendFragment(String part, boolean first, boolean last) {
         if (closing || ws.isClosed()) return io.vertx.core.Future.failedFuture("socket closed");
-        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.copiedBuffer(part, java.nio.charset.StandardCharsets.UTF_8);
-        long size = b.readableBytes();
-        if (!admit(size)) {
-            b.release();
-            return io.vertx.core.Future.failedFuture("socket closed: slow consumer");
-        }
-        WebSocketFrameType type = first ? WebSocketFrameType.TEXT : WebSocketFrameType.CONTINUATION;
-        return ws.writeFrame(new WebSocketFrameImpl(type, b, last)).andThen(done -> QUEUED.addAndGet(this, -size));
+        io.vertx.core.buffer.Buffer b = io.vertx.core.buffer.Buffer.buffer(part);
+        long size = b.length();
+        if (!admit(size)) return io.vertx.core.Future.failedFuture("socket closed: slow consumer");
+        // A fragment is this socket's own: the public factories do.
+        io.vertx.core.http.WebSocketFrame frame = first ? io.vertx.core.http.WebSocketFrame.textFrame(part, last)
+                : io.vertx.core.http.WebSocketFrame.continuationFrame(b, last);
+        return ws.writeFrame(frame).andThen(done -> QUEUED.addAndGet(this, -size));
     }
 
     /** Whether the socket has room for {@code size} more bytes; a socket that has not taken what it was sent is closed. */

@@ -21,6 +21,8 @@ class RecorderTest {
         final List<Entry> entries;
         final List<String> done = new CopyOnWriteArrayList<>();
         volatile boolean busy = true;
+        /** How often the recorder asked: each time it was told "busy", it rested instead of reading. */
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
 
         BusyOutbox(List<Entry> entries) {
             this.entries = entries;
@@ -54,6 +56,7 @@ class RecorderTest {
 
         @Override
         public boolean busy() {
+            asked.incrementAndGet();
             return busy;
         }
     }
@@ -76,7 +79,8 @@ class RecorderTest {
         BusyOutbox outbox = new BusyOutbox(visits(System.currentTimeMillis()));
         Recorder recorder = started(outbox, 60_000);
         try {
-            Thread.sleep(1_000);
+            // Four looks, each answered "busy": three rests in between, and nothing read meanwhile.
+            TestServer.eventually("the recorder looked four times", Duration.ofSeconds(5), () -> outbox.asked.get() >= 4);
             assertThat(outbox.done).as("nothing applied while busy").isEmpty();
             outbox.busy = false;
             TestServer.eventually("applied once tracking calms down", Duration.ofSeconds(5), () -> outbox.done.contains("5"));

@@ -285,7 +285,7 @@ class ConsoleTest {
         }
     }
 
-    private static void signIn(ChromeDriver driver, WebDriverWait wait, String key) {
+    static void signIn(ChromeDriver driver, WebDriverWait wait, String key) {
         WebElement field = wait.until(d -> d.findElement(By.id("secret-key")));
         assertThat(driver.findElement(By.xpath("//label[@for='secret-key']")).getText()).isEqualTo("Secret key");
         field.clear();

@@ -279,7 +279,12 @@ class EnrichmentTest {
                 .hasMessage("ASN database file " + missing + " does not exist");
         IpDataFiles optional = new IpDataFiles(List.of(missing), List.of(), List.of(), null, true);
         try (App app = App.start(base.withEnrich(base.enrich().withIpData(optional)))) {
-            assertThat(app.port()).isPositive();
+            // Started without it, and serving.
+            java.net.http.HttpResponse<String> health = TestServer.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + app.port() + "/readyz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 }

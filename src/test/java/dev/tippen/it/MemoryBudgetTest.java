@@ -195,8 +195,9 @@ class MemoryBudgetTest {
                 }
                 assertThat(server.refusedUpgrade("/ws/dashboard?apiKey=" + site.secretKey())).isEqualTo(503);
                 for (TestServer.Socket s : open) {
+                    long asked = System.currentTimeMillis();
                     s.send("{\"type\":\"PING\"}");
-                    assertThat(s.next("PONG")).isNotNull();
+                    assertThat(s.next("PONG").getLong("timestamp")).as("an answer to this ping").isGreaterThanOrEqualTo(asked);
                 }
             } finally {
                 open.forEach(TestServer.Socket::close);

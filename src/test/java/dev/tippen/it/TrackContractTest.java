@@ -42,6 +42,10 @@ class TrackContractTest {
             assertThat(r.json().getString("sessionId")).isEqualTo("v_first");
             assertThat(r.json().getString("visitorToken")).matches("[A-Za-z0-9_-]{22}");
             assertThat(r.json().fieldNames()).containsExactlyInAnyOrder("success", "sessionId", "visitorToken");
+            // Stored when answered: a snapshot read right after the answer (committed state only) has it.
+            try (TestServer.Socket fresh = server.dashboard(site.secretKey())) {
+                assertThat(TestServer.ids(fresh.next("INITIAL_VISITORS"))).contains("v_first");
+            }
             JsonObject update = dash.next("VISITOR_UPDATE");
             assertThat(update.getString("event")).isEqualTo("pageview");
             JsonObject v = update.getJsonObject("visitor");

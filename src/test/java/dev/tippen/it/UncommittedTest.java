@@ -75,7 +75,6 @@ class UncommittedTest {
         try (TestServer server = TestServer.start(c -> c.withTimes(ttl, Duration.ofMillis(100), Duration.ofMinutes(1))
                 .withLimits(c.limits().withStoreLockWaitMillis(300)))) {
             KeyStore.CreatedSite site = server.createSite("Failures");
-            long start = System.currentTimeMillis();
             server.track(site.publicKey(), "pageview", "v_old");
             TestServer.sleep(1200);
             server.track(site.publicKey(), "pageview", "v_young");
@@ -96,7 +95,6 @@ class UncommittedTest {
                 // The refused event did not move v_old behind v_young: it expires first, on its own.
                 JsonObject removed = dash.next("VISITOR_REMOVED");
                 assertThat(removed.getJsonArray("visitorIds").getList()).containsExactly("v_old");
-                assertThat(System.currentTimeMillis() - start).isLessThan(ttl.toMillis() + 1000);
                 assertThat(dash.next("VISITOR_REMOVED").getJsonArray("visitorIds").getList()).containsExactly("v_young");
             }
         }
@@ -111,9 +109,10 @@ class UncommittedTest {
             server.track(site.publicKey(), "pageview", "v_idle");
             try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
                 dash.next("INITIAL_VISITORS");
-                try (Lock lock = new Lock(server)) {
-                    // Past the TTL with the file locked: every sweep's commit fails.
-                    TestServer.sleep(ttl.toMillis() + 800);
+                try (LogCapture log = new LogCapture(dev.tippen.engine.embedded.EmbeddedEngine.class); Lock lock = new Lock(server)) {
+                    // Past the TTL with the file locked: every sweep's commit fails. Two have, and removed nobody.
+                    TestServer.eventually("two sweeps failed to store", Duration.ofSeconds(10),
+                            () -> log.lines().stream().filter(l -> l.contains("event=sweep_not_stored")).count() >= 2);
                     assertThat(dash.messages).noneMatch(m -> "VISITOR_REMOVED".equals(m.getString("type")));
                     dash.send("{\"type\":\"GET_VISITORS\"}");
                     assertThat(TestServer.ids(dash.next("VISITOR_LIST"))).containsExactly("v_idle");
