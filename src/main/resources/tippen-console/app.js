@@ -119,6 +119,15 @@ function Console({ session, onSignedOut }) {
     }
   }, [version]);
 
+  // An invite's banner goes once the invite is behind the visitor: seen invited, then answered
+  // (or the invite lapsed), or gone from the list.
+  useEffect(() => {
+    if (!message || !message.visitorId) return;
+    const v = live.current.visitors.get(message.visitorId);
+    if (v && v.status === 'video_invited') message.seenInvited = true;
+    else if (!v || message.seenInvited) setMessage(null);
+  }, [version, message]);
+
   const signOut = async () => {
     try {
       await fetch('/console/session', { method: 'DELETE', credentials: 'same-origin' });
@@ -146,9 +155,6 @@ function Console({ session, onSignedOut }) {
   };
   const l = live.current;
   const openVisitor = open ? l.visitors.get(open) : null;
-  // An invite's banner says what happened to the invite: it goes once the visitor answered or left.
-  const invited = message && message.visitorId ? l.visitors.get(message.visitorId) : null;
-  if (message && message.visitorId && (!invited || invited.status !== 'video_invited')) setTimeout(() => setMessage(null), 0);
   const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies'], ['hooks', 'Notifications']];
   return html`<div class="console">
     <header>

@@ -123,8 +123,10 @@ class ConsoleTest {
                 WebElement guest = wait.until(d -> d.findElement(By.cssSelector("dialog[open] input#guest-url")));
                 assertThat(driver.findElement(By.xpath("//label[@for='guest-url']")).getText()).isEqualTo("Guest URL");
                 assertThat(guest.getDomProperty("value")).isEqualTo(template.replace("{visitorId}", visitorId));
+                assertThat(driver.findElement(By.id("guest-url-help")).getText()).contains("meeting room");
                 driver.findElement(By.xpath("//dialog//button[text()='Send invite']")).click();
                 wait.until(d -> statusOf(d, visitorId).equals("invited"));
+                assertThat(driver.findElement(By.cssSelector("p.message")).getText()).startsWith("Invite sent to");
 
                 driver.switchTo().window(trackerTab);
                 WebElement host = wait.until(d -> d.findElement(By.id("tippen-video-modal")));
@@ -132,6 +134,8 @@ class ConsoleTest {
                 overlay.findElement(By.cssSelector("[data-tippen-action=join]")).click();
                 driver.switchTo().window(consoleTab);
                 wait.until(d -> statusOf(d, visitorId).equals("in call"));
+                // The invite is answered: its banner has said what it had to.
+                wait.until(d -> d.findElements(By.cssSelector("p.message")).isEmpty());
 
                 // An API error is shown, not swallowed: a guest URL the server refuses.
                 driver.findElement(By.cssSelector("tr[data-visitor=v_demo2]")).findElement(By.xpath(".//button[text()='Invite']")).click();
