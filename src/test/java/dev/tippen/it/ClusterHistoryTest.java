@@ -77,7 +77,9 @@ class ClusterHistoryTest {
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             for (int i = 0; i < 6; i++) HistoryApiTest.pageview(cluster.on(i % 2), site.publicKey(), "wh" + i, "https://example.com/");
             rx.await("/c", 6, Duration.ofSeconds(30));
-            Thread.sleep(3_000); // time for a second node to send them again, were it to
+            // Once every delivery is recorded as delivered, nothing is left for either node to send.
+            TestServer.eventually("every delivery recorded", Duration.ofSeconds(20), () -> WebhookTest.deliveries(cluster.on(0), site.secretKey(),
+                    created.json().getString("id")).stream().allMatch(d -> "delivered".equals(((JsonObject) d).getString("state"))));
             List<Receiver.Request> got = rx.at("/c");
             assertThat(got).hasSize(6);
             assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(6);

@@ -72,7 +72,7 @@ class ClusterTest {
                 assertThat(v.getInteger("pageViews")).isEqualTo(2 * perNode);
             }
             double conflicts = 0;
-            for (int i = 0; i < cluster.nodes.size(); i++) conflicts += metric(cluster.on(i), "tippen_redis_conflicts_total");
+            for (int i = 0; i < cluster.nodes.size(); i++) conflicts += cluster.on(i).metric("tippen_redis_conflicts_total");
             // How often the nodes collide depends on timing, so it is reported, not asserted.
             System.out.printf("2 x %d page views: %.0f retried after a conflict%n", perNode, conflicts);
         }
@@ -133,12 +133,12 @@ class ClusterTest {
                 // Once every removal is counted, a few more sweep intervals: nobody removes them again.
                 TestServer.eventually("every expiry counted once", Duration.ofSeconds(5), () -> {
                     double expired = 0;
-                    for (int i = 0; i < 3; i++) expired += metric(cluster.on(i), "tippen_visitors_expired_total");
+                    for (int i = 0; i < 3; i++) expired += cluster.on(i).metric("tippen_visitors_expired_total");
                     return expired;
                 }, expired -> expired == ids.size());
                 for (TestServer.Socket d : dashboards) d.assertNone("VISITOR_REMOVED", 1000);
                 double expired = 0;
-                for (int i = 0; i < 3; i++) expired += metric(cluster.on(i), "tippen_visitors_expired_total");
+                for (int i = 0; i < 3; i++) expired += cluster.on(i).metric("tippen_visitors_expired_total");
                 assertThat(expired).isEqualTo(ids.size());
             } finally {
                 dashboards.forEach(TestServer.Socket::close);
@@ -156,16 +156,16 @@ class ClusterTest {
             try (TestServer.Socket dash = b.dashboard(site.secretKey())) {
                 assertThat(TestServer.ids(dash.next("INITIAL_VISITORS"))).containsExactly("v_before");
                 cluster.redis.kill();
-                awaitStatus(a, "/readyz", 503);
-                awaitStatus(b, "/readyz", 503);
+                a.awaitStatus("/readyz", 503);
+                b.awaitStatus("/readyz", 503);
                 TestServer.Response refused = a.track(site.publicKey(), "pageview", "v_during");
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(refused.error()).isEqualTo("storage unavailable, event not stored");
                 assertThat(dash.closeCode).isNotDone();
 
                 cluster.redis.restart();
-                awaitStatus(a, "/readyz", 200);
-                awaitStatus(b, "/readyz", 200);
+                a.awaitStatus("/readyz", 200);
+                b.awaitStatus("/readyz", 200);
                 // The dashboard's node lost its subscription with the connection: it sends the list afresh.
                 assertThat(TestServer.ids(dash.next("VISITOR_LIST"))).containsExactly("v_before");
                 assertThat(a.track(site.publicKey(), "pageview", "v_after").status()).isEqualTo(200);
@@ -218,7 +218,7 @@ class ClusterTest {
             load.join(120_000);
             assertThat(acknowledged.size()).isGreaterThan(100);
             System.out.printf("redis restart: %d page views acknowledged%n", acknowledged.size());
-            awaitStatus(cluster.on(0), "/readyz", 200);
+            cluster.on(0).awaitStatus("/readyz", 200);
             try (TestServer.Socket dash = cluster.dashboard(site.secretKey())) {
                 assertThat(TestServer.ids(dash.next("INITIAL_VISITORS"))).containsAll(acknowledged);
             }
@@ -255,23 +255,5 @@ class ClusterTest {
                 .withPort(0).withRedis("redis://127.0.0.1:" + closed)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot reach Redis at redis://127.0.0.1:" + closed);
-    }
-
-    static void awaitStatus(TestServer node, String path, int status) {
-        long deadline = System.currentTimeMillis() + 15_000;
-        int last = -1;
-        while (System.currentTimeMillis() < deadline) {
-            last = node.get(path).status();
-            if (last == status) return;
-            TestServer.sleep(100);
-        }
-        throw new AssertionError(path + " answered " + last + ", not " + status + ", for 15 s");
-    }
-
-    static double metric(TestServer node, String series) {
-        for (String line : node.get("/metrics").body().split("\n")) {
-            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1));
-        }
-        throw new AssertionError("no metric " + series);
     }
 }

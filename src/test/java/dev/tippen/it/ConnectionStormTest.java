@@ -44,7 +44,7 @@ class ConnectionStormTest {
                 awaitAll(storm);
                 long openedMillis = (System.nanoTime() - started) / 1_000_000;
                 TestServer.eventually("every storm socket counted", Duration.ofSeconds(10),
-                        () -> metric(server, "tippen_open_sockets{kind=\"visitor\"}") == STORM);
+                        () -> server.metric("tippen_open_sockets{kind=\"visitor\"}") == STORM);
                 assertThat(server.track(site.publicKey(), "heartbeat", "during_storm").status()).isEqualTo(200);
                 System.out.printf("storm: %d sockets opened at once in %d ms%n", STORM, openedMillis);
             } finally {
@@ -74,7 +74,7 @@ class ConnectionStormTest {
                 assertThat(live.stream().filter(f -> f.result().isClosed()).count()).as("live sockets closed").isZero();
                 // The gauge falls when the server's close handler has run, a moment after the client sees the close.
                 TestServer.eventually("only the live sockets counted", Duration.ofSeconds(10),
-                        () -> metric(server, "tippen_open_sockets{kind=\"visitor\"}") == 100);
+                        () -> server.metric("tippen_open_sockets{kind=\"visitor\"}") == 100);
                 System.out.printf("idle timeout: %d silent connections closed, 100 live sockets kept%n", silent.size());
             } finally {
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -148,19 +148,5 @@ class ConnectionStormTest {
             }
         }
         return false;
-    }
-
-    private static double metric(TestServer server, String series) {
-        String body;
-        try {
-            body = server.get("/metrics").body();
-        } catch (IllegalStateException e) {
-            // The client's pooled connection sat idle past the server's 3 s timeout here; ask again.
-            body = server.get("/metrics").body();
-        }
-        for (String line : body.split("\n")) {
-            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1));
-        }
-        throw new AssertionError("no metric " + series);
     }
 }

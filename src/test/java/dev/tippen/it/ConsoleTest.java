@@ -58,13 +58,15 @@ class ConsoleTest {
             pages.createContext("/call", ex -> BrowserTest.respond(ex, "<!doctype html><title>call</title><p>in call</p>"));
             pages.start();
             ChromeDriver driver = BrowserTest.chrome();
+            // One scenario, a step at a time: a failure names the step it failed at.
+            Steps steps = new Steps();
             try {
                 driver.manage().window().setSize(new Dimension(1500, 950));
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
                 String console = server.base + "/console";
                 driver.get(console);
 
-                // A public key is refused, visibly.
+                steps.at("A public key is refused, visibly.");
                 signIn(driver, wait, site.publicKey());
                 WebElement refused = wait.until(d -> d.findElement(By.cssSelector(".signin [role=alert]")));
                 assertThat(refused.getText()).contains("public key");
@@ -81,7 +83,7 @@ class ConsoleTest {
                         .doesNotContain(site.secretKey());
                 assertThat(driver.getCurrentUrl()).doesNotContain(site.secretKey());
 
-                // A visitor tracked over HTTP appears, with hostile fields shown as text.
+                steps.at("A visitor tracked over HTTP appears, with hostile fields shown as text.");
                 long t0 = System.nanoTime();
                 assertThat(server.post("/track/visitor", hostile("v_console1", "https://example.com/start"), "Content-Type",
                         "application/json", "X-Tippen-API-Key", site.publicKey()).status()).isEqualTo(200);
@@ -92,12 +94,12 @@ class ConsoleTest {
                 assertThat(driver.findElements(By.cssSelector("tr[data-visitor=v_console1] img"))).isEmpty();
                 assertThat(driver.findElements(By.cssSelector("tr[data-visitor=v_console1] a[href^=javascript]"))).isEmpty();
 
-                // A page view updates the row in place.
+                steps.at("A page view updates the row in place.");
                 server.post("/track/visitor", TestServer.trackBody("pageview", "v_console1", "https://example.com/pricing"),
                         "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
                 wait.until(d -> cells(d, "v_console1").get(5).getText().equals("2"));
 
-                // Its detail shows the trail and the facts.
+                steps.at("Its detail shows the trail and the facts.");
                 driver.findElement(By.cssSelector("tr[data-visitor=v_console1] button.linkish")).click();
                 WebElement detail = wait.until(d -> d.findElement(By.cssSelector("aside.detail")));
                 wait.until(d -> detail.findElements(By.cssSelector(".trail li")).size() == 2);
@@ -110,7 +112,7 @@ class ConsoleTest {
                 Files.createDirectories(Path.of("target"));
                 Files.write(Path.of("target/console.png"), driver.getScreenshotAs(OutputType.BYTES));
 
-                // The tracker in a second tab: invite it from the dialog, Join there, and the row says "in call".
+                steps.at("The tracker in a second tab: invite it from the dialog, Join there, and the row says \"in call\".");
                 String consoleTab = driver.getWindowHandle();
                 driver.switchTo().newWindow(WindowType.TAB);
                 driver.get("http://127.0.0.1:" + pagePort + "/pricing");
@@ -134,10 +136,10 @@ class ConsoleTest {
                 overlay.findElement(By.cssSelector("[data-tippen-action=join]")).click();
                 driver.switchTo().window(consoleTab);
                 wait.until(d -> statusOf(d, visitorId).equals("in call"));
-                // The invite is answered: its banner has said what it had to.
+                steps.at("The invite is answered: its banner has said what it had to.");
                 wait.until(d -> d.findElements(By.cssSelector("p.message")).isEmpty());
 
-                // An API error is shown, not swallowed: a guest URL the server refuses.
+                steps.at("An API error is shown, not swallowed: a guest URL the server refuses.");
                 driver.findElement(By.cssSelector("tr[data-visitor=v_demo2]")).findElement(By.xpath(".//button[text()='Invite']")).click();
                 WebElement field = wait.until(d -> d.findElement(By.cssSelector("dialog[open] input#guest-url")));
                 field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
@@ -148,19 +150,19 @@ class ConsoleTest {
                 assertThat(error.getText()).isNotBlank();
                 driver.findElement(By.xpath("//dialog//button[text()='Cancel']")).click();
 
-                // A declined invite shows on the row.
+                steps.at("A declined invite shows on the row.");
                 assertThat(server.invite(site.secretKey(), "v_demo3", "https://meet.example.com/room").status()).isEqualTo(200);
                 wait.until(d -> statusOf(d, "v_demo3").equals("invited"));
                 server.post("/track/visitor", TestServer.trackBody("video_declined", "v_demo3", "https://example.com/docs/3"),
                         "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
                 wait.until(d -> statusOf(d, "v_demo3").equals("active declined"));
 
-                // An exit removes the row.
+                steps.at("An exit removes the row.");
                 server.post("/track/visitor", TestServer.trackBody("exit", "v_console1", "https://example.com/pricing"),
                         "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
                 wait.until(d -> d.findElements(By.cssSelector("tr[data-visitor=v_console1]")).isEmpty());
 
-                // The history pages: the visit just ended is listed, and its visitor's profile shows its trail.
+                steps.at("The history pages: the visit just ended is listed, and its visitor's profile shows its trail.");
                 driver.findElement(By.xpath("//nav//button[text()='History']")).click();
                 WebElement visitButton = wait.until(d -> d.findElement(By.xpath("//table//button[text()='v_console1']")));
                 assertThat(driver.findElement(By.cssSelector("a.csv")).getDomAttribute("href")).contains("format=csv");
@@ -168,7 +170,7 @@ class ConsoleTest {
                 WebElement profile = wait.until(d -> d.findElement(By.cssSelector("article.visit")));
                 assertThat(profile.getText()).contains("Visit 1").contains("https://example.com/pricing");
                 assertThat(js.executeScript("return window.__pwned")).isNull();
-                // A notification's link back (/console?visitor=…) opens that visitor's profile.
+                steps.at("A notification's link back (/console?visitor=…) opens that visitor's profile.");
                 driver.get(server.base.resolve("/console?visitor=v_console1").toString());
                 WebElement linked = wait.until(d -> d.findElement(By.cssSelector("article.visit")));
                 assertThat(driver.findElement(By.id("profile-heading")).getText()).contains("v_console1");
@@ -176,7 +178,7 @@ class ConsoleTest {
                 driver.findElement(By.xpath("//nav//button[text()='Companies']")).click();
                 wait.until(d -> d.findElement(By.id("companies-heading")));
 
-                // Notifications: add an endpoint, see its secret once, send a test, read the delivery.
+                steps.at("Notifications: add an endpoint, see its secret once, send a test, read the delivery.");
                 driver.findElement(By.xpath("//nav//button[text()='Notifications']")).click();
                 WebElement hookUrl = wait.until(d -> d.findElement(By.xpath("//label[contains(., 'Endpoint URL')]/input")));
                 hookUrl.sendKeys(hooks.url("/console-hook"));
@@ -197,24 +199,24 @@ class ConsoleTest {
                 driver.findElement(By.xpath("//nav//button[text()='Live']")).click();
                 wait.until(d -> d.findElement(By.cssSelector("input[type=search]")));
 
-                // 300 visitors in one burst are all listed.
+                steps.at("300 visitors in one burst are all listed.");
                 burst(server, site.publicKey(), 300);
                 WebElement search = driver.findElement(By.cssSelector("input[type=search]"));
                 search.sendKeys("burst_");
                 wait.until(d -> d.findElement(By.cssSelector(".count")).getText().equals("300 visitors shown"));
 
-                // The console's pages broke none of its own rules.
+                steps.at("The console's pages broke none of its own rules.");
                 for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
                     assertThat(e.getMessage()).doesNotContain("Content Security Policy").doesNotContain("Uncaught");
                 }
 
-                // Sign out ends the session: the cookie no longer opens anything.
+                steps.at("Sign out ends the session: the cookie no longer opens anything.");
                 driver.findElement(By.xpath("//button[text()='Sign out']")).click();
                 wait.until(d -> d.findElement(By.id("secret-key")));
                 assertThat(withCookie(server, "/console/session", cookie.getValue()).status()).isEqualTo(401);
                 assertThat(withCookie(server, "/api/visits", cookie.getValue()).status()).isEqualTo(401);
 
-                // Revoking the key ends a session within about a second: the console goes back to sign-in.
+                steps.at("Revoking the key ends a session within about a second: the console goes back to sign-in.");
                 signIn(driver, wait, site.secretKey());
                 wait.until(d -> d.findElement(By.xpath("//button[text()='Sign out']")));
                 Cookie second = driver.manage().getCookieNamed("tippen_session");
@@ -224,6 +226,8 @@ class ConsoleTest {
                 }
                 wait.until(d -> d.findElement(By.id("secret-key")));
                 assertThat(withCookie(server, "/api/visits", second.getValue()).status()).isEqualTo(401);
+            } catch (AssertionError | RuntimeException e) {
+                throw steps.failed(e);
             } finally {
                 driver.quit();
                 pages.stop(0);

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * the test fills and empties from outside through /proc/PID/root.
  */
 class DiskTroubleTest {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @Test
     void aDataDirThatCannotBeCreatedStopsStartUpWithTheDirInTheMessage() throws Exception {
@@ -64,7 +63,7 @@ class DiskTroubleTest {
     void aFullDiskAnswers503NeverLosesAnAcknowledgedEventAndRecoversWhenSpaceReturns() throws Exception {
         assumeTrue(namespacesWork(), "needs unprivileged user and mount namespaces (unshare -rm)");
         Path mount = Files.createTempDirectory("tippen-disk");
-        int port = freePort();
+        int port = ChildJvm.freePort();
         List<String> cmd = new ArrayList<>(List.of("unshare", "-rm", "sh", "-c",
                 "mount -t tmpfs -o size=16m tmpfs \"$0\" && exec \"$@\"", mount.toString()));
         cmd.addAll(serve(mount.resolve("data"), port));
@@ -72,7 +71,7 @@ class DiskTroubleTest {
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("tippen-disk", ".log").toFile()).start();
         try {
-            awaitReady(port, 30_000);
+            ChildJvm.awaitReady(server, port, 30_000, null);
             // The child's view of the mount, from outside its namespace.
             Path disk = Path.of("/proc", Long.toString(server.pid()), "root").resolve(mount.toString().substring(1));
             Set<String> acknowledged = new HashSet<>();
@@ -130,11 +129,10 @@ class DiskTroubleTest {
     }
 
     private static List<String> serve(Path dataDir, int port) {
-        return new ArrayList<>(List.of(JAVA, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.tippen.app.Main", "serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
-                "--track-limit-ip", "off", "--track-limit-site", "off",
+        return new ArrayList<>(ChildJvm.command(List.of("-Xmx256m"), List.of("serve", "--port", Integer.toString(port),
+                "--data-dir", dataDir.toString(), "--track-limit-ip", "off", "--track-limit-site", "off",
                 // The disk here really fills: the free-space watermark (DiskLimitsTest) would refuse first.
-                "--min-free-disk", "0"));
+                "--min-free-disk", "0")));
     }
 
     /** Writes until the disk says no more. */
@@ -177,24 +175,5 @@ class DiskTroubleTest {
     private static int status(int port, String path) throws Exception {
         return TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static void awaitReady(int port, long millis) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (status(port, "/readyz") == 200) return;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("child server did not become ready");
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -54,38 +54,19 @@ class DurabilityTest {
             this.jvm = jvm;
             dir = Files.createTempDirectory("tippen-child");
             site = TestServer.createSite(dir, name);
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            port = ChildJvm.freePort();
             start();
         }
 
         void start() throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = new java.util.ArrayList<>(wrapper);
-            command.add(java);
-            command.addAll(jvm);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    "dev.tippen.app.Main", "serve", "--port", Integer.toString(port), "--data-dir", dir.toString(),
+            command.addAll(ChildJvm.command(jvm, List.of("serve", "--port", Integer.toString(port), "--data-dir", dir.toString(),
                     // All load comes from one address here, and a test's disk may be small; the limits have their own tests.
-                    "--track-limit-ip", "off", "--track-limit-site", "off", "--min-free-disk", "0"));
+                    "--track-limit-ip", "off", "--track-limit-site", "off", "--min-free-disk", "0")));
             command.addAll(extraArgs);
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("child-" + System.nanoTime() + ".log").toFile()).start();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline) {
-                try {
-                    HttpResponse<String> r = TestServer.HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(1)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) return;
-                } catch (java.io.IOException e) {
-                    Thread.sleep(100);
-                }
-            }
-            process.destroyForcibly();
-            throw new AssertionError("child server did not become ready");
+            Path log = dir.resolve("child-" + System.nanoTime() + ".log");
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ChildJvm.awaitReady(process, port, 30_000, log);
         }
 
         /** The status the child answered a page view with. */

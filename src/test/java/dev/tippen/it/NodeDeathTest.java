@@ -101,25 +101,12 @@ class NodeDeathTest {
         final Process process;
 
         Node(String redisUrl) throws Exception {
-            port = RedisServer.freePort();
+            port = ChildJvm.freePort();
             Path log = Files.createTempFile("tippen-node", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.tippen.app.Main",
-                    "serve", "--redis", redisUrl, "--port", Integer.toString(port), "--sweep-interval", "1s",
-                    "--track-limit-ip", "off", "--track-limit-site", "off")
+            process = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m"), List.of("serve", "--redis", redisUrl,
+                    "--port", Integer.toString(port), "--sweep-interval", "1s", "--track-limit-ip", "off", "--track-limit-site", "off")))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline) {
-                try {
-                    var r = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) return;
-                } catch (java.io.IOException e) {
-                    TestServer.sleep(100);
-                }
-            }
-            process.destroyForcibly();
-            throw new AssertionError("node did not become ready; see " + log);
+            ChildJvm.awaitReady(process, port, 30_000, log);
         }
 
         void kill() throws InterruptedException {

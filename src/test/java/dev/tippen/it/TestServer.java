@@ -368,6 +368,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** One series of /metrics ({@code name{labels}} as printed), 0 when the server has not shown it yet. */
+    /** Waits up to 15 s for {@code path} to answer {@code status}. */
+    public void awaitStatus(String path, int status) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        int last = -1;
+        while (System.currentTimeMillis() < deadline) {
+            last = get(path).status();
+            if (last == status) return;
+            sleep(100);
+        }
+        throw new AssertionError(path + " answered " + last + ", not " + status + ", for 15 s");
+    }
+
     public double metric(String series) {
         String body;
         try {
