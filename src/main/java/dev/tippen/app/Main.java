@@ -4,11 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tippen serve | keys ...}: the command line of the one runnable jar. */
-@Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen 0.1.0",
+@Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen " + Main.VERSION,
         description = "Real-time website-visitor backend: tracking, live dashboards and video invites.",
-        subcommands = {ServeCommand.class, KeysCommand.class, LauncherCommands.FetchIpData.class, LauncherCommands.Bench.class,
+        subcommands = {ServeCommand.class, KeysCommand.class, BackupCommands.TakeBackup.class, BackupCommands.Restore.class,
+                LauncherCommands.FetchIpData.class, LauncherCommands.Bench.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    static final String VERSION = "0.1.0";
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
