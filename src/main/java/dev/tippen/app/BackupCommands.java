@@ -13,25 +13,35 @@ import picocli.CommandLine.Parameters;
 final class BackupCommands {
     private BackupCommands() {}
 
+    /** The data dir both commands work on. */
+    static final class DataDir {
+        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
+        Path path;
+    }
+
+    /** Prints one line of what was done. */
+    static void say(CommandLine.Model.CommandSpec spec, String line) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(line);
+        out.flush();
+    }
+
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = "Copy the data dir's databases into DIR while the server runs (SQLite's online backup), with a manifest of sizes and checksums.")
     static final class TakeBackup implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin DataDir dataDir;
+
         @Parameters(paramLabel = "DIR", description = "A new or empty directory for the backup.")
         Path target;
-
-        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
-        Path dataDir;
 
         @Override
         public Integer call() {
             long started = System.nanoTime();
-            Backup.Taken taken = Backup.take(dataDir, target, Main.VERSION);
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("backed up %s (%,d bytes) to %s in %.1f s%n", String.join(" and ", taken.files()), taken.bytes(), target,
-                    (System.nanoTime() - started) / 1e9);
-            out.flush();
+            Backup.Taken taken = Backup.take(dataDir.path, target, Main.VERSION);
+            say(spec, String.format("backed up %s (%,d bytes) to %s in %.1f s", String.join(" and ", taken.files()), taken.bytes(), target,
+                    (System.nanoTime() - started) / 1e9));
             return 0;
         }
     }
@@ -41,21 +51,18 @@ final class BackupCommands {
     static final class Restore implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin DataDir dataDir;
+
         @Parameters(paramLabel = "DIR", description = "A directory written by 'tippen backup'.")
         Path backup;
-
-        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The data dir to restore into (default ${DEFAULT-VALUE}).")
-        Path dataDir;
 
         @Option(names = "--replace", description = "Restore over a data dir that holds data: its files are moved aside into a dated directory, not deleted.")
         boolean replace;
 
         @Override
         public Integer call() {
-            Path aside = Backup.restore(backup, dataDir, replace);
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("restored " + backup + " into " + dataDir + (aside == null ? "" : "; the files it replaced are in " + aside));
-            out.flush();
+            Path aside = Backup.restore(backup, dataDir.path, replace);
+            say(spec, "restored " + backup + " into " + dataDir.path + (aside == null ? "" : "; the files it replaced are in " + aside));
             return 0;
         }
     }
