@@ -1,0 +1,93 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive that packaging wrote, unpacked somewhere else and run with nothing but a Java
+ * runtime on the PATH (no Maven, no sources, no JAVA_HOME): it serves, tracks, prints its version
+ * and takes a backup, and it holds what its README lists.
+ */
+class ReleaseIT {
+    @TempDir
+    Path dir;
+
+    /** A PATH of a java, the shell and the one command the launcher uses: nothing that builds. */
+    Map<String, String> runtimeOnly() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+        for (String command : List.of("sh", "dirname")) {
+            Path found = List.of(Path.of("/usr/bin", command), Path.of("/bin", command)).stream().filter(Files::isExecutable)
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + command + " on this machine"));
+            Files.createSymbolicLink(bin.resolve(command), found);
+        }
+        return Map.of("PATH", bin.toString(), "HOME", dir.toString());
+    }
+
+    Process start(Path home, Map<String, String> env, Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/tippen").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (log != null) pb.redirectOutput(log.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    String run(Path home, Map<String, String> env, String... args) throws Exception {
+        Process p = start(home, env, null, args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", args) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void theReleaseRunsWithOnlyAJavaRuntime() throws Exception {
+        Path archive = Path.of(System.getProperty("tippen.release", "target/missing.tar.gz"));
+        assertThat(archive).as("packaging writes the release").exists();
+        String version = System.getProperty("tippen.version");
+        Process untar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
+        assertThat(untar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Path home = dir.resolve("tippen-" + version);
+        for (String f : List.of("bin/tippen", "lib/tippen.jar", "systemd/tippen.service", "LICENSE", "CHANGELOG.md", "README.md",
+                "docs/protocol.md", "docs/operations.md")) {
+            assertThat(home.resolve(f)).as(f).exists();
+        }
+        assertThat(Files.isExecutable(home.resolve("bin/tippen"))).isTrue();
+        Map<String, String> env = runtimeOnly();
+        assertThat(run(home, env, "--version")).contains("tippen " + version);
+
+        Path data = dir.resolve("data");
+        String created = run(home, env, "keys", "create", "--name", "Released", "--json", "--data-dir", data.toString());
+        String publicKey = new io.vertx.core.json.JsonObject(created.substring(created.indexOf('{'))).getString("publicKey");
+        int port = ChildJvm.freePort();
+        Path log = dir.resolve("serve.log");
+        Process server = start(home, env, log, "serve", "--port", Integer.toString(port), "--data-dir", data.toString());
+        try {
+            ChildJvm.awaitReady(server, port, 60_000, log);
+            try (TestServer.Socket socket = TestServer.connect("ws://127.0.0.1:" + port + "/ws/visitor?apiKey=" + publicKey + "&visitorId=r1")) {
+                assertThat(socket.next("CONNECTED").getString("visitorId")).isEqualTo("r1");
+            }
+            var answer = TestServer.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/track/visitor"))
+                    .header("Content-Type", "application/json").header("X-Tippen-API-Key", publicKey)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestServer.trackBody("pageview", "r1"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(run(home, env, "backup", dir.resolve("backup").toString(), "--data-dir", data.toString())).contains("backed up tippen.db");
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        }
+        assertThat(Files.readString(log)).as("the server's log").contains("event=started").contains("event=stopped");
+    }
+}
