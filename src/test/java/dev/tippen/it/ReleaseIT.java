@@ -64,6 +64,10 @@ class ReleaseIT {
             assertThat(home.resolve(f)).as(f).exists();
         }
         assertThat(Files.isExecutable(home.resolve("bin/tippen"))).isTrue();
+        // Every shipped library with its licence; the tests' own libraries are not shipped.
+        String notices = Files.readString(home.resolve("THIRD-PARTY.txt"));
+        assertThat(notices).contains("io.vertx:vertx-core").contains("org.xerial:sqlite-jdbc").contains("Apache")
+                .doesNotContain("org.junit").doesNotContain("selenium");
         Map<String, String> env = runtimeOnly();
         assertThat(run(home, env, "--version")).contains("tippen " + version);
 
