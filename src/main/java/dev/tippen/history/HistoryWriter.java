@@ -87,7 +87,10 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
         update("DELETE FROM visitors WHERE site_id = ? AND visitor_id = ?", siteId, visitorId);
     }
 
-    /** The erasure named {@code receipt} is applied; receipts a day old are nobody's to read any more. */
+    /**
+     * The erasure named {@code receipt} is applied. Receipts a day old are nobody's to read any more:
+     * each erasure deletes them, so the table holds about a day of erasures.
+     */
     void receipt(String receipt, long at) throws SQLException {
         PreparedStatement old = statement("DELETE FROM erasures WHERE applied_at < ?");
         old.setLong(1, at - 86_400_000L);

@@ -116,9 +116,8 @@ public final class EmbeddedEngine implements Engine {
         Change c = d.change();
         if (c.empty()) return Future.succeededFuture(new Applied<>(d.result(), s.seq, 0));
         // Decided on the lane, where sockets attach: one that attaches later queues its change behind this one.
-        if (d.unlessConnected() && presence.count(s.siteId, visitorId) > 0) {
-            return Future.succeededFuture(new Applied<>(d.result(), s.seq, presence.count(s.siteId, visitorId)));
-        }
+        int connected = d.unlessConnected() ? presence.count(s.siteId, visitorId) : 0;
+        if (connected > 0) return Future.succeededFuture(new Applied<>(d.result(), s.seq, connected));
         boolean creates = c.creates();
         if (creates) {
             if (s.visitors.size() + s.creating >= rules.settings().maxVisitors()) {
