@@ -237,10 +237,12 @@ public final class App implements AutoCloseable {
             if (webhooks != null) webhooks.close();
             throw e;
         }
-        log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={}",
+        log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={} "
+                        + "heap_mb={} max_visitors={} max_sockets={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
-                es.provider() == null ? "none" : es.provider());
+                es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20, config.limits().maxVisitors(),
+                config.limits().maxSockets());
         return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front));
     }
 

@@ -1,5 +1,6 @@
 package dev.tippen.app;
 
+import dev.tippen.config.ServeOptions;
 import dev.tippen.backup.Backup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ final class BackupCommands {
     private BackupCommands() {}
 
     /** The data dir both commands work on. */
-    static final class DataDir {
-        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
+    static final class DataDir extends ConfigOption {
+        @Option(names = "--data-dir", defaultValue = ServeOptions.DEFAULT_DATA_DIR, description = "The server's data dir (default ${DEFAULT-VALUE}).")
         Path path;
     }
 

@@ -1,5 +1,7 @@
 package dev.tippen.app;
 
+import dev.tippen.config.ServeOptions;
+import dev.tippen.config.ConfigRules;
 import dev.tippen.engine.redis.RedisKeyStore;
 import dev.tippen.site.ApiKey;
 import dev.tippen.site.KeyStore;
@@ -33,17 +35,18 @@ final class KeysCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static class StoreOptions {
-        @Option(names = "--data-dir", defaultValue = "${env:TIPPEN_DATA_DIR:-./data}", description = "The server's data dir (default ${DEFAULT-VALUE}).")
+    /** Where the keys live, as the server's own options (and --config file) say. */
+    static class StoreOptions extends ConfigOption {
+        @Option(names = "--data-dir", defaultValue = ServeOptions.DEFAULT_DATA_DIR, description = "The server's data dir (default ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--redis", defaultValue = "${env:TIPPEN_REDIS:-}",
-                description = "The Redis the servers share, instead of --data-dir (TIPPEN_REDIS).")
+        @Option(names = "--redis", defaultValue = "",
+                description = "The Redis the servers share, instead of --data-dir.")
         String redis;
 
         /** The store, made if missing: for commands that add to it. */
         KeyStore open() {
-            String url = ServeCommand.redisUrl(redis);
+            String url = ConfigRules.redisUrl(redis);
             return url == null ? new SqliteKeyStore(SqliteDatabase.open(dataDir)) : RedisKeyStore.open(url);
         }
 
@@ -52,9 +55,9 @@ final class KeysCommand implements Runnable {
          * current directory), said as such rather than answered with an empty list and a new empty dir.
          */
         KeyStore openExisting() {
-            if (ServeCommand.redisUrl(redis) == null && !java.nio.file.Files.exists(dataDir.resolve(SqliteDatabase.FILE_NAME))) {
+            if (ConfigRules.redisUrl(redis) == null && !java.nio.file.Files.exists(dataDir.resolve(SqliteDatabase.FILE_NAME))) {
                 throw new IllegalStateException("no Tippen data in " + dataDir.toAbsolutePath().normalize()
-                        + "; pass the server's --data-dir (or set TIPPEN_DATA_DIR)");
+                        + "; pass the server's --data-dir or --config (or set TIPPEN_DATA_DIR)");
             }
             return open();
         }

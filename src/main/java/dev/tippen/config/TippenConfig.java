@@ -4,11 +4,12 @@ import dev.tippen.enrich.EnrichSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Everything a running server is told. Built by {@code ServeCommand} from flags and TIPPEN_* variables,
- * and by tests from {@link #defaults} with {@link #with}.
+ * Everything a running server is told. Built by {@link ConfigRules} from {@link ServeOptions} (flags,
+ * TIPPEN_* variables and the configuration file), and by tests from {@link #defaults} with {@link #with}.
  */
 public record TippenConfig(
         String host,
@@ -51,7 +52,7 @@ public record TippenConfig(
         public static final String OFF = "off";
 
         public static HistoryOptions defaults() {
-            return new HistoryOptions(SQLITE, Duration.ofDays(400));
+            return ConfigRules.history(ServeOptions.defaults());
         }
 
         public boolean postgres() {
@@ -96,16 +97,22 @@ public record TippenConfig(
             return forHeap(Runtime.getRuntime().maxMemory());
         }
 
+        /** The options' defaults (ServeOptions) on a heap of this size. */
+        public static Limits forHeap(long heapBytes) {
+            return ConfigRules.limits(ServeOptions.defaults(), heapBytes);
+        }
+
         /**
-         * Budgets sized to the heap: half of it for visitors at the most a visitor can cost, a quarter
-         * for sockets at what an idle socket costs, and a site's share of each half the node's.
+         * What no option sets, and the node budgets sized to the heap: half of it for visitors at the
+         * most a visitor can cost, a quarter for sockets at what an idle socket costs, and a site's share
+         * of each half the node's. The limits options set are left at 0 for {@link ConfigRules} to fill.
          * See docs/operations.md for the measured sizes behind these figures.
          */
-        public static Limits forHeap(long heapBytes) {
+        static Limits forHeapOnly(long heapBytes) {
             int visitors = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 2 / Budgets.VISITOR_BYTES));
             int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
-            return new Limits(16 * 1024, 64 * 1024, 1024 * 1024, 100_000, 4_096, siteShare(visitors), visitors, sockets,
-                    siteShare(sockets), 10_000, 10, 10_000, 512L * 1024 * 1024, 2L * 1024 * 1024 * 1024, 8L * 1024 * 1024);
+            return new Limits(16 * 1024, 64 * 1024, 0, 100_000, 4_096, siteShare(visitors), visitors, sockets,
+                    siteShare(sockets), 10_000, 0, 0, 0, 0, 0);
         }
 
         /** Node budgets, each site's share following them. */
@@ -200,9 +207,7 @@ public record TippenConfig(
             /** Test deliveries a site may ask for. */
             RateLimit webhookTestsPerSite) {
         public static Rates defaults() {
-            return new Rates(new RateLimit(100, 1_000), new RateLimit(5_000, 20_000), new RateLimit(50, 1_000), 1_000,
-                    new RateLimit(20, 100), 1_500, new RateLimit(1, 10), new RateLimit(5, 30), new RateLimit(5, 20),
-                    new RateLimit(1, 5));
+            return ConfigRules.rates(ServeOptions.defaults());
         }
 
         public static Rates unlimited() {
@@ -251,11 +256,9 @@ public record TippenConfig(
 
     public static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
+    /** The options' defaults (ServeOptions), no variable or file read, with this data dir. */
     public static TippenConfig defaults(Path dataDir) {
-        return new TippenConfig("127.0.0.1", 8787, dataDir, null, false, Duration.ofMinutes(30), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), List.of(),
-                X_FORWARDED_FOR, 64, List.of("*"), Limits.defaults(), Rates.defaults(), EnrichSettings.defaults(), null,
-                HistoryOptions.defaults(), null, WebhookOptions.defaults(), null);
+        return ConfigRules.config(ServeOptions.defaults(), Set.of()).with(b -> b.dataDir = dataDir);
     }
 
     /** A copy with some fields changed: {@code config.with(b -> b.port = 0)}. */

@@ -22,20 +22,16 @@ public record WebhookOptions(
         /** The whole request, connect to last byte read. */
         Duration timeout) {
 
-    public static final List<Duration> DEFAULT_RETRIES = List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10),
-            Duration.ofHours(14), Duration.ofHours(20), Duration.ofHours(24));
+    /** The whole request, connect to last byte read: not an option, a receiver slower than this is down. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     public WebhookOptions {
         retries = List.copyOf(retries);
-        if (retries.isEmpty()) throw new IllegalArgumentException("--webhook-retries needs at least one delay (the first attempt's, e.g. 0s)");
-        if (queueLimit < 1) throw new IllegalArgumentException("--webhook-queue must be at least 1");
-        if (senders < 1 || senders > 64) throw new IllegalArgumentException("--webhook-senders must be 1..64");
-        if (concurrency < 1 || concurrency > 4) throw new IllegalArgumentException("--webhook-concurrency must be 1..4");
     }
 
+    /** What the options' defaults make (ServeOptions): checked by ConfigRules, like every option. */
     public static WebhookOptions defaults() {
-        return new WebhookOptions(DEFAULT_RETRIES, false, false, 10_000, 8, 2, Duration.ofDays(5), Duration.ofSeconds(15));
+        return ConfigRules.webhooks(ServeOptions.defaults());
     }
 
     public WebhookOptions allowingLocal() {

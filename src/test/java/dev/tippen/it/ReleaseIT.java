@@ -59,7 +59,7 @@ class ReleaseIT {
         Process untar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
         assertThat(untar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Path home = dir.resolve("tippen-" + version);
-        for (String f : List.of("bin/tippen", "lib/tippen.jar", "systemd/tippen.service", "LICENSE", "CHANGELOG.md", "README.md",
+        for (String f : List.of("bin/tippen", "lib/tippen.jar", "conf/tippen.toml", "systemd/tippen.service", "LICENSE", "CHANGELOG.md", "README.md",
                 "docs/protocol.md", "docs/operations.md")) {
             assertThat(home.resolve(f)).as(f).exists();
         }
@@ -71,12 +71,17 @@ class ReleaseIT {
         Map<String, String> env = runtimeOnly();
         assertThat(run(home, env, "--version")).contains("tippen " + version);
 
+        // The shipped sample, with the two lines an operator would change: it is a valid file as it is.
         Path data = dir.resolve("data");
-        String created = run(home, env, "keys", "create", "--name", "Released", "--json", "--data-dir", data.toString());
-        String publicKey = new io.vertx.core.json.JsonObject(created.substring(created.indexOf('{'))).getString("publicKey");
         int port = ChildJvm.freePort();
+        Path config = dir.resolve("tippen.toml");
+        Files.writeString(config, Files.readString(home.resolve("conf/tippen.toml"))
+                + "\nport = " + port + "\ndata-dir = \"" + data + "\"\n");
+        assertThat(run(home, env, "config", "check", config.toString())).contains("fine (2 options set)");
+        String created = run(home, env, "keys", "create", "--name", "Released", "--json", "--config", config.toString());
+        String publicKey = new io.vertx.core.json.JsonObject(created.substring(created.indexOf('{'))).getString("publicKey");
         Path log = dir.resolve("serve.log");
-        Process server = start(home, env, log, "serve", "--port", Integer.toString(port), "--data-dir", data.toString());
+        Process server = start(home, env, log, "serve", "--config", config.toString());
         try {
             ChildJvm.awaitReady(server, port, 60_000, log);
             try (TestServer.Socket socket = TestServer.connect("ws://127.0.0.1:" + port + "/ws/visitor?apiKey=" + publicKey + "&visitorId=r1")) {
@@ -92,6 +97,28 @@ class ReleaseIT {
             server.destroy();
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
         }
-        assertThat(Files.readString(log)).as("the server's log").contains("event=started").contains("event=stopped");
+        String logged = Files.readString(log);
+        assertThat(logged).as("the server's log").contains("event=started").contains("event=stopped");
+        // The launcher's heap follows the machine: about half its memory, and the visitor budget half of that.
+        long memoryMb = memoryMb();
+        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("heap_mb=(\\d+) max_visitors=(\\d+)").matcher(logged);
+        assertThat(heap.find()).isTrue();
+        long heapMb = Long.parseLong(heap.group(1));
+        assertThat(heapMb).as("heap of a machine with %d MB", memoryMb).isBetween(memoryMb * 40 / 100, memoryMb * 55 / 100);
+        long budget = Math.max(1_000, (heapMb << 20) / 2 / dev.tippen.config.Budgets.VISITOR_BYTES);
+        assertThat(Long.parseLong(heap.group(2))).isBetween(budget, budget + budget / 100 + 1);
+    }
+
+    /** What the JVM sizes its heap from: the machine's memory, or the control group's limit when lower. */
+    static long memoryMb() throws Exception {
+        long bytes = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) << 10).findFirst().orElseThrow();
+        for (String limit : List.of("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+            Path f = Path.of(limit);
+            if (!Files.isReadable(f)) continue;
+            String value = Files.readString(f).trim();
+            if (value.matches("\\d+")) bytes = Math.min(bytes, Long.parseLong(value));
+        }
+        return bytes >> 20;
     }
 }
