@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 
 /**
  * Where the history is kept: a SQLite file in the data dir (one node), or PostgreSQL (several
@@ -96,12 +97,22 @@ public final class HistoryDatabase implements AutoCloseable {
 
     private void migrate() {
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(jdbcUrl, user, password)
                     .locations(dialect.migrations())
                     .table("history_schema")
-                    .load()
-                    .migrate();
+                    .load();
+            // Flyway would run beside migrations it does not know; tables a newer release changed
+            // could then be misread, so an older release refuses them instead (see operations.md, "Upgrades").
+            MigrationInfo[] all = flyway.info().all();
+            MigrationInfo newest = all.length == 0 ? null : all[all.length - 1];
+            if (newest != null && newest.getState().name().startsWith("FUTURE")) {
+                String known = java.util.Arrays.stream(all).filter(m -> !m.getState().name().startsWith("FUTURE"))
+                        .map(m -> m.getVersion().getVersion()).reduce((a, b) -> b).orElse("none");
+                throw new IllegalStateException("it was migrated by a newer Tippen (schema " + newest.getVersion()
+                        + "; this release knows up to " + known + "). Run that release, or restore the backup taken before the upgrade");
+            }
+            flyway.migrate();
         } catch (RuntimeException e) {
             readers.close();
             throw new IllegalStateException("cannot open the history (" + describe + "): " + rootMessage(e), e);

@@ -48,6 +48,14 @@ public final class SqliteDatabase {
     };
 
 
+    /**
+     * The schema this release writes, in {@code PRAGMA user_version}. 0 is 0.1.0's file, which had no
+     * number: the statements above bring it to 1 as they are. A later change adds a step to
+     * {@link #upgrade} and raises this. A file with a higher number was written by a newer release,
+     * whose tables this one may misread: it refuses to open it rather than guess.
+     */
+    public static final int SCHEMA_VERSION = 1;
+
     /** How long a connection waits for another's lock: the key store and the command line share the file. */
     static final int LOCK_WAIT_MILLIS = 10_000;
 
@@ -76,12 +84,31 @@ public final class SqliteDatabase {
         SqliteDatabase db = new SqliteDatabase(dataDir.resolve(FILE_NAME), lockWaitMillis);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
+            int found = schemaVersion(st);
+            if (found > SCHEMA_VERSION) {
+                throw new IllegalStateException(db.file.toAbsolutePath() + " was written by a newer Tippen (schema " + found
+                        + "; this release reads up to " + SCHEMA_VERSION + "). Run that release, or restore the backup taken before"
+                        + " the upgrade (tippen restore)");
+            }
             for (String sql : SCHEMA) st.execute(sql);
-
+            upgrade(st, found);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + db.file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         return db;
+    }
+
+    static int schemaVersion(Statement st) throws SQLException {
+        try (var rs = st.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** Brings a file from an older release forward, one step per schema number, then stamps it. */
+    private static void upgrade(Statement st, int found) throws SQLException {
+        if (found == SCHEMA_VERSION) return;
+        // 0 -> 1: 0.1.0's tables are today's; only the number is new.
+        st.execute("PRAGMA user_version=" + SCHEMA_VERSION);
     }
 
     /**
