@@ -30,13 +30,16 @@ public final class ServeOptions {
     public static final Set<String> SECRETS = Set.of("metrics-token", "enrich-key");
 
     static final String DEFAULT_IP_DATA = "./ipdata";
+    /** Also the defaults of {@code tippen health}, which asks the server these name. */
+    public static final String DEFAULT_PORT = "8787";
+    public static final String DEFAULT_HOST = "127.0.0.1";
     /** Also the default of the commands that open the data dir beside a server (keys, backup, restore). */
     public static final String DEFAULT_DATA_DIR = "./data";
 
-    @Option(names = "--port", defaultValue = "8787", description = "Port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = DEFAULT_PORT, description = "The port to listen on (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
+    @Option(names = "--host", defaultValue = DEFAULT_HOST,
             description = "Address to listen on; 0.0.0.0 to expose (default ${DEFAULT-VALUE}).")
     String host;
 
