@@ -1,5 +1,6 @@
 package dev.tippen.config;
 
+import dev.tippen.enrich.RemoteEnricher;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,7 +105,7 @@ public final class ServeOptions {
             description = "CIDRs of proxies whose --client-ip-header is believed (comma-separated).")
     List<String> trustedProxies;
 
-    @Option(names = "--client-ip-header", defaultValue = "X-Forwarded-For",
+    @Option(names = "--client-ip-header", defaultValue = TippenConfig.X_FORWARDED_FOR,
             description = "The one header a trusted proxy names the client in (default ${DEFAULT-VALUE}, "
                     + "read from the right; CF-Connecting-IP behind Cloudflare). Every other header is ignored.")
     String clientIpHeader;
@@ -268,7 +269,7 @@ public final class ServeOptions {
             description = "The provider's API key, sent as a bearer token.")
     String enrichKey;
 
-    @Option(names = "--enrich-timeout", defaultValue = "2s",
+    @Option(names = "--enrich-timeout", defaultValue = RemoteEnricher.Settings.DEFAULT_TIMEOUT_SECONDS + "s",
             description = "Longest wait for the provider (default ${DEFAULT-VALUE}).")
     String enrichTimeout;
 

@@ -23,8 +23,11 @@ public final class RemoteEnricher {
     /** How the guards are set; see the operations guide for what each means. */
     public record Settings(Duration timeout, int maxInFlight, int cacheSize, Duration ttl, Duration negativeTtl,
                            int breakerWindow, Duration breakerOpenFor) {
+        /** The longest wait for the provider, unless --enrich-timeout says otherwise (its default is this). */
+        public static final int DEFAULT_TIMEOUT_SECONDS = 2;
+
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(2), 32, 100_000, Duration.ofHours(24), Duration.ofHours(1), 20,
+            return new Settings(Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS), 32, 100_000, Duration.ofHours(24), Duration.ofHours(1), 20,
                     Duration.ofSeconds(30));
         }
     }
