@@ -27,8 +27,8 @@ import java.util.Locale;
 
 /**
  * POST /track/visitor, the hot path, straight from the server's request handler (no router, no
- * routing context): admit (the address's limit, the key, the content type, the site's limit, all
- * before the body is read), read the body, parse, hand to the site, answer once the event is durable.
+ * routing context): admit (the address's limit, the key, the content type, the site's limits on
+ * events and on bytes stored, all before the body is read), read the body, parse, hand to the site, answer once the event is durable.
  */
 public final class TrackHandler implements Handler<HttpServerRequest> {
     public static final String PATH = "/track/visitor";
@@ -75,6 +75,8 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
             checkContentType(req.getHeader(HttpHeaders.CONTENT_TYPE));
             siteId = auth.site().siteId();
             limits.trackForSite(siteId);
+            SiteRefusal spent = sites.writesRefused(siteId);
+            if (spent != null) throw spent;
         } catch (RuntimeException e) {
             fail(req, e);
             return;

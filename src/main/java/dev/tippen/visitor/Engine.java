@@ -27,6 +27,15 @@ public interface Engine extends AutoCloseable {
     /** One visitor as committed (null when unknown), with the number of the last change it reflects. */
     Future<Seen> seen(String siteId, String visitorId);
 
+    /**
+     * The refusal this site's events get right now for the bytes it stores a second
+     * (--track-bytes-site), or null: tracking then answers 429 before it reads and parses a body
+     * that would be refused anyway. Called from any thread; an engine without such a limit answers null.
+     */
+    default SiteRefusal writesRefused(String siteId) {
+        return null;
+    }
+
     /** Why the node should not be sent traffic now (storage down, disk low), or null when it is ready. */
     String unready();
 

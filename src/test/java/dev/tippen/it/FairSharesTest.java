@@ -86,8 +86,14 @@ class FairSharesTest {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(refused.error()).contains("--track-bytes-site");
             assertThat(accepted).isGreaterThan(5);
+            // Refused at the door while the allowance refills one such write (this visitor's size over
+            // 64 KB/s): a body that is not even JSON gets the same 429, since it is never read.
+            TestServer.Response atTheDoor = server.post("/track/visitor", "{not json", "Content-Type", "application/json",
+                    "X-Tippen-API-Key", heavy.publicKey());
+            assertThat(atTheDoor.status()).as(atTheDoor.body()).isEqualTo(429);
+            assertThat(atTheDoor.error()).contains("--track-bytes-site");
             assertThat(server.track(light.publicKey(), "pageview", "light_1").status()).isEqualTo(200);
-            assertThat(server.metric("tippen_rate_limited_total{limit=\"track_bytes_site\"}")).isEqualTo(1);
+            assertThat(server.metric("tippen_rate_limited_total{limit=\"track_bytes_site\"}")).isEqualTo(2);
         }
     }
 }

@@ -148,8 +148,7 @@ public final class EmbeddedEngine implements Engine {
                         s.creating--;
                         budget.give(1);
                     }
-                    return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.WRITE_RATE, "this site stores more than "
-                            + dev.tippen.config.ByteSizes.format(siteWriteBytesPerSecond) + " a second (--track-bytes-site); try again in a second"));
+                    return Future.failedFuture(writeRateRefusal());
                 }
                 writes.add(new Write.Put(s.siteId, visitorId, after.lastActivity(), encoded, viewed));
             }
@@ -279,7 +278,23 @@ public final class EmbeddedEngine implements Engine {
             s.writes = io.github.bucket4j.Bucket.builder().addLimit(l -> l.capacity(4 * siteWriteBytesPerSecond)
                     .refillGreedy(siteWriteBytesPerSecond, java.time.Duration.ofSeconds(1))).build();
         }
-        return s.writes.tryConsume(bytes);
+        if (s.writes.tryConsume(bytes)) return true;
+        // For as long as the allowance takes to refill one such write, every event of the site is
+        // refused at the door: reading and parsing it first would cost the node and store nothing.
+        // A visitor is at most a few dozen KB, so at the default 8 MB/s that is a few milliseconds.
+        s.writesRefusedUntil = clock.millis() + Math.max(1, bytes * 1000 / siteWriteBytesPerSecond);
+        return false;
+    }
+
+    @Override
+    public SiteRefusal writesRefused(String siteId) {
+        SiteState s = sites.get(siteId);
+        return s != null && s.writesRefusedUntil > clock.millis() ? writeRateRefusal() : null;
+    }
+
+    private SiteRefusal writeRateRefusal() {
+        return new SiteRefusal(SiteRefusal.Reason.WRITE_RATE, "this site stores more than "
+                + dev.tippen.config.ByteSizes.format(siteWriteBytesPerSecond) + " a second (--track-bytes-site); try again in a second");
     }
 
     // ---- housekeeping --------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ final class SiteState {
     int inFlight;
     /** What the site may store a second (bytes of visitors written), made at its first write. */
     io.github.bucket4j.Bucket writes;
+    /** Until when the site's events are refused before being read (written on the lane, read by any thread). */
+    volatile long writesRefusedUntil;
     int live;
     int hiddenBots;
     long seq;
