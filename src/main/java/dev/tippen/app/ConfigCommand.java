@@ -4,6 +4,7 @@ import dev.tippen.config.ConfigRules;
 import dev.tippen.config.ConfigSources;
 import dev.tippen.config.ConfigText;
 import dev.tippen.config.ServeOptions;
+import dev.tippen.config.TippenConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +27,8 @@ final class ConfigCommand implements Runnable {
 
     @Command(name = "print", mixinStandardHelpOptions = true, footer = ConfigOption.FOOTER,
             description = "Print the configuration 'tippen serve' would run with, given the same file, variables and flags, "
-                    + "with where each value came from; secrets are masked. Exits 2 if a rule is broken.")
+                    + "with where each value came from; secrets are masked, and a budget left at 0 shows what this heap gives it. "
+                    + "Exits 2 if a rule is broken.")
     static final class Print implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -39,18 +41,29 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, String> origins = configFile.sources().origins(spec.commandLine().getParseResult());
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(ConfigText.effective(spec.options(), origins));
-            out.flush();
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            Map<String, String> origins = configFile.sources().origins(parsed);
+            TippenConfig config = null;
+            String broken = null;
             try {
-                ConfigRules.config(options, configFile.sources().given(spec.commandLine().getParseResult()));
+                config = ConfigRules.config(options, configFile.sources().given(parsed));
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("tippen: " + e.getMessage());
-                spec.commandLine().getErr().flush();
-                return 2;
+                broken = e.getMessage();
             }
-            return 0;
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(ConfigText.effective(spec.options(), origins, config == null ? Map.of() : derived(config)));
+            out.flush();
+            if (broken == null) return 0;
+            spec.commandLine().getErr().println("tippen: " + broken);
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
+
+        /** What a 0 ("size it to the heap") comes to in this JVM, beside the 0. */
+        private static Map<String, String> derived(TippenConfig c) {
+            String heap = "this heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB): ";
+            return Map.of("max-visitors", heap + c.limits().maxVisitors(), "max-visitors-per-site", heap + c.limits().maxVisitorsPerSite(),
+                    "max-sockets", heap + c.limits().maxSockets(), "max-sockets-per-site", heap + c.limits().maxSocketsPerSite());
         }
     }
 

@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "health", mixinStandardHelpOptions = true,
         description = "Ask the server on this machine whether it is alive (/healthz): exit 0 if it answers 200, 1 if not.")
-final class HealthCommand extends ConfigOption implements Callable<Integer> {
+final class HealthCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ConfigOption configFile;
 
     @Option(names = "--port", defaultValue = ServeOptions.DEFAULT_PORT, description = "The server's port (default ${DEFAULT-VALUE}).")
     int port;

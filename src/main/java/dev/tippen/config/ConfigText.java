@@ -47,14 +47,20 @@ public final class ConfigText {
         return out.toString();
     }
 
-    /** The effective values, one line each: {@code port = 8787  # TIPPEN_PORT}. */
-    public static String effective(Collection<OptionSpec> options, Map<String, String> origins) {
+    /**
+     * The effective values, one line each: {@code port = 8787  # TIPPEN_PORT}, with what a value
+     * comes to where the option's own value does not say it ({@code derived}, by name).
+     */
+    public static String effective(Collection<OptionSpec> options, Map<String, String> origins, Map<String, String> derived) {
         StringBuilder out = new StringBuilder();
         for (OptionSpec o : options) {
             String name = ServeOptions.name(o);
             if (!origins.containsKey(name)) continue;
             String value = masked(name, o, o.getValue());
-            out.append(name).append(" = ").append(value).append("  # ").append(origins.get(name)).append('\n');
+            out.append(name).append(" = ").append(value).append("  # ").append(origins.get(name));
+            String comes = derived.get(name);
+            if (comes != null && "0".equals(value)) out.append("; ").append(comes);
+            out.append('\n');
         }
         return out.toString();
     }

@@ -76,6 +76,8 @@ class ConfigFileTest {
         assertThat(print.out()).contains("port = 9100  # TIPPEN_PORT\n", "visitor-ttl = \"28m\"  # flag\n",
                 "invite-ttl = \"2m\"  # " + f + "\n", "trusted-proxy = [\"10.0.0.0/8\", \"192.168.0.0/16\"]  # " + f + "\n",
                 "sweep-interval = \"5s\"  # default\n");
+        // A budget left at 0 is sized to the heap, and says to what.
+        assertThat(print.out()).containsPattern("max-visitors = 0  # default; this heap \\(\\d+ MB\\): \\d+\n");
     }
 
     @Test
@@ -152,6 +154,17 @@ class ConfigFileTest {
         TippenConfig defaults = TippenConfig.defaults(fromSample.dataDir());
         assertThat(fromSample).usingRecursiveComparison().ignoringFields("enrich.ipData.watcher").isEqualTo(defaults);
         assertThat(tippen("config", "sample").out()).isEqualTo(sample);
+    }
+
+    @Test
+    void theHealthCheckAsksThePortTheFileNames() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Run nothing = tippen("health", "--config", file("port = " + port + "\n").toString());
+        assertThat(nothing.exit()).isEqualTo(1);
+        assertThat(nothing.out()).contains("127.0.0.1:" + port + "/healthz");
     }
 
     @Test
