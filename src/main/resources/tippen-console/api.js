@@ -1,13 +1,26 @@
 // Requests to this server: the session cookie goes along; an error answer becomes an Error with the
 // server's own message, so the console shows it rather than swallowing it.
+
+// The site this page shows: the address says it (?site=...), so two tabs can show two sites.
+export function currentSite() {
+  return new URLSearchParams(location.search).get('site');
+}
+
+// An /api/ path with the shown site added, for requests, downloads and the dashboard socket.
+export function withSite(path) {
+  const site = currentSite();
+  if (!site || !(path.startsWith('/api/') || path.startsWith('/ws/'))) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(site);
+}
+
 export async function request(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const r = await fetch(path, init);
-  const answer = await r.json().catch(() => ({}));
+  const r = await fetch(withSite(path), init);
+  const answer = r.status === 204 ? {} : await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(answer.error || ('the server answered ' + r.status));
   return answer;
 }

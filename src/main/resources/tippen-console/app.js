@@ -5,39 +5,58 @@ import { Detail, InviteDialog } from './detail.js';
 import { Charts } from './charts.js';
 import { Visits, Companies, Profile } from './history.js';
 import { Webhooks } from './webhooks.js';
-import { request } from './api.js';
+import { request, currentSite } from './api.js';
+import { Team, Join, Claim } from './team.js';
 
-// The secret key is typed into the form and sent once in a POST body; it never goes into a URL or
-// into storage. The session cookie that comes back is HttpOnly: no script here can read it.
+// Passwords and keys are typed into forms and sent once in a POST body; never into a URL or
+// storage. The session cookie that comes back is HttpOnly: no script here can read it.
 
-function SignIn({ onSignedIn, demoKey, notice }) {
+function SignIn({ onSignedIn, demo, notice, keysOnly }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [key, setKey] = useState('');
   const [error, setError] = useState(notice || null);
   const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
-    e.preventDefault();
+  const send = async (body, clear) => {
     setBusy(true);
     setError(null);
     try {
-      const body = await request('POST', '/console/session', { secretKey: key.trim() });
-      setKey('');
-      onSignedIn(body);
+      const s = await request('POST', '/console/session', body);
+      clear();
+      onSignedIn(s);
     } catch (err) {
       setError(err.message);
     } finally {
       setBusy(false);
     }
   };
+  const withPassword = (e) => {
+    e.preventDefault();
+    send({ email: email.trim(), password }, () => setPassword(''));
+  };
+  const withKey = (e) => {
+    e.preventDefault();
+    send({ secretKey: key.trim() }, () => setKey(''));
+  };
   return html`<main class="signin">
     <h1>Tippen console</h1>
-    <form onSubmit=${submit}>
+    ${keysOnly ? '' : html`<form onSubmit=${withPassword}>
+      <label for="email">Email</label>
+      <input id="email" type="email" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.target.value)} />
+      <label for="password">Password</label>
+      <input id="password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
+      <button type="submit" class="primary" disabled=${busy}>Sign in</button>
+    </form>`}
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    <form class="with-key" onSubmit=${withKey}>
+      <p class="sub">${keysOnly ? 'Open a site with its secret key.' : 'A site with no team yet opens with its secret key.'}</p>
       <label for="secret-key">Secret key</label>
       <input id="secret-key" type="password" autocomplete="off" required value=${key} onInput=${(e) => setKey(e.target.value)}
         placeholder="sk_…" />
-      ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-      <button type="submit" class="primary" disabled=${busy}>Sign in</button>
+      <button type="submit" disabled=${busy}>Open with key</button>
     </form>
-    ${demoKey ? html`<p class="sub">This server runs the demo: sign in with <code>${demoKey}</code>, and open${' '}
+    ${demo ? html`<p class="sub demo-hint">This server runs the demo: sign in as <code>${demo.email}</code> with the password${' '}
+      <code>${demo.password}</code> (or open it with the key <code>${demo.key}</code>), and open${' '}
       <a href="/demo" target="_blank" rel="noopener">the demo site</a> in another tab to watch yourself arrive.</p>` : ''}
   </main>`;
 }
@@ -155,27 +174,40 @@ function Console({ session, onSignedOut }) {
   };
   const l = live.current;
   const openVisitor = open ? l.visitors.get(open) : null;
-  const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies'], ['hooks', 'Notifications']];
+  const role = session.role || 'viewer';
+  const canInvite = role !== 'viewer';
+  const isAdmin = role === 'admin' || role === 'owner';
+  const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies']].concat(isAdmin ? [['hooks', 'Notifications']] : [])
+    .concat([['team', 'Team']]);
+  const switchSite = (siteId) => {
+    location.search = '?site=' + encodeURIComponent(siteId);
+  };
   return html`<div class="console">
     <header>
-      <h1>Tippen <span class="sub">${session.siteName}</span></h1>
+      <h1>Tippen ${session.sites && session.sites.length > 1
+        ? html`<select class="site-switcher" aria-label="Site" value=${session.siteId} onChange=${(e) => switchSite(e.target.value)}>
+            ${session.sites.map((x) => html`<option value=${x.siteId}>${x.name}</option>`)}</select>`
+        : html`<span class="sub">${session.siteName}</span>`}</h1>
       <nav aria-label="Console">${tabs.map(([k, label]) => html`<button type="button" class=${tab === k ? 'on' : ''}
         aria-current=${tab === k ? 'page' : null} onClick=${() => { setTab(k); setProfile(null); setMessage(null); }}>${label}</button>`)}</nav>
       <span class=${'conn ' + (l.connected ? 'up' : 'down')}>${l.connected ? 'live' : 'reconnecting…'}</span>
       <button type="button" onClick=${toggleNotify} aria-pressed=${notify}>${notify ? 'Notifications on' : 'Desktop notifications'}</button>
+      <span class="who">${session.user ? session.user.name + ' · ' + role : 'secret key'}</span>
       <button type="button" onClick=${signOut}>Sign out</button>
     </header>
+    ${session.claimable ? html`<${Claim} onClaimed=${() => location.reload()} />` : ''}
     ${message ? html`<p class="message" role="status">${message.text || message} <button type="button" onClick=${() => setMessage(null)}>Dismiss</button></p>` : ''}
     ${tab === 'live' ? html`<main class=${open ? 'with-detail' : ''}>
       <${Charts} live=${l} version=${version} />
       <div class="live-area">
-        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${setInviting} />
-        ${open ? html`<${Detail} v=${openVisitor} now=${now} onClose=${() => setOpen(null)} onInvite=${setInviting} />` : ''}
+        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${canInvite ? setInviting : null} />
+        ${open ? html`<${Detail} v=${openVisitor} now=${now} onClose=${() => setOpen(null)} onInvite=${canInvite ? setInviting : null} />` : ''}
       </div>
     </main>` : ''}
     ${tab === 'visits' && !profile ? html`<main><${Visits} onProfile=${setProfile} /></main>` : ''}
     ${tab === 'companies' ? html`<main><${Companies} /></main>` : ''}
     ${tab === 'hooks' ? html`<main><${Webhooks} /></main>` : ''}
+    ${tab === 'team' ? html`<main><${Team} session=${session} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
       onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />
@@ -184,18 +216,42 @@ function Console({ session, onSignedOut }) {
 
 function App() {
   const [state, setState] = useState({ loading: true });
+  const joining = location.pathname === '/console/join';
   useEffect(() => {
-    fetch('/console/session', { credentials: 'same-origin' }).then(async (r) => {
+    if (joining) {
+      setState({});
+      return;
+    }
+    const site = currentSite();
+    fetch('/console/session' + (site ? '?site=' + encodeURIComponent(site) : ''), { credentials: 'same-origin' }).then(async (r) => {
       const body = await r.json().catch(() => ({}));
-      setState(r.ok ? { session: body } : { demoKey: body.demoKey });
+      if (r.ok) shown(body);
+      setState(r.ok ? { session: body } : { demo: body.demo, keysOnly: body.keysOnly });
     }, () => setState({ notice: 'The server cannot be reached.' }));
   }, []);
+  // The address names the site shown, so it can be bookmarked and a second tab can show another.
+  const shown = (s) => {
+    if (!s.siteId || currentSite() === s.siteId) return;
+    const q = new URLSearchParams(location.search);
+    q.set('site', s.siteId);
+    history.replaceState(null, '', '/console?' + q.toString());
+  };
+  const signedIn = (s) => {
+    shown(s);
+    setState({ session: s, demo: state.demo });
+  };
   if (state.loading) return html`<p class="loading">Loading the console…</p>`;
+  if (state.session && !state.session.siteId) {
+    return html`<main class="signin"><h1>Tippen console</h1><p>${state.session.notice || 'You belong to no site yet.'}</p>
+      ${state.session.sites && state.session.sites.length ? html`<ul>${state.session.sites.map((x) => html`<li><a href=${'/console?site=' + encodeURIComponent(x.siteId)}>${x.name}</a></li>`)}</ul>` : ''}
+      <button type="button" onClick=${async () => { await fetch('/console/session', { method: 'DELETE', credentials: 'same-origin' }); location.href = '/console'; }}>Sign out</button></main>`;
+  }
   if (state.session) {
     return html`<${Console} session=${state.session}
-      onSignedOut=${(why) => setState({ demoKey: state.demoKey, notice: why })} />`;
+      onSignedOut=${(why) => setState({ demo: state.demo, notice: why })} />`;
   }
-  return html`<${SignIn} demoKey=${state.demoKey} notice=${state.notice} onSignedIn=${(s) => setState({ session: s, demoKey: state.demoKey })} />`;
+  if (joining) return html`<${Join} onSignedIn=${signedIn} />`;
+  return html`<${SignIn} demo=${state.demo} keysOnly=${state.keysOnly} notice=${state.notice} onSignedIn=${signedIn} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

@@ -14,7 +14,7 @@ export function Detail({ v, now, onClose, onInvite }) {
       <button type="button" onClick=${onClose} aria-label="Close the visitor's detail">Close</button>
     </div>
     <p><span class=${'status s-' + statusOf(v, now).replace(' ', '-')}>${statusOf(v, now)}</span> · ${count(v.pageViews || 0, 'page')} this visit
-      · <button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button></p>
+      ${onInvite ? html` · <button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button>` : ''}</p>
     <dl class="facts">
       <dt>Network</dt><dd>${networkLabel(v.network)}${v.asOrganization ? ' · ' + v.asOrganization : ''}${v.asn ? ' (AS' + v.asn + ')' : ''}</dd>
       ${v.companyDomain ? html`<dt>Domain</dt><dd>${v.companyDomain}</dd>` : ''}

@@ -1,5 +1,5 @@
 import { html, useState, useEffect } from './lib.js';
-import { request } from './api.js';
+import { request, withSite } from './api.js';
 import { safeUrl, flag, duration, time, networkLabel, count } from './format.js';
 
 function isoDay(ms) {
@@ -56,7 +56,7 @@ export function Visits({ onProfile }) {
       <label>Network <select value=${network} onChange=${(e) => setNetwork(e.target.value)}>
         <option value="">any</option>${['business', 'education', 'hosting', 'isp', 'private'].map((n) => html`<option value=${n}>${networkLabel(n)}</option>`)}
       </select></label>
-      <a class="csv" href=${'/api/visits?' + query({ ...params, limit: '500', format: 'csv' })} download>Download CSV</a>
+      <a class="csv" href=${withSite('/api/visits?' + query({ ...params, limit: '500', format: 'csv' }))} download>Download CSV</a>
     </div>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     <div class="table-wrap"><table>
@@ -99,7 +99,7 @@ export function Companies() {
   }, [range.from, range.to]);
   return html`<section aria-labelledby="companies-heading">
     <div class="toolbar"><h2 id="companies-heading">Companies</h2><${Range} ...${range} />
-      <a class="csv" href=${'/api/reports/companies?' + query({ ...params, format: 'csv' })} download>Download CSV</a></div>
+      <a class="csv" href=${withSite('/api/reports/companies?' + query({ ...params, format: 'csv' }))} download>Download CSV</a></div>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     <div class="table-wrap"><table>
       <thead><tr><th scope="col">Company</th><th scope="col"><abbr title="Engagement: a point per page and per minute, 10 per day the company came back, 5 per person from it">Score</abbr></th><th scope="col">Visits</th><th scope="col">People</th>
@@ -127,7 +127,7 @@ export function Profile({ visitorId, onBack }) {
   return html`<section aria-labelledby="profile-heading">
     <div class="toolbar"><h2 id="profile-heading">Visitor <code>${visitorId}</code></h2>
       <button type="button" onClick=${onBack}>Back</button>
-      <a class="csv" href=${'/api/visitors/' + encodeURIComponent(visitorId) + '?format=csv'} download>Download CSV</a></div>
+      <a class="csv" href=${withSite('/api/visitors/' + encodeURIComponent(visitorId) + '?format=csv')} download>Download CSV</a></div>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     ${p ? html`<p>${count(p.totals.visits, 'visit')} · ${count(p.totals.pageViews, 'page')} · ${duration(p.totals.totalSeconds)} ·
         first seen ${time(p.totals.firstSeen)} · ${count(p.totals.invites, 'invite')}, ${p.totals.invitesAccepted} accepted</p>

@@ -1,3 +1,4 @@
+import { withSite } from './api.js';
 // The live list: the dashboard socket (authenticated by the session cookie), its messages queued and
 // applied once per animation frame, so a burst of updates costs one render, not one per message.
 
@@ -27,7 +28,7 @@ export class LiveList {
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(scheme + '//' + location.host + '/ws/dashboard?removals=true');
+    const ws = new WebSocket(scheme + '//' + location.host + withSite('/ws/dashboard?removals=true'));
     this.ws = ws;
     ws.onopen = () => {
       // Marks for the benchmark's break-down of a first render (bench/README.md, "console").

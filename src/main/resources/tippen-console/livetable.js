@@ -123,6 +123,6 @@ function Row({ v, now, onOpen, onInvite }) {
     <td class="num">${duration(secondsOnSite(v, now))}</td>
     <td class="wrap">${source(v)}</td>
     <td>${ago(v.lastActivity, now)}</td>
-    <td><button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button></td>
+    <td>${onInvite ? html`<button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button>` : ''}</td>
   </tr>`;
 }

@@ -2,7 +2,10 @@ package dev.tippen.app;
 
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
+import dev.tippen.access.Access;
 import dev.tippen.console.ConsoleRoutes;
+import dev.tippen.console.JoinLinks;
+import dev.tippen.console.TeamRoutes;
 import dev.tippen.console.DemoSite;
 import dev.tippen.dashboard.DashboardFeed;
 import dev.tippen.dashboard.DashboardSocket;
@@ -42,6 +45,10 @@ import dev.tippen.socket.Joins;
 import dev.tippen.socket.PingWheel;
 import dev.tippen.socket.SocketUpgrade;
 import dev.tippen.stream.ChangeStream;
+import dev.tippen.team.Team;
+import dev.tippen.team.TeamDatabase;
+import dev.tippen.team.TeamRegistry;
+import dev.tippen.team.TeamStore;
 import dev.tippen.track.TrackHandler;
 import dev.tippen.visitor.SiteRules;
 import dev.tippen.visitor.SiteSettings;
@@ -71,6 +78,8 @@ public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     public static final String DEMO_KEY = "demo_api_key";
     public static final String DEMO_SITE = "demo";
+    public static final String DEMO_EMAIL = "demo@example.com";
+    public static final String DEMO_PASSWORD = "demo-password";
 
     private final Vertx vertx;
     private final Backend backend;
@@ -80,9 +89,11 @@ public final class App implements AutoCloseable {
     private final HttpServers servers;
     private final Joins joins;
     private final List<String> routes;
+    private final TeamDatabase teamDb;
 
     private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, Joins joins, HttpServers servers,
-                List<String> routes) {
+                List<String> routes, TeamDatabase teamDb) {
+        this.teamDb = teamDb;
         this.joins = joins;
         this.routes = routes;
         this.vertx = vertx;
@@ -172,6 +183,25 @@ public final class App implements AutoCloseable {
         DashboardFeed dashboards = new DashboardFeed(hub, joins, sites, vertx, lanes);
         stream.subscribe(dashboards).subscribe(new VisitorFeed(hub));
 
+        // People: accounts, roles per site and sessions, in SQL beside the site's other durable state.
+        TeamDatabase teamDb = teamDatabase(config);
+        TeamRegistry teamRegistry = teamDb == null ? null
+                : new TeamRegistry(new TeamStore(teamDb), config.sessions().idle(), config.sessions().lifetime());
+        Team team = teamRegistry == null ? null : new Team(vertx, teamRegistry);
+        if (team != null) {
+            teamRegistry.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
+            // Every node polls the one version number: a removal on any node ends sessions here within a second.
+            vertx.setPeriodic(500, id -> vertx.executeBlocking(teamRegistry::reloadIfChanged, false));
+            vertx.setPeriodic(5000, id -> vertx.executeBlocking(() -> {
+                teamRegistry.upkeep(System.currentTimeMillis());
+                return null;
+            }, false));
+            if (config.demo()) {
+                team.ensureDemoOwner(DEMO_SITE, DEMO_EMAIL, DEMO_PASSWORD);
+                log.warn("event=demo_owner email={} password={} note=\"the demo owner signs in to the console while --demo is on\"",
+                        DEMO_EMAIL, DEMO_PASSWORD);
+            }
+        }
         keys.onRevoked(hashes -> hub.closeKeys(hashes, "API key revoked"));
         keys.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
         vertx.setPeriodic(1000, id -> keys.expireSessions(System.currentTimeMillis()));
@@ -184,6 +214,7 @@ public final class App implements AutoCloseable {
         Errors errors = new Errors(cors);
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies(), config.clientIpHeader(), config.ipv6LimitPrefix());
         Credentials credentials = new Credentials(keys, clientAddress);
+        Access access = new Access(credentials, keys, teamRegistry);
         RateLimits rateLimits = new RateLimits(config.rates(), metrics);
         // The last descriptors are kept for what operators and the team use: health, metrics, console, API, dashboards.
         ConnectionGuard guard = new ConnectionGuard(vertx, clientAddress, metrics, config.rates().connectionsPerIp(),
@@ -194,27 +225,37 @@ public final class App implements AutoCloseable {
         VisitorTokens tokens = new VisitorTokens(backend.keys().tokenSecret());
         TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher, errors, metrics,
                 limits.maxBodyBytes(), limits.headerTimeoutMillis(), tokens);
-        DashboardSocket dashboard = new DashboardSocket(credentials, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
+        DashboardSocket dashboard = new DashboardSocket(access,
+                hash -> {
+                    if (teamRegistry != null) teamRegistry.seen(hash, System.currentTimeMillis());
+                }, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites, tokens, hub);
         InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
         OpsRoutes ops = new OpsRoutes(backend.engine()::unready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
-        HistoryRoutes historyRoutes = new HistoryRoutes(vertx, credentials, sites, history, Clock.systemUTC());
-        WebhookRoutes webhookRoutes = new WebhookRoutes(credentials, webhooks, rateLimits);
-        ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, clientAddress, rateLimits, config.callLinkTemplate(),
-                config.demo() ? DEMO_KEY : null);
+        HistoryRoutes historyRoutes = new HistoryRoutes(vertx, sites, history, Clock.systemUTC());
+        WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, rateLimits);
+        JoinLinks joinLinks = new JoinLinks(config.publicUrl(), clientAddress);
+        ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, access, team, joinLinks, clientAddress, rateLimits,
+                config.callLinkTemplate(), config.demo() ? new ConsoleRoutes.Demo(team == null ? null : DEMO_EMAIL,
+                        team == null ? null : DEMO_PASSWORD, DEMO_KEY) : null);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
 
         Router router = Router.router(vertx);
         router.route().handler(ops::countRequests).handler(cors::handle).failureHandler(errors::handle);
+        // The original's clients may put the key in an invite's body: read (bounded) before the gate looks for it.
+        router.post("/api/send-video-invite").handler(body);
+        // The one gate: the role each route needs comes from RouteTable, nowhere else.
+        router.route().handler(access::handle);
         // POST /track/visitor is answered before the router (see Front); this route makes other methods a 405.
         router.post(TrackHandler.PATH).handler(ctx -> track.handle(ctx.request()));
-        router.post("/api/send-video-invite").handler(body).handler(invite::handle);
+        router.post("/api/send-video-invite").handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         historyRoutes.mount(router);
         webhookRoutes.mount(router);
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
+        if (team != null) new TeamRoutes(team, joinLinks).mount(router);
         if (config.demo()) {
             new DemoSite().mount(router);
             ops.demo(DEMO_KEY);
@@ -235,6 +276,7 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             if (history != null) history.close();
             if (webhooks != null) webhooks.close();
+            if (teamDb != null) teamDb.close();
             throw e;
         }
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={} "
@@ -243,7 +285,7 @@ public final class App implements AutoCloseable {
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20, config.limits().maxVisitors(),
                 config.limits().maxSockets());
-        return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front));
+        return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front), teamDb);
     }
 
     /** The history's database, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
@@ -256,6 +298,17 @@ public final class App implements AutoCloseable {
             return null;
         }
         return HistoryDatabase.sqlite(config.dataDir());
+    }
+
+    /**
+     * Where people and their roles are kept: team.db in the data dir on one node; with several, the
+     * PostgreSQL the history uses. Several nodes without it keep no team: consoles open with keys.
+     */
+    private static TeamDatabase teamDatabase(TippenConfig config) {
+        if (config.redis() == null) return TeamDatabase.sqlite(config.dataDir());
+        if (config.history().postgres()) return TeamDatabase.postgres(config.history().store());
+        log.warn("event=team_off note=\"several nodes keep accounts in PostgreSQL only: add --history postgres://...; consoles open with keys\"");
+        return null;
     }
 
     private static boolean isLoopback(String host) {
@@ -302,6 +355,7 @@ public final class App implements AutoCloseable {
         awaitQuietly(servers.close());
         if (history != null) history.close();
         if (webhooks != null) webhooks.close();
+        if (teamDb != null) teamDb.close();
         backend.close();
         awaitQuietly(vertx.close());
         log.info("event=stopped");

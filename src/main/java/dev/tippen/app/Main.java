@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code tippen serve | keys ...}: the command line of the one runnable jar. */
 @Command(name = "tippen", mixinStandardHelpOptions = true, version = "tippen " + Main.VERSION,
         description = "Real-time website-visitor backend: tracking, live dashboards and video invites.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, HealthCommand.class, KeysCommand.class, BackupCommands.TakeBackup.class, BackupCommands.Restore.class,
+        subcommands = {ServeCommand.class, ConfigCommand.class, HealthCommand.class, KeysCommand.class, UsersCommand.class, BackupCommands.TakeBackup.class, BackupCommands.Restore.class,
                 LauncherCommands.FetchIpData.class, LauncherCommands.Bench.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

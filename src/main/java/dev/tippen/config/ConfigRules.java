@@ -55,7 +55,15 @@ public final class ConfigRules {
         String publicUrl = publicUrl(o.publicUrl);
         return new TippenConfig(o.host, o.port, o.dataDir, redisUrl, o.demo, ttl, sweep, invite, ping, grace, gap, proxies, ipHeader,
                 o.ipv6LimitPrefix, origins.isEmpty() ? List.of("*") : origins, limits, rates, enrich, blankToNull(o.metricsToken),
-                history, callLink, webhooks, publicUrl);
+                history, callLink, webhooks, publicUrl, sessions(o));
+    }
+
+    private static TippenConfig.SessionOptions sessions(ServeOptions o) {
+        Duration idle = positive("session-idle", o.sessionIdle);
+        Duration lifetime = positive("session-lifetime", o.sessionLifetime);
+        if (idle.toSeconds() < 60) throw new IllegalArgumentException("--session-idle must be at least 1m");
+        if (lifetime.compareTo(idle) < 0) throw new IllegalArgumentException("--session-lifetime must not be shorter than --session-idle");
+        return new TippenConfig.SessionOptions(idle, lifetime);
     }
 
     /** The budgets: node-wide ones sized to the heap unless set, a site's share half of each unless set. */

@@ -96,6 +96,14 @@ public final class ServeOptions {
             description = "Idle sockets are pinged this often and closed after three silent intervals (default ${DEFAULT-VALUE}).")
     String pingInterval;
 
+    @Option(names = "--session-idle", defaultValue = "2h",
+            description = "A console session unused this long ends; an open console keeps it in use (default ${DEFAULT-VALUE}).")
+    String sessionIdle;
+
+    @Option(names = "--session-lifetime", defaultValue = "12h",
+            description = "A console session ends this long after sign-in, however much it is used (default ${DEFAULT-VALUE}).")
+    String sessionLifetime;
+
     @Option(names = "--call-link-template", defaultValue = "",
             description = "The console's invite dialog starts from this guest URL, {visitorId} filled in, "
                     + "e.g. https://meet.example.com/{visitorId}.")

@@ -41,7 +41,11 @@ public record TippenConfig(
         /** How webhooks are delivered and where they may go. */
         WebhookOptions webhooks,
         /** Where people reach this server (e.g. https://tippen.example.com), for links in notifications; null: none. */
-        String publicUrl) {
+        String publicUrl,
+        /** How long a person's console session lasts unused, and at most. */
+        SessionOptions sessions) {
+
+    public record SessionOptions(Duration idle, Duration lifetime) {}
 
     /**
      * Where visits are remembered: {@code sqlite} (the data dir's history.db; the default), {@code off},
@@ -334,6 +338,7 @@ public record TippenConfig(
         public String callLinkTemplate;
         public WebhookOptions webhooks;
         public String publicUrl;
+        public SessionOptions sessions;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -359,12 +364,13 @@ public record TippenConfig(
             callLinkTemplate = c.callLinkTemplate;
             webhooks = c.webhooks;
             publicUrl = c.publicUrl;
+            sessions = c.sessions;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl);
+                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl, sessions);
         }
     }
 }

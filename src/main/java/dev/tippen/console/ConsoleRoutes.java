@@ -1,5 +1,7 @@
 package dev.tippen.console;
 
+import dev.tippen.access.Access;
+import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.ClientAddress;
 import dev.tippen.http.Credentials;
@@ -10,11 +12,15 @@ import dev.tippen.site.ConsoleSession;
 import dev.tippen.site.KeyRegistry;
 import dev.tippen.site.KeyRole;
 import dev.tippen.site.KeyStore;
+import dev.tippen.site.Site;
+import dev.tippen.team.Role;
+import dev.tippen.team.Team;
+import dev.tippen.team.TeamRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +29,9 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,28 +53,38 @@ public final class ConsoleRoutes {
     private final KeyStore store;
     private final KeyRegistry keys;
     private final Credentials credentials;
+    private final Access access;
+    private final Team team;
+    private final JoinLinks links;
     private final ClientAddress clientAddress;
     private final RateLimits limits;
     private final String callLinkTemplate;
-    private final String demoKey;
+    private final Demo demo;
     private final Buffer page = resource("tippen-console/index.html");
 
-    /** {@code demoKey}: the demo site's key when the server runs with --demo (the sign-in page names it), else null. */
-    public ConsoleRoutes(Vertx vertx, KeyStore store, KeyRegistry keys, Credentials credentials, ClientAddress clientAddress,
-                         RateLimits limits, String callLinkTemplate, String demoKey) {
+    /** What the sign-in page says under --demo: the demo owner's e-mail and password, and the demo key. Null without --demo. */
+    public record Demo(String email, String password, String key) {}
+
+    /** {@code team}: null when this server keeps no team (several nodes without PostgreSQL); the console then opens with keys only. */
+    public ConsoleRoutes(Vertx vertx, KeyStore store, KeyRegistry keys, Credentials credentials, Access access, Team team, JoinLinks links,
+                         ClientAddress clientAddress, RateLimits limits, String callLinkTemplate, Demo demo) {
         this.limits = limits;
         this.vertx = vertx;
         this.store = store;
         this.keys = keys;
         this.credentials = credentials;
+        this.access = access;
+        this.team = team;
+        this.links = links;
         this.clientAddress = clientAddress;
         this.callLinkTemplate = callLinkTemplate;
-        this.demoKey = demoKey;
+        this.demo = demo;
     }
 
     public void mount(Router router) {
         router.get("/console").handler(this::page);
         router.get("/console/").handler(ctx -> ctx.redirect("/console"));
+        router.get("/console/join").handler(this::page);
         router.get("/console/static/*").handler(ctx -> {
             secure(ctx);
             ctx.next();
@@ -73,9 +92,12 @@ public final class ConsoleRoutes {
         // The WebJars' own folder: only the libraries' files live there.
         router.get("/console/lib/*").handler(StaticHandler.create("META-INF/resources").setMaxAgeSeconds(86_400)
                 .setDirectoryListing(false));
+        BodyHandler small = BodyHandler.create(false).setBodyLimit(4096);
         router.get("/console/session").handler(this::whoAmI);
-        router.post("/console/session").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::signIn);
+        router.post("/console/session").handler(small).handler(this::signIn);
         router.delete("/console/session").handler(this::signOut);
+        router.post("/console/join").handler(small).handler(this::join);
+        router.post("/console/claim").handler(small).handler(this::claim);
     }
 
     private void page(RoutingContext ctx) {
@@ -83,28 +105,105 @@ public final class ConsoleRoutes {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store").end(page);
     }
 
-    /** Who the console is signed in as; 401 (with the demo key, under --demo) when it is not. */
+    /** Who the console is signed in as, and on which of their sites; 401 (with what the demo uses, under --demo) when it is not. */
     private void whoAmI(RoutingContext ctx) {
         ctx.response().putHeader("Cache-Control", "no-store");
-        Credentials.Holder who;
-        try {
-            who = credentials.secret(ctx.request());
-        } catch (ApiError e) {
-            JsonObject body = new JsonObject().put("error", e.getMessage());
-            if (demoKey != null) body.put("demoKey", demoKey);
-            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").end(body.encode());
+        TeamRegistry.Signed person = signedInPerson(ctx);
+        if (person != null) {
+            team.registry().seen(person.session().hash(), System.currentTimeMillis());
+            String asked = ctx.request().getParam("site");
+            Site site = asked == null ? firstSite(person) : person.roles().containsKey(asked) ? keys.siteOrNull(asked) : null;
+            JsonObject body = person(person, site, site == null ? null : person.roles().get(site.siteId()));
+            if (site == null) body.put("notice", asked == null ? "you belong to no site yet; ask an admin for an invitation"
+                    : "that site is not among yours");
+            TeamRoutes.json(ctx, 200, body);
             return;
         }
-        JsonObject body = new JsonObject().put("siteId", who.granted().site().siteId()).put("siteName", who.granted().site().name())
-                .put("callLinkTemplate", callLinkTemplate);
-        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+        try {
+            TeamRoutes.json(ctx, 200, describe(ctx, access.identify(ctx.request(), null)));
+        } catch (ApiError e) {
+            unauthorized(ctx, e.status(), e.getMessage());
+        }
     }
 
+    private Site firstSite(TeamRegistry.Signed p) {
+        return p.roles().keySet().stream().map(keys::siteOrNull).filter(java.util.Objects::nonNull)
+                .min(Comparator.comparing(s -> s.name().toLowerCase(Locale.ROOT))).orElse(null);
+    }
+
+    private void unauthorized(RoutingContext ctx, int status, String error) {
+        JsonObject body = new JsonObject().put("error", error);
+        if (demo != null) body.put("demo", new JsonObject().put("email", demo.email()).put("password", demo.password()).put("key", demo.key()));
+        if (team == null) body.put("keysOnly", true);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private TeamRegistry.Signed signedInPerson(RoutingContext ctx) {
+        Cookie c = ctx.request().getCookie(Credentials.SESSION_COOKIE);
+        if (team == null || c == null || c.getValue().isBlank() || c.getValue().length() > 256) return null;
+        return team.registry().session(ApiKeys.hash(c.getValue().trim()), System.currentTimeMillis());
+    }
+
+    private JsonObject describe(RoutingContext ctx, Caller who) {
+        if (who.actor().person()) {
+            TeamRegistry.Signed person = signedInPerson(ctx);
+            if (person != null) return person(person, who.site(), who.role());
+        }
+        // A secret key's console, for a site with no team yet: it may be claimed.
+        return new JsonObject().put("siteId", who.siteId()).put("siteName", who.site().name()).put("role", who.role().wire())
+                .put("callLinkTemplate", callLinkTemplate).put("user", (Object) null)
+                .put("sites", new JsonArray().add(new JsonObject().put("siteId", who.siteId()).put("name", who.site().name())
+                        .put("role", who.role().wire())))
+                .put("claimable", team != null && !team.registry().hasTeam(who.siteId()));
+    }
+
+    private JsonObject person(TeamRegistry.Signed p, Site site, Role role) {
+        JsonArray sites = new JsonArray();
+        p.roles().entrySet().stream().map(e -> Map.entry(keys.siteOrNull(e.getKey()), e.getValue())).filter(e -> e.getKey() != null)
+                .sorted(Comparator.comparing(e -> e.getKey().name().toLowerCase(Locale.ROOT)))
+                .forEach(e -> sites.add(new JsonObject().put("siteId", e.getKey().siteId()).put("name", e.getKey().name())
+                        .put("role", e.getValue().wire())));
+        JsonObject user = new JsonObject().put("userId", p.user().userId()).put("email", p.user().email()).put("name", p.user().name());
+        return new JsonObject().put("user", user).put("sites", sites).put("siteId", site == null ? null : site.siteId())
+                .put("siteName", site == null ? null : site.name()).put("role", role == null ? null : role.wire())
+                .put("callLinkTemplate", callLinkTemplate).put("claimable", false);
+    }
+
+    /** {"email", "password"} signs a person in; {"secretKey"} opens a site that has no team yet. */
     private void signIn(RoutingContext ctx) {
         requireSameOrigin(ctx);
-        // Every attempt counts against the address; one that names a site (either key) against the site too.
-        limits.signInFromIp(clientAddress.limitKey(clientAddress.of(ctx.request())));
-        String key = secretKeyOf(ctx);
+        String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
+        limits.signInFromIp(address);
+        JsonObject body = Json.object(ctx);
+        boolean secure = clientAddress.https(ctx.request());
+        if (body.containsKey("secretKey")) {
+            signInWithKey(ctx, body, secure);
+            return;
+        }
+        if (team == null) throw new ApiError(400, "this server keeps no accounts (several nodes need --history postgres://...); sign in with the site's secret key");
+        String email = Json.string(body, "email");
+        String password = Json.string(body, "password");
+        if (email == null || email.isBlank() || email.length() > Team.MAX_EMAIL) throw ApiError.badRequest("'email' is required");
+        if (password == null || password.isEmpty()) throw ApiError.badRequest("'password' is required");
+        if (password.length() > 1024) throw new ApiError(401, "wrong e-mail or password");
+        team.signIn(email, password, address).onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(ctx::fail);
+    }
+
+    private void signedIn(RoutingContext ctx, Team.Opened opened, boolean secure) {
+        ctx.response().addCookie(cookie(opened.token(), team.registry().lifetimeMillis() / 1000, secure));
+        TeamRegistry.Signed p = team.registry().session(ApiKeys.hash(opened.token()), System.currentTimeMillis());
+        if (p == null) {
+            ctx.fail(ApiError.unavailable("the session cannot be read back right now", 1));
+            return;
+        }
+        Site first = firstSite(p);
+        TeamRoutes.json(ctx, 200, person(p, first, first == null ? null : p.roles().get(first.siteId())));
+    }
+
+    private void signInWithKey(RoutingContext ctx, JsonObject body, boolean secure) {
+        String key = Json.string(body, "secretKey");
+        if (key == null || key.isBlank()) throw ApiError.badRequest("'secretKey' must be the site's secret key");
+        key = key.trim();
         Authentication a = keys.authenticate(key, KeyRole.SECRET);
         if (a instanceof Authentication.Refused r) {
             Authentication pub = keys.authenticate(key, KeyRole.PUBLIC);
@@ -113,11 +212,14 @@ public final class ConsoleRoutes {
         }
         Authentication.Granted granted = (Authentication.Granted) a;
         limits.signInForSite(granted.site().siteId());
+        // Once a site has people, people open it: a shared key cannot say who did what.
+        if (team != null && team.registry().hasTeam(granted.site().siteId())) {
+            throw new ApiError(403, "this site has a team: sign in with your e-mail and password (the key still works for the API and the tracker)");
+        }
         String token = ApiKeys.randomToken(43);
         long now = System.currentTimeMillis();
         ConsoleSession session = new ConsoleSession(ApiKeys.hash(token), granted.site().siteId(), granted.key().hash(), now,
                 now + ConsoleSession.LIFETIME_MILLIS);
-        boolean secure = clientAddress.https(ctx.request());
         vertx.<Boolean>executeBlocking(() -> {
             boolean stored = store.openSession(session);
             if (stored) keys.reloadIfChanged();
@@ -127,11 +229,10 @@ public final class ConsoleRoutes {
                 ctx.fail(ApiError.unavailable("too many console sessions are open; try again later", 60));
                 return;
             }
-            log.info("event=console_signed_in site={}", granted.site().siteId());
-            ctx.response().addCookie(cookie(token, ConsoleSession.LIFETIME_MILLIS / 1000, secure))
-                    .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                    .end(new JsonObject().put("siteId", granted.site().siteId()).put("siteName", granted.site().name())
-                            .put("callLinkTemplate", callLinkTemplate).encode());
+            log.info("event=console_signed_in site={} with=key", granted.site().siteId());
+            ctx.response().addCookie(cookie(token, ConsoleSession.LIFETIME_MILLIS / 1000, secure));
+            TeamRoutes.json(ctx, 200, describe(ctx, new Caller(granted.site(), Role.ADMIN, Caller.Actor.KEY, granted.key().hash(),
+                    session.hash(), true)));
         }).onFailure(e -> ctx.fail(ApiError.unavailable("the session cannot be stored right now", 5)));
     }
 
@@ -148,22 +249,73 @@ public final class ConsoleRoutes {
             store.endSession(hash);
             keys.reloadIfChanged();
             return null;
-        }, false).onSuccess(v -> ctx.response().addCookie(cookie("", 0, secure)).setStatusCode(204).end())
+        }, false).compose(v -> team == null ? io.vertx.core.Future.succeededFuture() : team.signOut(hash))
+                .onSuccess(v -> ctx.response().addCookie(cookie("", 0, secure)).setStatusCode(204).end())
                 .onFailure(e -> ctx.fail(ApiError.unavailable("the session cannot be ended right now", 5)));
     }
 
-    private static String secretKeyOf(RoutingContext ctx) {
-        if (ctx.body().buffer() == null || ctx.body().length() == 0) throw ApiError.badRequest("empty body; expected {\"secretKey\": \"sk_...\"}");
-        Object v;
-        try {
-            v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-        } catch (DecodeException e) {
-            throw ApiError.badRequest("body is not valid JSON");
+    /**
+     * {"token"} alone: what the link is for (the page shows it). {"token", "name", "password"}: uses
+     * it, and the person is signed in. An e-mail that has an account joins with that account's password.
+     */
+    private void join(RoutingContext ctx) {
+        requireSameOrigin(ctx);
+        String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
+        limits.signInFromIp(address);
+        if (team == null) throw new ApiError(404, "this server keeps no accounts");
+        JsonObject body = Json.object(ctx);
+        String token = Json.string(body, "token");
+        if (token == null || token.isBlank()) throw ApiError.badRequest("'token' is required: open the whole link you were given");
+        String password = Json.string(body, "password");
+        boolean secure = clientAddress.https(ctx.request());
+        if (password == null) {
+            vertx.executeBlocking(() -> team.link(token), false).onSuccess(link -> {
+                if (link == null) {
+                    ctx.fail(new ApiError(410, "this link has been used or has expired; ask for a new one"));
+                    return;
+                }
+                Site site = link.siteId() == null ? null : keys.siteOrNull(link.siteId());
+                TeamRoutes.json(ctx, 200, new JsonObject().put("kind", link.kind().name().toLowerCase(Locale.ROOT)).put("email", link.email())
+                        .put("siteName", site == null ? null : site.name()).put("role", link.role() == null ? null : link.role().wire())
+                        .put("hasAccount", team.registry().byEmail(link.email()) != null).put("expiresAt", link.expiresAt()));
+            }).onFailure(ctx::fail);
+            return;
         }
-        if (!(v instanceof JsonObject o)) throw ApiError.badRequest("body must be a JSON object");
-        Object key = o.getValue("secretKey");
-        if (!(key instanceof String s) || s.isBlank()) throw ApiError.badRequest("'secretKey' must be the site's secret key");
-        return s.trim();
+        team.useLink(token, Json.string(body, "name"), password, address).onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(ctx::fail);
+    }
+
+    /**
+     * A site with no team yet is claimed by whoever holds its secret key, once: they become its
+     * owner, and from then on the key no longer opens the console.
+     */
+    private void claim(RoutingContext ctx) {
+        requireSameOrigin(ctx);
+        String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
+        limits.signInFromIp(address);
+        if (team == null) throw new ApiError(404, "this server keeps no accounts");
+        JsonObject body = Json.object(ctx);
+        String key = Json.string(body, "secretKey");
+        Caller caller;
+        if (key != null && !key.isBlank()) {
+            Authentication a = keys.authenticate(key.trim(), KeyRole.SECRET);
+            if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
+            Authentication.Granted g = (Authentication.Granted) a;
+            caller = new Caller(g.site(), Role.ADMIN, Caller.Actor.KEY, g.key().hash(), null, true);
+        } else {
+            caller = access.identify(ctx.request(), null);
+            if (caller.actor().person()) throw new ApiError(409, "this site has a team already");
+        }
+        String siteId = caller.siteId();
+        if (team.registry().hasTeam(siteId)) throw new ApiError(409, "this site has a team already; ask its owner for an invitation");
+        String email = Json.string(body, "email");
+        if (email == null) throw ApiError.badRequest("missing 'email'");
+        boolean secure = clientAddress.https(ctx.request());
+        team.invite(siteId, email, Role.OWNER, "key", Role.OWNER, java.time.Duration.ofMinutes(5))
+                .compose(link -> team.useLink(link.token(), Json.string(body, "name"), Json.string(body, "password"), address))
+                .onSuccess(opened -> {
+                    log.info("event=site_claimed site={} user={}", siteId, opened.user().userId());
+                    signedIn(ctx, opened, secure);
+                }).onFailure(ctx::fail);
     }
 
     private void requireSameOrigin(RoutingContext ctx) {

@@ -1,11 +1,10 @@
 package dev.tippen.dashboard;
 
+import dev.tippen.access.Access;
+import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
-import dev.tippen.http.Credentials;
 import dev.tippen.metrics.TippenMetrics;
-import dev.tippen.site.Authentication;
-import dev.tippen.site.KeyRole;
 import dev.tippen.site.SiteLanes;
 import dev.tippen.socket.ClientFrame;
 import dev.tippen.socket.Connection;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class DashboardSocket {
     private static final Logger log = LoggerFactory.getLogger(DashboardSocket.class);
 
-    private final Credentials credentials;
+    private final Access access;
+    private final java.util.function.Consumer<String> sessionUsed;
     private final Cors cors;
     private final SocketUpgrade upgrade;
     private final Joins joins;
@@ -38,9 +38,11 @@ public final class DashboardSocket {
     private final DashboardFeed feed;
     private final ListPacing lists;
 
-    public DashboardSocket(Credentials credentials, Cors cors, SocketUpgrade upgrade, Joins joins, Hub hub,
+    /** {@code sessionUsed}: told the session hash of each console socket's message, so an open console is not idle. */
+    public DashboardSocket(Access access, java.util.function.Consumer<String> sessionUsed, Cors cors, SocketUpgrade upgrade, Joins joins, Hub hub,
                            SiteLanes lanes, Sites sites, DashboardFeed feed, TippenMetrics metrics) {
-        this.credentials = credentials;
+        this.access = access;
+        this.sessionUsed = sessionUsed;
         this.cors = cors;
         this.upgrade = upgrade;
         this.joins = joins;
@@ -52,21 +54,22 @@ public final class DashboardSocket {
     }
 
     public void handle(HttpServerRequest req) {
-        Credentials.Holder who = credentials.dashboard(req);
+        Caller who = access.socket(req, "GET /ws/dashboard");
         String origin = req.getHeader("Origin");
         if (!cors.allows(origin) && !who.sameOrigin()) throw new ApiError(403, "origin " + origin + " may not open the dashboard");
         boolean cleanupList = !"false".equalsIgnoreCase(req.getParam("cleanupList"));
         // The original's dashboards know nothing of VISITOR_REMOVED: only one that says so gets it
         // (asking for no cleanup lists says so too: that option was always for removal-aware dashboards).
         boolean removals = "true".equalsIgnoreCase(req.getParam("removals")) || !cleanupList;
-        Authentication.Granted auth = who.granted();
-        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, auth.site().siteId(), auth.key().hash(), null,
-                cleanupList, who.sessionId(), false, removals), this::open);
+        upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, who.siteId(), who.keyHash(), null,
+                cleanupList, who.sessionHash(), false, removals), this::open);
     }
 
     private Runnable open(ServerWebSocket ws, Connection c) {
         ws.textMessageHandler(text -> {
             c.seen();
+            // A console that stays open is in use: its pings keep its session from going idle.
+            if (c.sessionId() != null) sessionUsed.accept(c.sessionId());
             onMessage(c, text);
         });
         ws.binaryMessageHandler(b -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));

@@ -2,9 +2,6 @@ package dev.tippen.history;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,25 +69,8 @@ public final class HistoryDatabase implements AutoCloseable {
 
     /** {@code postgres://user:password@host:port/database} (or {@code postgresql://}), as libpq writes it. */
     public static HistoryDatabase postgres(String url) {
-        URI u;
-        try {
-            u = URI.create(url.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--history: not a URL: " + e.getMessage());
-        }
-        if (u.getHost() == null) throw new IllegalArgumentException("--history: a PostgreSQL URL needs a host, e.g. postgres://user:pass@db:5432/tippen");
-        String database = u.getPath() == null || u.getPath().length() <= 1 ? "postgres" : u.getPath().substring(1);
-        String user = null;
-        String password = null;
-        if (u.getRawUserInfo() != null) {
-            String[] parts = u.getRawUserInfo().split(":", 2);
-            user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-            if (parts.length > 1) password = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
-        }
-        String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + database
-                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-        HistoryDatabase db = new HistoryDatabase(Dialect.POSTGRES, jdbc, user, password,
-                "postgresql " + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + database, 4);
+        dev.tippen.config.PostgresUrl pg = dev.tippen.config.PostgresUrl.parse(url, "--history");
+        HistoryDatabase db = new HistoryDatabase(Dialect.POSTGRES, pg.jdbc(), pg.user(), pg.password(), pg.describe(), 4);
         db.migrate();
         return db;
     }

@@ -1,7 +1,7 @@
 package dev.tippen.history;
 
+import dev.tippen.access.Access;
 import dev.tippen.http.ApiError;
-import dev.tippen.http.Credentials;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.Future;
@@ -27,16 +27,14 @@ public final class HistoryRoutes {
     private static final Set<String> REPORT_PARAMS = Set.of("from", "to", "limit", "sort");
     private static final List<String> NETWORKS = List.of("business", "isp", "hosting", "education", "private");
 
-    private final Credentials credentials;
     private final Sites sites;
     private final History history;
     private final Clock clock;
     private final Vertx vertx;
 
     /** {@code history} is null when the server keeps none: the routes then say so. */
-    public HistoryRoutes(Vertx vertx, Credentials credentials, Sites sites, History history, Clock clock) {
+    public HistoryRoutes(Vertx vertx, Sites sites, History history, Clock clock) {
         this.vertx = vertx;
-        this.credentials = credentials;
         this.sites = sites;
         this.history = history;
         this.clock = clock;
@@ -50,7 +48,7 @@ public final class HistoryRoutes {
     }
 
     private void visits(RoutingContext ctx) {
-        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String siteId = Access.caller(ctx).siteId();
         csv(ctx); // a bad format is refused before anything is read
         History h = history();
         Params p = new Params(ctx.queryParams(), VISIT_PARAMS);
@@ -73,7 +71,7 @@ public final class HistoryRoutes {
     }
 
     private void profile(RoutingContext ctx) {
-        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String siteId = Access.caller(ctx).siteId();
         csv(ctx); // a bad format is refused before anything is read
         History h = history();
         new Params(ctx.queryParams(), Set.of());
@@ -98,7 +96,7 @@ public final class HistoryRoutes {
      * (it is down, or far behind), the answer is 202: it will be applied, but is not yet.
      */
     private void erase(RoutingContext ctx) {
-        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String siteId = Access.caller(ctx).siteId();
         String visitorId = visitorId(ctx);
         String receipt = history == null ? null : "era_" + java.util.UUID.randomUUID();
         sites.erase(siteId, visitorId, receipt).compose(v -> history == null ? Future.succeededFuture(true) : applied(receipt))
@@ -135,7 +133,7 @@ public final class HistoryRoutes {
     }
 
     private void report(RoutingContext ctx) {
-        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String siteId = Access.caller(ctx).siteId();
         csv(ctx); // a bad format is refused before anything is read
         History h = history();
         String dimension = ctx.pathParam("dimension");

@@ -29,7 +29,8 @@ final class Params {
     Params(MultiMap params, Set<String> allowed) {
         this.params = params;
         for (String name : params.names()) {
-            if (!allowed.contains(name) && !name.equals("apiKey") && !name.equals("format")) {
+            // apiKey and site say who and where (the access gate reads them); format, how to answer.
+            if (!allowed.contains(name) && !name.equals("apiKey") && !name.equals("site") && !name.equals("format")) {
                 throw ApiError.badRequest("unknown parameter '" + name + "'; this route takes " + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
             if (params.getAll(name).size() > 1) throw ApiError.badRequest("parameter '" + name + "' is given more than once");

@@ -1,6 +1,5 @@
 package dev.tippen.http;
 
-import dev.tippen.site.ApiKeys;
 import dev.tippen.site.Authentication;
 import dev.tippen.site.KeyRegistry;
 import dev.tippen.site.KeyRole;
@@ -8,12 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 
 /** Finds the key a request presents and checks it for a role; a refusal becomes an {@link ApiError}. */
 public final class Credentials {
-    /**
-     * Who is asking for a secret-key route: the key's grant, and the console session it came through
-     * (null when the key itself was presented). {@code sameOrigin}: a console page of this server.
-     */
-    public record Holder(Authentication.Granted granted, String sessionId, boolean sameOrigin) {}
-
     private final KeyRegistry keys;
     private final ClientAddress clientAddress;
 
@@ -35,24 +28,6 @@ public final class Credentials {
         Authentication a = keys.authenticate(key, role);
         if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
         return (Authentication.Granted) a;
-    }
-
-    /**
-     * The secret key a dashboard or API request presents, or else the console session its cookie
-     * names. A session is good for this server's own pages only: a request with another Origin is
-     * refused, whatever the cookie (SameSite=Strict keeps browsers from sending it anyway).
-     */
-    public Holder secret(HttpServerRequest request) {
-        String key = presented(request);
-        if (key != null && !key.isBlank()) return new Holder(require(key, KeyRole.SECRET), null, sameOrigin(request));
-        io.vertx.core.http.Cookie cookie = request.getCookie(SESSION_COOKIE);
-        if (cookie == null) return new Holder(require(key, KeyRole.SECRET), null, false);
-        if (!sameOrigin(request) && request.getHeader("Origin") != null) {
-            throw new ApiError(403, "the console session works only on this server's own pages");
-        }
-        Authentication a = keys.authenticateSession(cookie.getValue(), System.currentTimeMillis());
-        if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
-        return new Holder((Authentication.Granted) a, ApiKeys.hash(cookie.getValue().trim()), true);
     }
 
     /** The console's cookie: HttpOnly, SameSite=Strict, never readable by a page's scripts. */
@@ -82,7 +57,4 @@ public final class Credentials {
         }
     }
 
-    public Holder dashboard(HttpServerRequest request) {
-        return secret(request);
-    }
 }

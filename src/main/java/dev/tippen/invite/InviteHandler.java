@@ -1,11 +1,11 @@
 package dev.tippen.invite;
 
+import dev.tippen.access.Access;
+import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.RateLimits;
-import dev.tippen.site.Authentication;
-import dev.tippen.site.KeyRole;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.json.DecodeException;
@@ -35,19 +35,17 @@ public final class InviteHandler {
         String origin = ctx.request().getHeader("Origin");
         if (!cors.allows(origin) && !credentials.sameOrigin(ctx.request())) throw new ApiError(403, "origin " + origin + " may not send invites");
         JsonObject body = parse(ctx);
-        String key = Credentials.presented(ctx.request());
-        if (key == null) key = string(body, "apiKey");
-        // No key in the request: the console's session, if it has one.
-        Authentication.Granted auth = key == null ? credentials.secret(ctx.request()).granted() : credentials.require(key, KeyRole.SECRET);
-        limits.inviteForSite(auth.site().siteId());
+        Caller caller = Access.caller(ctx);
+        limits.inviteForSite(caller.siteId());
         String visitorId = string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
         if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
         String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
-        String siteId = auth.site().siteId();
+        String siteId = caller.siteId();
         sites.invite(siteId, visitorId, guestUrl)
                 .onSuccess(outcome -> {
-                    log.info("event=invite_sent site={} invite={} delivered={}", siteId, outcome.invite().inviteId(), outcome.delivered());
+                    log.info("event=invite_sent site={} invite={} delivered={} by={}", siteId, outcome.invite().inviteId(), outcome.delivered(),
+                            caller.actor().person() ? caller.actor().userId() : "api_key");
                     ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
                             .put("success", true)
                             .put("delivered", outcome.delivered())

@@ -49,6 +49,20 @@ public final class KeyRegistry {
         return snapshot.sites().containsKey(siteId);
     }
 
+    /** A site a person opens through their session: granted with no key, refused as its keys would be. */
+    public Authentication site(String siteId) {
+        Site site = siteId == null ? null : snapshot.sites().get(siteId);
+        if (site == null) return new Authentication.Refused(404, "no site '" + siteId + "'");
+        String off = disabled.isEmpty() ? null : disabled.get(siteId);
+        if (off != null) return new Authentication.Refused(403, off);
+        return new Authentication.Granted(site, null);
+    }
+
+    /** The sites by id, for listing a person's sites by name. */
+    public Site siteOrNull(String siteId) {
+        return snapshot.sites().get(siteId);
+    }
+
     /** Called with the hashes of keys revoked since the last reload, so open sockets using them can be closed. */
     public void onRevoked(Consumer<Set<String>> listener) {
         this.onRevoked = listener;

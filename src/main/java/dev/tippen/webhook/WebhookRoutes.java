@@ -1,8 +1,8 @@
 package dev.tippen.webhook;
 
+import dev.tippen.access.Access;
 import dev.tippen.history.HistoryJson;
 import dev.tippen.http.ApiError;
-import dev.tippen.http.Credentials;
 import dev.tippen.http.RateLimits;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -31,14 +31,12 @@ public final class WebhookRoutes {
     private static final Set<String> CREATE_FIELDS = Set.of("url", "kind", "events", "filter", "description");
     private static final Set<String> PATCH_FIELDS = Set.of("url", "events", "filter", "description", "enabled");
 
-    private final Credentials credentials;
     private final Webhooks webhooks;
 
     /** {@code webhooks} is null when the server keeps no history (they are made of it): the routes then say so. */
     private final RateLimits limits;
 
-    public WebhookRoutes(Credentials credentials, Webhooks webhooks, RateLimits limits) {
-        this.credentials = credentials;
+    public WebhookRoutes(Webhooks webhooks, RateLimits limits) {
         this.webhooks = webhooks;
         this.limits = limits;
     }
@@ -57,7 +55,7 @@ public final class WebhookRoutes {
     }
 
     private String site(RoutingContext ctx) {
-        String siteId = credentials.secret(ctx.request()).granted().site().siteId();
+        String siteId = Access.caller(ctx).siteId();
         if (webhooks == null) {
             throw ApiError.unavailable("webhooks are made of the history, which this server does not keep"
                     + " (with several nodes it needs --history postgres://...)", 3600);
@@ -193,7 +191,7 @@ public final class WebhookRoutes {
         String siteId = site(ctx);
         String id = ctx.pathParam("id");
         for (String k : ctx.queryParams().names()) {
-            if (!k.equals("limit") && !k.equals("cursor")) throw ApiError.badRequest("unknown parameter '" + k + "'; use limit, cursor");
+            if (!k.equals("limit") && !k.equals("cursor") && !k.equals("site")) throw ApiError.badRequest("unknown parameter '" + k + "'; use limit, cursor");
         }
         int limit = limit(ctx.queryParams().get("limit"));
         String[] cursor = cursor(ctx.queryParams().get("cursor"));

@@ -113,7 +113,7 @@ class ConsoleLayoutTest {
                 driver.manage().window().setSize(new Dimension(1440, 900));
                 driver.get(server.base + "/console");
                 // The demo's hint on the sign-in page reads as a sentence.
-                assertThat(wait.until(d -> d.findElement(By.cssSelector(".signin p.sub"))).getText()).contains("and open the demo site in another tab");
+                assertThat(wait.until(d -> d.findElement(By.cssSelector(".signin p.demo-hint"))).getText()).contains("and open the demo site in another tab");
                 ConsoleTest.signIn(driver, wait, site.secretKey());
                 wait.until(d -> d.findElements(By.cssSelector("tbody tr[data-visitor]")).size() == DAY.size());
                 WebElement northwind = driver.findElement(By.cssSelector("tr[data-visitor=v_northwind]"));

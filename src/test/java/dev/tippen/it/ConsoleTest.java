@@ -227,6 +227,8 @@ class ConsoleTest {
                 wait.until(d -> d.findElement(By.id("secret-key")));
                 assertThat(withCookie(server, "/api/visits", second.getValue()).status()).isEqualTo(401);
             } catch (AssertionError | RuntimeException e) {
+                Files.write(Path.of("target/console-failed.png"), driver.getScreenshotAs(OutputType.BYTES));
+                for (LogEntry l : driver.manage().logs().get(LogType.BROWSER)) System.err.println("browser: " + l.getMessage());
                 throw steps.failed(e);
             } finally {
                 driver.quit();
@@ -298,7 +300,7 @@ class ConsoleTest {
         assertThat(driver.findElement(By.xpath("//label[@for='secret-key']")).getText()).isEqualTo("Secret key");
         field.clear();
         field.sendKeys(key);
-        driver.findElement(By.xpath("//button[text()='Sign in']")).click();
+        driver.findElement(By.xpath("//button[text()='Open with key']")).click();
     }
 
     private static List<WebElement> cells(org.openqa.selenium.WebDriver d, String visitorId) {

@@ -329,10 +329,17 @@ public final class TestServer implements AutoCloseable {
 
     /** A socket to any Tippen server, such as one running in a child process. */
     public static Socket connect(String url) {
+        return connect(url, new String[0]);
+    }
+
+    /** With request headers, as name, value, name, value... (a console's Cookie and Origin). */
+    public static Socket connect(String url, String... headers) {
         Socket s = new Socket();
         URI uri = URI.create(url);
         try {
-            s.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, s).get(10, TimeUnit.SECONDS);
+            java.net.http.WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+            for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+            s.ws = b.buildAsync(uri, s).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot open " + url + ": " + e, e);
         }

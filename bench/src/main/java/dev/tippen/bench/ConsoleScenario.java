@@ -143,7 +143,7 @@ final class ConsoleScenario {
         driver.get("http://127.0.0.1:" + server.port() + "/console");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(d -> d.findElement(By.id("secret-key"))).sendKeys(server.secretKey);
-        driver.findElement(By.xpath("//button[text()='Sign in']")).click();
+        driver.findElement(By.xpath("//button[text()='Open with key']")).click();
         wait.until(d -> d.findElement(By.xpath("//button[text()='Sign out']")));
     }
 

@@ -1,0 +1,14 @@
+package dev.tippen.team;
+
+/**
+ * A single-use link: to join a site with a role ({@code JOIN}), or to set a new password
+ * ({@code RESET}, no site). Only the hash of its token is stored.
+ */
+public record Invitation(String invitationId, String tokenHash, Kind kind, String siteId, String email, Role role,
+                         String createdBy, long createdAt, long expiresAt, Long usedAt) {
+    public enum Kind { JOIN, RESET }
+
+    public boolean usable(long now) {
+        return usedAt == null && now < expiresAt;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.tippen.team;
+
+import dev.tippen.http.ApiError;
+import dev.tippen.site.ApiKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What people do with their accounts: sign in, join by link, reset a password, and what admins do
+ * to their team. Decides who may change whom; the store records it, the registry serves it.
+ * Password work runs on a pool of its own, two at a time with at most {@link #MAX_WAITING} queued:
+ * each Argon2id takes 19 MiB, and a flood of sign-ins must not take the heap or the workers.
+ */
+public final class Team {
+    private static final Logger log = LoggerFactory.getLogger(Team.class);
+    public static final Duration JOIN_LINK_LIFETIME = Duration.ofDays(7);
+    public static final Duration SETUP_LINK_LIFETIME = Duration.ofHours(24);
+    static final int MAX_WAITING = 32;
+    public static final int MAX_NAME = 100;
+    public static final int MAX_EMAIL = 254;
+
+    /** A new session's token, to set as the cookie, and whose it is. */
+    public record Opened(String token, User user) {}
+
+    /** A link made: its id, the token to put in its URL (shown once) and when it lapses. */
+    public record Link(String invitationId, String token, long expiresAt) {}
+
+    private final TeamRegistry registry;
+    private final TeamStore store;
+    private final WorkerExecutor passwords;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final SignInThrottle throttle = new SignInThrottle();
+
+    public Team(Vertx vertx, TeamRegistry registry) {
+        this.registry = registry;
+        this.store = registry.store();
+        this.passwords = vertx.createSharedWorkerExecutor("tippen-passwords", 2);
+    }
+
+    public TeamRegistry registry() {
+        return registry;
+    }
+
+    /** Checks the password (slowly, off the event loop) and opens a session; one wrong answer for every kind of failure. */
+    public Future<Opened> signIn(String email, String password, String address) {
+        String account = TeamRegistry.normalEmail(email);
+        long now = System.currentTimeMillis();
+        long wait = throttle.waitMillis(account, address, now);
+        if (wait > 0) {
+            return Future.failedFuture(ApiError.tooManyRequests("too many wrong passwords; try again in " + seconds(wait) + " s", seconds(wait)));
+        }
+        User user = registry.byEmail(account);
+        return slowly(() -> Passwords.check(password, user == null ? null : user.passwordHash())).compose(ok -> {
+            long at = System.currentTimeMillis();
+            if (!ok) {
+                throttle.failed(account, address, at);
+                log.info("event=sign_in_failed user={}", user == null ? "unknown" : user.userId());
+                return Future.failedFuture(new ApiError(401, "wrong e-mail or password"));
+            }
+            throttle.succeeded(account, address);
+            if (user.suspended()) return Future.failedFuture(new ApiError(403, "this account is suspended; ask an admin of your site"));
+            return open(user, at);
+        });
+    }
+
+    private Future<Opened> open(User user, long now) {
+        String token = ApiKeys.randomToken(43);
+        UserSession s = new UserSession(ApiKeys.hash(token), user.userId(), now, now, now + registry.lifetimeMillis());
+        return blocking(() -> {
+            if (!store.openSession(s, TeamRegistry.MAX_OPEN, TeamRegistry.MAX_PER_USER)) {
+                throw ApiError.unavailable("too many console sessions are open; try again later", 60);
+            }
+            registry.reloadIfChanged();
+            log.info("event=signed_in user={}", user.userId());
+            return new Opened(token, user);
+        });
+    }
+
+    /** Ends one session (sign-out). */
+    public Future<Void> signOut(String tokenHash) {
+        return blocking(() -> {
+            store.endSessions(java.util.List.of(tokenHash));
+            registry.reloadIfChanged();
+            return null;
+        });
+    }
+
+    // --- links ---
+
+    /** What a link is for, before anyone types a password: the page shows it. Null when unusable. */
+    public Invitation link(String token) {
+        if (token == null || token.isBlank() || token.length() > 100) return null;
+        Invitation i = store.invitation(ApiKeys.hash(token.trim()));
+        return i != null && i.usable(System.currentTimeMillis()) ? i : null;
+    }
+
+    /**
+     * Uses a link: a join makes the account (or, for an e-mail that has one, checks its password)
+     * and gives the role; a reset sets the password. Either way the person is then signed in.
+     */
+    public Future<Opened> useLink(String token, String name, String password, String address) {
+        return blocking(() -> link(token)).compose(link -> {
+            if (link == null) return Future.failedFuture(new ApiError(410, "this link has been used or has expired; ask for a new one"));
+            User existing = registry.byEmail(link.email());
+            if (link.kind() == Invitation.Kind.RESET) {
+                String problem = Passwords.problem(password);
+                if (problem != null) return Future.failedFuture(ApiError.badRequest(problem));
+                if (existing == null) return Future.failedFuture(new ApiError(410, "the account for this link is gone"));
+                return slowly(() -> Passwords.hash(password)).compose(hash -> blocking(() -> {
+                    store.resetPassword(link, existing.userId(), hash, System.currentTimeMillis());
+                    registry.reloadIfChanged();
+                    log.info("event=password_reset user={}", existing.userId());
+                    return existing;
+                })).compose(u -> open(u, System.currentTimeMillis()));
+            }
+            if (existing != null) {
+                // The account exists (on another site): joining proves it is theirs with its password.
+                return signIn(existing.email(), password == null ? "" : password, address).compose(opened -> blocking(() -> {
+                    store.join(link, null, existing.userId(), System.currentTimeMillis());
+                    registry.reloadIfChanged();
+                    log.info("event=teammate_joined user={} site={} role={}", existing.userId(), link.siteId(), link.role().wire());
+                    return opened;
+                }));
+            }
+            String cleanName = name == null ? "" : name.strip();
+            if (cleanName.isEmpty()) return Future.failedFuture(ApiError.badRequest("a name is required"));
+            if (cleanName.length() > MAX_NAME) return Future.failedFuture(ApiError.badRequest("the name may have at most " + MAX_NAME + " characters"));
+            if (cleanName.chars().anyMatch(Character::isISOControl)) return Future.failedFuture(ApiError.badRequest("the name may not hold control characters"));
+            String problem = Passwords.problem(password);
+            if (problem != null) return Future.failedFuture(ApiError.badRequest(problem));
+            return slowly(() -> Passwords.hash(password)).compose(hash -> blocking(() -> {
+                long now = System.currentTimeMillis();
+                User u = new User("usr_" + ApiKeys.randomToken(16), link.email(), cleanName, hash, false, now, null);
+                try {
+                    store.join(link, u, u.userId(), now);
+                } catch (TeamStore.Conflict c) {
+                    throw new ApiError(409, c.getMessage());
+                }
+                registry.reloadIfChanged();
+                log.info("event=teammate_joined user={} site={} role={}", u.userId(), link.siteId(), link.role().wire());
+                return u;
+            })).compose(u -> open(u, System.currentTimeMillis()));
+        });
+    }
+
+    /** A link to join {@code siteId} as {@code role}, made by {@code by} whose own role there is {@code byRole}. */
+    public Future<Link> invite(String siteId, String email, Role role, String by, Role byRole, Duration lifetime) {
+        String clean = email == null ? "" : TeamRegistry.normalEmail(email);
+        if (!validEmail(clean)) return Future.failedFuture(ApiError.badRequest("'email' must be an e-mail address"));
+        if (role == null) return Future.failedFuture(ApiError.badRequest("'role' must be one of viewer, agent, admin, owner"));
+        if (role.atLeast(Role.ADMIN) && !byRole.atLeast(Role.OWNER)) {
+            return Future.failedFuture(new ApiError(403, "only an owner may invite an admin or an owner"));
+        }
+        User existing = registry.byEmail(clean);
+        if (existing != null && registry.roles(existing.userId()).containsKey(siteId)) {
+            return Future.failedFuture(new ApiError(409, "this person is on the team already; change their role instead"));
+        }
+        return blocking(() -> makeLink(Invitation.Kind.JOIN, siteId, clean, role, by, lifetime));
+    }
+
+    /** A link for a member to set a new password; only for someone the caller may manage. */
+    public Future<Link> resetLink(String siteId, String userId, String by, Role byRole) {
+        Role target = registry.roles(userId).get(siteId);
+        User u = registry.user(userId);
+        if (target == null || u == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
+        if (target.atLeast(Role.ADMIN) && !byRole.atLeast(Role.OWNER)) {
+            return Future.failedFuture(new ApiError(403, "only an owner may reset an admin's or an owner's password"));
+        }
+        return blocking(() -> makeLink(Invitation.Kind.RESET, null, u.email(), null, by, SETUP_LINK_LIFETIME));
+    }
+
+    private Link makeLink(Invitation.Kind kind, String siteId, String email, Role role, String by, Duration lifetime) {
+        return makeLink(store, kind, siteId, email, role, by, lifetime);
+    }
+
+    /** Blocking: a new single-use link, for the command line too. Only its token's hash is stored. */
+    public static Link makeLink(TeamStore store, Invitation.Kind kind, String siteId, String email, Role role, String by, Duration lifetime) {
+        String token = ApiKeys.randomToken(32);
+        long now = System.currentTimeMillis();
+        Invitation i = new Invitation("inv_" + ApiKeys.randomToken(16), ApiKeys.hash(token), kind, siteId, TeamRegistry.normalEmail(email), role, by, now,
+                now + lifetime.toMillis(), null);
+        store.createInvitation(i);
+        log.info("event=link_made kind={} invitation={} site={} by={}", kind.name().toLowerCase(java.util.Locale.ROOT), i.invitationId(),
+                siteId, by);
+        return new Link(i.invitationId(), token, i.expiresAt());
+    }
+
+    public Future<Void> withdraw(String siteId, String invitationId) {
+        return blocking(() -> {
+            if (!store.withdrawInvitation(siteId, invitationId, System.currentTimeMillis())) {
+                throw new ApiError(404, "no open invitation '" + shortId(invitationId) + "' on this site");
+            }
+            return null;
+        });
+    }
+
+    /** A member's new role. Admins manage viewers and agents; owners manage everyone; a site keeps an owner. */
+    public Future<Void> changeRole(String siteId, String userId, Role role, Role byRole) {
+        if (role == null) return Future.failedFuture(ApiError.badRequest("'role' must be one of viewer, agent, admin, owner"));
+        Role current = registry.roles(userId).get(siteId);
+        if (current == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
+        if ((current.atLeast(Role.ADMIN) || role.atLeast(Role.ADMIN)) && !byRole.atLeast(Role.OWNER)) {
+            return Future.failedFuture(new ApiError(403, "only an owner may make or change an admin or an owner"));
+        }
+        if (current == Role.OWNER && role != Role.OWNER && owners(siteId) == 1) {
+            return Future.failedFuture(new ApiError(409, "a site keeps at least one owner; make someone else owner first"));
+        }
+        return blocking(() -> {
+            store.setRole(userId, siteId, role);
+            registry.reloadIfChanged();
+            log.info("event=role_changed user={} site={} role={}", userId, siteId, role.wire());
+            return null;
+        });
+    }
+
+    public Future<Void> remove(String siteId, String userId, Role byRole) {
+        Role current = registry.roles(userId).get(siteId);
+        if (current == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
+        if (current.atLeast(Role.ADMIN) && !byRole.atLeast(Role.OWNER)) {
+            return Future.failedFuture(new ApiError(403, "only an owner may remove an admin or an owner"));
+        }
+        if (current == Role.OWNER && owners(siteId) == 1) {
+            return Future.failedFuture(new ApiError(409, "a site keeps at least one owner; make someone else owner first"));
+        }
+        return blocking(() -> {
+            store.removeMember(userId, siteId);
+            registry.reloadIfChanged();
+            log.info("event=teammate_removed user={} site={}", userId, siteId);
+            return null;
+        });
+    }
+
+    private long owners(String siteId) {
+        return registry.members(siteId).stream().filter(m -> m.role() == Role.OWNER).count();
+    }
+
+    /** Blocking, for the demo: the demo owner with its well-known password, made once. */
+    public void ensureDemoOwner(String siteId, String email, String password) {
+        if (registry.byEmail(email) != null) return;
+        Link l = makeLink(Invitation.Kind.JOIN, siteId, email, Role.OWNER, "demo", Duration.ofMinutes(1));
+        long now = System.currentTimeMillis();
+        Invitation link = store.invitation(ApiKeys.hash(l.token()));
+        store.join(link, new User("usr_demo", email, "Demo Owner", Passwords.hash(password), false, now, null), "usr_demo", now);
+        registry.reloadIfChanged();
+    }
+
+    static boolean validEmail(String email) {
+        int at = email.indexOf('@');
+        return email.length() <= MAX_EMAIL && at > 0 && at == email.lastIndexOf('@') && email.indexOf('.', at) > at + 1
+                && !email.endsWith(".") && email.chars().noneMatch(ch -> ch <= ' ' || ch == '<' || ch == '>' || ch == '"');
+    }
+
+    private static String shortId(String id) {
+        return id == null ? "" : id.length() > 40 ? id.substring(0, 40) : id;
+    }
+
+    private static long seconds(long millis) {
+        return Math.max(1, (millis + 999) / 1000);
+    }
+
+    private <T> Future<T> slowly(Callable<T> work) {
+        if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            return Future.failedFuture(ApiError.unavailable("too many sign-ins at once; try again in a moment", 2));
+        }
+        return passwords.<T>executeBlocking(work, false).andThen(r -> waiting.decrementAndGet());
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return passwords.executeBlocking(work, false);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tippen.team;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * This node's view of the team, swapped whole on reload so requests read it without locks or I/O:
+ * a session look-up is a map look-up. Reloads happen when the store's version moves, which any
+ * node's write does; a removed teammate's sessions are then gone here too, and reported ended.
+ */
+public final class TeamRegistry {
+    /** The most sessions open at once, across everyone; past it, signing in waits for some to end. */
+    public static final int MAX_OPEN = 10_000;
+    /** The most one person keeps open (browsers, devices); a new one past it ends their oldest. */
+    public static final int MAX_PER_USER = 20;
+
+    private record Snapshot(long version, Map<String, User> users, Map<String, User> byEmail, Map<String, Map<String, Role>> roles,
+                            Map<String, List<Member>> bySite, Map<String, UserSession> sessions) {
+        static final Snapshot EMPTY = new Snapshot(-1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /** A session that is good now, and whose it is. */
+    public record Signed(UserSession session, User user, Map<String, Role> roles) {}
+
+    private final TeamStore store;
+    private final long idleMillis;
+    private final long lifetimeMillis;
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    /** When this node last saw each session used; written to the store now and then, never per request. */
+    private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+    private final Set<String> endedReported = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<Set<String>> onSessionsEnded = hashes -> {};
+
+    public TeamRegistry(TeamStore store, Duration idle, Duration lifetime) {
+        this.store = store;
+        this.idleMillis = idle.toMillis();
+        this.lifetimeMillis = lifetime.toMillis();
+        reload();
+    }
+
+    public TeamStore store() {
+        return store;
+    }
+
+    public long idleMillis() {
+        return idleMillis;
+    }
+
+    public long lifetimeMillis() {
+        return lifetimeMillis;
+    }
+
+    /** Called with the hashes of sessions that ended (signed out, removed, idle, expired), to close their sockets. */
+    public void onSessionsEnded(Consumer<Set<String>> listener) {
+        this.onSessionsEnded = listener;
+    }
+
+    /** Blocking: one small read, and a full one only when something changed. */
+    public boolean reloadIfChanged() {
+        if (store.version() == snapshot.version()) return false;
+        reload();
+        return true;
+    }
+
+    private synchronized void reload() {
+        long now = System.currentTimeMillis();
+        TeamStore.Contents c = store.load(now);
+        Map<String, User> users = new HashMap<>();
+        Map<String, User> byEmail = new HashMap<>();
+        for (User u : c.users()) {
+            users.put(u.userId(), u);
+            byEmail.put(u.email(), u);
+        }
+        Map<String, Map<String, Role>> roles = new HashMap<>();
+        Map<String, List<Member>> bySite = new HashMap<>();
+        for (Member m : c.members()) {
+            roles.computeIfAbsent(m.userId(), k -> new HashMap<>()).put(m.siteId(), m.role());
+            bySite.computeIfAbsent(m.siteId(), k -> new ArrayList<>()).add(m);
+        }
+        roles.replaceAll((k, v) -> Map.copyOf(v));
+        bySite.replaceAll((k, v) -> List.copyOf(v));
+        Map<String, UserSession> sessions = new HashMap<>();
+        for (UserSession s : c.sessions()) sessions.put(s.hash(), s);
+        Snapshot old = snapshot;
+        snapshot = new Snapshot(c.version(), Map.copyOf(users), Map.copyOf(byEmail), Map.copyOf(roles), Map.copyOf(bySite), Map.copyOf(sessions));
+        seen.keySet().retainAll(sessions.keySet());
+        endedReported.retainAll(sessions.keySet());
+        Set<String> ended = new HashSet<>(old.sessions().keySet());
+        ended.removeAll(sessions.keySet());
+        if (!ended.isEmpty()) onSessionsEnded.accept(ended);
+    }
+
+    /** The session a cookie's token names, if it is still good: open, not idle, its person active. */
+    public Signed session(String tokenHash, long now) {
+        Snapshot s = snapshot;
+        UserSession us = s.sessions().get(tokenHash);
+        if (us == null || !alive(us, now)) return null;
+        User u = s.users().get(us.userId());
+        if (u == null || u.suspended()) return null;
+        return new Signed(us, u, s.roles().getOrDefault(u.userId(), Map.of()));
+    }
+
+    private boolean alive(UserSession us, long now) {
+        if (now >= us.expiresAt()) return false;
+        long last = Math.max(us.lastSeenAt(), seen.getOrDefault(us.hash(), 0L));
+        return now - last < idleMillis;
+    }
+
+    /** A request or socket message used the session: it is not idle. */
+    public void seen(String tokenHash, long now) {
+        if (snapshot.sessions().containsKey(tokenHash)) seen.put(tokenHash, now);
+    }
+
+    /**
+     * Blocking, now and then: tells the store when sessions were last used here (so other nodes'
+     * idle clocks agree), and ends those that went idle or ran out, reporting each once.
+     */
+    public void upkeep(long now) {
+        Snapshot s = snapshot;
+        Map<String, Long> touched = new HashMap<>();
+        for (var e : seen.entrySet()) {
+            UserSession us = s.sessions().get(e.getKey());
+            // Only what moved by a minute or more: the store is written about once a minute per live session.
+            if (us != null && e.getValue() - us.lastSeenAt() >= 60_000) touched.put(e.getKey(), e.getValue());
+        }
+        Set<String> ended = new HashSet<>();
+        for (UserSession us : s.sessions().values()) {
+            if (!alive(us, now) && endedReported.add(us.hash())) ended.add(us.hash());
+        }
+        if (!ended.isEmpty()) {
+            onSessionsEnded.accept(ended);
+            store.endSessions(ended);
+        }
+        if (!touched.isEmpty()) store.touch(touched);
+    }
+
+    public User user(String userId) {
+        return snapshot.users().get(userId);
+    }
+
+    public User byEmail(String email) {
+        return email == null ? null : snapshot.byEmail().get(normalEmail(email));
+    }
+
+    public Map<String, Role> roles(String userId) {
+        return snapshot.roles().getOrDefault(userId, Map.of());
+    }
+
+    public List<Member> members(String siteId) {
+        return snapshot.bySite().getOrDefault(siteId, List.of());
+    }
+
+    /** True once anyone belongs to the site: from then on it is opened by people, not by its secret key. */
+    public boolean hasTeam(String siteId) {
+        return snapshot.bySite().containsKey(siteId);
+    }
+
+    /** Sessions of a person, for "who is online". */
+    public List<UserSession> sessionsOf(String userId, long now) {
+        return snapshot.sessions().values().stream().filter(s -> s.userId().equals(userId) && alive(s, now)).toList();
+    }
+
+    /** When a session was last used, as far as this node knows. */
+    public long lastSeen(UserSession us) {
+        return Math.max(us.lastSeenAt(), seen.getOrDefault(us.hash(), 0L));
+    }
+
+    public static String normalEmail(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tippen.site.KeyStore;
+import dev.tippen.team.Invitation;
+import dev.tippen.team.Role;
+import dev.tippen.team.Team;
+import dev.tippen.team.TeamDatabase;
+import dev.tippen.team.TeamStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A team over HTTP: the first owner joins by the command line's link, invites an agent and a viewer,
+ * each role can do what it may and no more, a removal ends the removed person's session and socket
+ * within a second, guessing passwords is slowed for that account only, and the stored hash is Argon2id.
+ */
+class TeamTest {
+    static final String PASSWORD = "correct horse battery";
+
+    /** A person's browser, reduced to its cookie. */
+    record Person(TestServer server, String cookie) {
+        TestServer.Response call(String method, String path, String body) {
+            return server.request(method, path, body, "Cookie", "tippen_session=" + cookie, "Origin", server.base.toString(),
+                    "Content-Type", "application/json");
+        }
+    }
+
+    static String ownerLink(TestServer server, String siteId, String email) {
+        try (TeamDatabase db = TeamDatabase.sqlite(server.dataDir)) {
+            Team.Link link = Team.makeLink(new TeamStore(db), Invitation.Kind.JOIN, siteId, email, Role.OWNER, "cli", Duration.ofHours(24));
+            return link.token();
+        }
+    }
+
+    static Person join(TestServer server, String token, String name, String password) {
+        TestServer.Response r = server.post("/console/join", new JsonObject().put("token", token).put("name", name).put("password", password).encode(),
+                "Content-Type", "application/json", "Origin", server.base.toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return new Person(server, cookie(r));
+    }
+
+    static String cookie(TestServer.Response r) {
+        String set = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("tippen_session=")).findFirst().orElseThrow();
+        assertThat(set).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict");
+        return set.substring("tippen_session=".length(), set.indexOf(';'));
+    }
+
+    static TestServer.Response signIn(TestServer server, String email, String password) {
+        return server.post("/console/session", new JsonObject().put("email", email).put("password", password).encode(),
+                "Content-Type", "application/json", "Origin", server.base.toString());
+    }
+
+    static String tokenOf(String url) {
+        assertThat(url).contains("/console/join#");
+        return url.substring(url.indexOf('#') + 1);
+    }
+
+    @Test
+    void anOwnerBuildsATeamAndEachRoleDoesWhatItMay() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Acme");
+            String siteId = site.site().siteId();
+
+            // The link says what it is for before anyone types a password.
+            String token = ownerLink(server, siteId, "Ann@Example.com");
+            JsonObject preview = server.post("/console/join", new JsonObject().put("token", token).encode(), "Content-Type", "application/json",
+                    "Origin", server.base.toString()).json();
+            assertThat(preview.getString("kind")).isEqualTo("join");
+            assertThat(preview.getString("email")).isEqualTo("ann@example.com");
+            assertThat(preview.getString("siteName")).isEqualTo("Acme");
+            assertThat(preview.getString("role")).isEqualTo("owner");
+
+            TestServer.Response weak = server.post("/console/join", new JsonObject().put("token", token).put("name", "Ann").put("password", "short").encode(),
+                    "Content-Type", "application/json", "Origin", server.base.toString());
+            assertThat(weak.status()).isEqualTo(400);
+            assertThat(weak.error()).contains("at least");
+
+            Person ann = join(server, token, "Ann", PASSWORD);
+            // Single use.
+            assertThat(server.post("/console/join", new JsonObject().put("token", token).put("name", "Eve").put("password", PASSWORD).encode(),
+                    "Content-Type", "application/json", "Origin", server.base.toString()).status()).isEqualTo(410);
+
+            JsonObject me = ann.call("GET", "/console/session", null).json();
+            assertThat(me.getJsonObject("user").getString("name")).isEqualTo("Ann");
+            assertThat(me.getString("siteId")).isEqualTo(siteId);
+            assertThat(me.getString("role")).isEqualTo("owner");
+
+            // Once the site has a team, its secret key no longer opens the console (it still opens the API).
+            TestServer.Response byKey = server.post("/console/session", new JsonObject().put("secretKey", site.secretKey()).encode(),
+                    "Content-Type", "application/json", "Origin", server.base.toString());
+            assertThat(byKey.status()).isEqualTo(403);
+            assertThat(byKey.error()).contains("team");
+            assertThat(server.request("GET", "/api/visits", null, "X-Tippen-API-Key", site.secretKey()).status()).isEqualTo(200);
+
+            // Ann invites an agent and a viewer.
+            TestServer.Response inv = ann.call("POST", "/api/team/invitations", new JsonObject().put("email", "bob@example.com").put("role", "agent").encode());
+            assertThat(inv.status()).as(inv.body()).isEqualTo(201);
+            assertThat(inv.json().getString("url")).startsWith(server.base.toString().replace("127.0.0.1", "127.0.0.1"));
+            assertThat(inv.json().getLong("expiresAt")).isGreaterThan(System.currentTimeMillis() + Duration.ofDays(6).toMillis());
+            Person bob = join(server, tokenOf(inv.json().getString("url")), "Bob", PASSWORD);
+            String viewerUrl = ann.call("POST", "/api/team/invitations", new JsonObject().put("email", "vic@example.com").put("role", "viewer").encode())
+                    .json().getString("url");
+            JsonArray open = ann.call("GET", "/api/team", null).json().getJsonArray("invitations");
+            assertThat(open).hasSize(1);
+            Person vic = join(server, tokenOf(viewerUrl), "Vic", PASSWORD);
+
+            JsonObject team = vic.call("GET", "/api/team", null).json();
+            assertThat(team.getJsonArray("members")).hasSize(3);
+            assertThat(team.getJsonArray("invitations")).isEmpty();
+
+            // A live visitor to invite.
+            assertThat(server.track(site.publicKey(), "pageview", "v_team_1").status()).isEqualTo(200);
+            String invite = new JsonObject().put("visitorId", "v_team_1").put("guestUrl", "https://meet.example.com/x").encode();
+            TestServer.Response denied = vic.call("POST", "/api/send-video-invite", invite);
+            assertThat(denied.status()).isEqualTo(403);
+            assertThat(denied.error()).contains("agent").contains("viewer");
+            assertThat(bob.call("POST", "/api/send-video-invite", invite).status()).isEqualTo(200);
+            assertThat(vic.call("GET", "/api/visits", null).status()).isEqualTo(200);
+            assertThat(bob.call("GET", "/api/webhooks", null).status()).isEqualTo(403);
+            assertThat(bob.call("POST", "/api/team/invitations", new JsonObject().put("email", "x@example.com").put("role", "viewer").encode())
+                    .status()).isEqualTo(403);
+
+            // An admin cannot make admins; an owner can.
+            assertThat(ann.call("PATCH", "/api/team/members/" + userId(ann, "vic@example.com"), new JsonObject().put("role", "admin").encode())
+                    .status()).isEqualTo(200);
+            // The role change ended Vic's session: the new role comes with a new sign-in.
+            assertThat(vic.call("GET", "/api/visits", null).status()).isEqualTo(401);
+            Person vicAdmin = new Person(server, cookie(signIn(server, "vic@example.com", PASSWORD)));
+            assertThat(vicAdmin.call("PATCH", "/api/team/members/" + userId(ann, "ann@example.com"), new JsonObject().put("role", "viewer").encode())
+                    .status()).isEqualTo(403);
+            // The last owner stays.
+            assertThat(ann.call("PATCH", "/api/team/members/" + userId(ann, "ann@example.com"), new JsonObject().put("role", "admin").encode())
+                    .status()).isEqualTo(409);
+
+            // Removing Bob ends his session and his open dashboard within a second.
+            try (TestServer.Socket dash = TestServer.connect(server.base.toString().replace("http", "ws") + "/ws/dashboard",
+                    "Cookie", "tippen_session=" + bob.cookie(), "Origin", server.base.toString())) {
+                dash.next("INITIAL_VISITORS");
+                long t0 = System.nanoTime();
+                assertThat(vicAdmin.call("DELETE", "/api/team/members/" + userId(ann, "bob@example.com"), null).status()).isEqualTo(204);
+                assertThat(dash.awaitClose()).isEqualTo(1008);
+                assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1500);
+            }
+            assertThat(bob.call("GET", "/api/visits", null).status()).isEqualTo(401);
+
+            // The stored hash is Argon2id at OWASP's parameters, read from the file itself.
+            try (var c = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("team.db"));
+                 ResultSet rs = c.createStatement().executeQuery("SELECT password_hash FROM team_users WHERE email = 'ann@example.com'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            }
+        }
+    }
+
+    @Test
+    void guessingIsSlowedForThatAccountOnly() {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Guessed");
+            join(server, ownerLink(server, site.site().siteId(), "target@example.com"), "Target", PASSWORD);
+            join(server, ownerLink(server, site.site().siteId(), "other@example.com"), "Other", PASSWORD);
+            int refused = 0;
+            long retryAfter = 0;
+            for (int i = 0; i < 20; i++) {
+                TestServer.Response r = signIn(server, "target@example.com", "wrong password " + i);
+                assertThat(r.status()).isIn(401, 429);
+                if (r.status() == 429) {
+                    refused++;
+                    retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+                }
+            }
+            assertThat(refused).as("attempts refused without checking the password").isGreaterThanOrEqualTo(14);
+            // The right password, too soon, waits like any other.
+            assertThat(signIn(server, "target@example.com", PASSWORD).status()).isEqualTo(429);
+            // Another account from the same address is not held up.
+            assertThat(signIn(server, "other@example.com", PASSWORD).status()).isEqualTo(200);
+            TestServer.sleep(retryAfter * 1000 + 100);
+            assertThat(signIn(server, "target@example.com", PASSWORD).status()).isEqualTo(200);
+            // An unknown e-mail gets the same answer as a wrong password.
+            assertThat(signIn(server, "nobody@example.com", PASSWORD).error()).isEqualTo("wrong e-mail or password");
+        }
+    }
+
+    @Test
+    void theDemoOwnerSignsInWhileDemoIsOn() {
+        try (TestServer server = TestServer.start()) {
+            TestServer.Response r = signIn(server, "demo@example.com", "demo-password");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().getString("siteId")).isEqualTo("demo");
+            JsonObject anonymous = server.get("/console/session").json();
+            assertThat(anonymous.getJsonObject("demo").getString("email")).isEqualTo("demo@example.com");
+        }
+    }
+
+    static String userId(Person admin, String email) {
+        for (Object o : admin.call("GET", "/api/team", null).json().getJsonArray("members")) {
+            JsonObject m = (JsonObject) o;
+            if (m.getString("email").equals(email)) return m.getString("userId");
+        }
+        throw new AssertionError("no member " + email);
+    }
+}
