@@ -333,7 +333,8 @@ public final class App implements AutoCloseable {
             for (HttpMethod m : r.methods()) out.add(m.name() + " " + path);
         }
         for (String socket : front.socketPaths()) out.add("GET " + socket);
-        return List.copyOf(out);
+        // A path with two routes (the invite's body reader, then its handler) is one route to a client.
+        return List.copyOf(new java.util.LinkedHashSet<>(out));
     }
 
     public int port() {

@@ -41,7 +41,7 @@ final class BackupCommands {
         public Integer call() {
             long started = System.nanoTime();
             Backup.Taken taken = Backup.take(dataDir.path, target, Main.VERSION);
-            say(spec, String.format("backed up %s (%,d bytes) to %s in %.1f s", String.join(" and ", taken.files()), taken.bytes(), target,
+            say(spec, String.format("backed up %s (%,d bytes) to %s in %.1f s", String.join(", ", taken.files()), taken.bytes(), target,
                     (System.nanoTime() - started) / 1e9));
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.tippen.backup;
 
 import dev.tippen.engine.embedded.SqliteDatabase;
 import dev.tippen.history.HistoryDatabase;
+import dev.tippen.team.TeamDatabase;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,8 @@ import org.sqlite.SQLiteConnection;
  * A consistent copy of a data dir's databases, taken while the server runs, and putting one back.
  *
  * <p>Each file is copied with SQLite's online backup, which reads one consistent snapshot while the
- * server keeps writing. {@code tippen.db} goes first, then {@code history.db}: the history may then
+ * server keeps writing. {@code tippen.db} goes first, then {@code team.db} (people and their roles),
+ * then {@code history.db}: the history may then
  * be ahead of the live state's outbox, never behind it, and what it has already applied it
  * recognises by the positions it keeps, so a restored server neither loses nor repeats a visit. A
  * manifest names each file with its size and SHA-256; restoring checks them before anything is
@@ -35,7 +37,7 @@ import org.sqlite.SQLiteConnection;
 public final class Backup {
     public static final String MANIFEST = "tippen-backup.json";
     /** In this order: see above. */
-    static final List<String> FILES = List.of(SqliteDatabase.FILE_NAME, HistoryDatabase.FILE_NAME);
+    static final List<String> FILES = List.of(SqliteDatabase.FILE_NAME, TeamDatabase.FILE_NAME, HistoryDatabase.FILE_NAME);
     private static final int FORMAT = 1;
 
     /** What was copied: file names and their sizes in bytes. */

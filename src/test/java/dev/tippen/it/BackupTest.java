@@ -71,7 +71,7 @@ class BackupTest {
             before = List.copyOf(acknowledged);
             Run taken = tippen("backup", backup.toString(), "--data-dir", server.dataDir.toString());
             assertThat(taken.exit()).as(taken.err()).isZero();
-            assertThat(taken.out()).contains("backed up tippen.db and history.db");
+            assertThat(taken.out()).contains("backed up tippen.db, team.db, history.db");
             int during = acknowledged.size() - before.size();
             TestServer.eventually("more load after the backup", Duration.ofSeconds(20), () -> acknowledged.size() >= before.size() + during + 100);
             running.set(false);

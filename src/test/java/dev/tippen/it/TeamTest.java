@@ -63,7 +63,7 @@ class TeamTest {
 
     @Test
     void anOwnerBuildsATeamAndEachRoleDoesWhatItMay() throws Exception {
-        try (TestServer server = TestServer.start()) {
+        try (LogCapture logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME); TestServer server = TestServer.start()) {
             KeyStore.CreatedSite site = server.createSite("Acme");
             String siteId = site.site().siteId();
 
@@ -154,6 +154,12 @@ class TeamTest {
                  ResultSet rs = c.createStatement().executeQuery("SELECT password_hash FROM team_users WHERE email = 'ann@example.com'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            }
+
+            // Nothing secret in any log line: passwords, session tokens, link tokens, keys.
+            assertThat(logs.lines()).isNotEmpty();
+            for (String secret : new String[] {PASSWORD, ann.cookie(), bob.cookie(), vicAdmin.cookie(), token, tokenOf(viewerUrl), site.secretKey()}) {
+                assertThat(logs.lines()).noneMatch(l -> l.contains(secret));
             }
         }
     }
