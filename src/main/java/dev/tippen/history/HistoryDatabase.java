@@ -81,6 +81,8 @@ public final class HistoryDatabase implements AutoCloseable {
                     .dataSource(jdbcUrl, user, password)
                     .locations(dialect.migrations())
                     .table("history_schema")
+                    // The team's tables may be in the same database first (see TeamDatabase).
+                    .baselineOnMigrate(true).baselineVersion("0")
                     .load();
             // Flyway would run beside migrations it does not know; tables a newer release changed
             // could then be misread, so an older release refuses them instead (see operations.md, "Upgrades").

@@ -66,7 +66,10 @@ public final class TeamDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot open the team store (" + describe + "): " + e.getMessage(), e);
         }
         try {
-            Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/team").table("team_schema").load();
+            // With several nodes the team shares the history's database, so the schema is not empty
+            // at first: baseline at 0, below every migration, and run them all.
+            Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/team").table("team_schema")
+                    .baselineOnMigrate(true).baselineVersion("0").load();
             MigrationInfo[] all = flyway.info().all();
             if (all.length > 0 && all[all.length - 1].getState().name().startsWith("FUTURE")) {
                 throw new IllegalStateException("it was migrated by a newer Tippen (schema " + all[all.length - 1].getVersion()
