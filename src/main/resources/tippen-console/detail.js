@@ -34,7 +34,7 @@ export function Detail({ v, now, onClose, onInvite }) {
     </ol>
     <h3>Invites</h3>
     ${invites.length === 0 ? html`<p class="sub">None sent yet.</p>` : html`<ul class="invites">
-      ${invites.map((i) => html`<li><span class=${'outcome o-' + i.outcome}>${i.outcome}</span> sent ${time(i.sentAt)}
+      ${invites.map((i) => html`<li><span class=${'outcome o-' + i.outcome}>${i.outcome}</span> sent ${time(i.sentAt)}${i.sentBy ? ' by ' + i.sentBy.name : ''}
         ${i.answeredAt ? ' · answered ' + time(i.answeredAt) : ''}<div class="sub">${i.guestUrl}</div></li>`)}
     </ul>`}
   </aside>`;

@@ -104,6 +104,13 @@ function lastAnswer(v, now) {
   return html` <span class=${'outcome o-' + last.outcome}>${last.outcome}</span>`;
 }
 
+// Who sent the invite the visitor is waiting on: "Invited by Ann".
+function invitedBy(v, status) {
+  if (status !== 'invited') return '';
+  const last = (v.invites || [])[(v.invites || []).length - 1];
+  return last && last.sentBy ? html`<div class="sub invited-by">Invited by ${last.sentBy.name}</div>` : '';
+}
+
 function Row({ v, now, onOpen, onInvite }) {
   const status = statusOf(v, now);
   const link = safeUrl(v.url);
@@ -112,7 +119,7 @@ function Row({ v, now, onOpen, onInvite }) {
   const clicked = (e) => { if (!e.target.closest('button, a')) open(); };
   return html`<tr tabindex="0" class="opens" data-visitor=${v.visitorId} onClick=${clicked}
     onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(); }}>
-    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}</td>
+    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}${invitedBy(v, status)}</td>
     <td><button type="button" class="linkish" onClick=${open}>${v.company || 'Unknown'}</button>
       <div class="sub">${networkLabel(v.network)}</div></td>
     <td class="wrap">${flag(v.countryCode)}${place(v) || html`<span class="sub">unknown</span>`}</td>

@@ -166,6 +166,15 @@ public final class DashboardMessages {
         g.writeEndArray();
     }
 
+    /** {"type": "user", "userId", "name"} or {"type": "apiKey", "name": "API key"}. */
+    static void sender(JsonGenerator g, dev.tippen.visitor.Sender s) throws IOException {
+        g.writeObjectFieldStart("sentBy");
+        g.writeStringField("type", s.person() ? "user" : "apiKey");
+        if (s.person()) g.writeStringField("userId", s.userId());
+        g.writeStringField("name", s.name());
+        g.writeEndObject();
+    }
+
     private static void invites(JsonGenerator g, List<InviteRecord> invites) throws IOException {
         g.writeArrayFieldStart("invites");
         for (InviteRecord i : invites) {
@@ -176,6 +185,7 @@ public final class DashboardMessages {
             WireJson.time(g, "expiresAt", i.expiresAt());
             g.writeStringField("outcome", i.outcome());
             WireJson.time(g, "answeredAt", i.answeredAt());
+            sender(g, i.sentBy());
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -171,6 +171,8 @@ public final class VisitorCodec {
         g.writeNumberField("expiresAt", i.expiresAt());
         str(g, "outcome", i.outcome());
         num(g, "answeredAt", i.answeredAt());
+        str(g, "sentById", i.sentBy().userId());
+        if (i.sentBy().person()) str(g, "sentByName", i.sentBy().name());
         g.writeEndObject();
     }
 
@@ -358,7 +360,7 @@ public final class VisitorCodec {
     }
 
     static InviteRecord readInvite(JsonParser p) throws IOException {
-        String id = null, guestUrl = null, outcome = null;
+        String id = null, guestUrl = null, outcome = null, sentById = null, sentByName = null;
         long sentAt = 0, expiresAt = 0;
         Long answeredAt = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -371,10 +373,12 @@ public final class VisitorCodec {
                 case "expiresAt" -> expiresAt = p.getLongValue();
                 case "outcome" -> outcome = text(p, t);
                 case "answeredAt" -> answeredAt = t == JsonToken.VALUE_NULL ? null : p.getLongValue();
+                case "sentById" -> sentById = text(p, t);
+                case "sentByName" -> sentByName = text(p, t);
                 default -> p.skipChildren();
             }
         }
-        return new InviteRecord(id, guestUrl, sentAt, expiresAt, outcome, answeredAt);
+        return new InviteRecord(id, guestUrl, sentAt, expiresAt, outcome, answeredAt, dev.tippen.visitor.Sender.of(sentById, sentByName));
     }
 
     private static String text(JsonParser p, JsonToken t) throws IOException {

@@ -58,6 +58,10 @@ public final class History implements AutoCloseable {
         return query(c -> HistoryReader.profile(c, siteId, visitorId));
     }
 
+    Future<List<AgentRow>> agents(String siteId, long from, long to, int limit) {
+        return query(c -> AgentRow.read(c, siteId, from, to, limit));
+    }
+
     Future<List<ReportRow>> report(ReportQuery q) {
         return query(c -> HistoryReader.report(c, q));
     }

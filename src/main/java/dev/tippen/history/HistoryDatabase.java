@@ -87,8 +87,11 @@ public final class HistoryDatabase implements AutoCloseable {
             // Flyway would run beside migrations it does not know; tables a newer release changed
             // could then be misread, so an older release refuses them instead (see operations.md, "Upgrades").
             MigrationInfo[] all = flyway.info().all();
-            MigrationInfo newest = all.length == 0 ? null : all[all.length - 1];
-            if (newest != null && newest.getState().name().startsWith("FUTURE")) {
+            // Any applied migration this release does not know, wherever Flyway lists it (a pending
+            // one of ours may be listed after it).
+            MigrationInfo newest = java.util.Arrays.stream(all).filter(m -> m.getState().name().startsWith("FUTURE")).reduce((a, b) -> b)
+                    .orElse(null);
+            if (newest != null) {
                 String known = java.util.Arrays.stream(all).filter(m -> !m.getState().name().startsWith("FUTURE"))
                         .map(m -> m.getVersion().getVersion()).reduce((a, b) -> b).orElse("none");
                 throw new IllegalStateException("it was migrated by a newer Tippen (schema " + newest.getVersion()

@@ -37,7 +37,9 @@ public final class HistoryJson {
 
     public static JsonObject invite(InviteEntry i) {
         return new JsonObject().put("inviteId", i.inviteId()).put("sentAt", iso(i.sentAt())).put("guestUrl", i.guestUrl())
-                .put("outcome", i.outcome()).put("answeredAt", i.answeredAt() == null ? null : iso(i.answeredAt()));
+                .put("outcome", i.outcome()).put("answeredAt", i.answeredAt() == null ? null : iso(i.answeredAt()))
+                .put("sentBy", i.sentById() == null ? new JsonObject().put("type", "apiKey").put("name", "API key")
+                        : new JsonObject().put("type", "user").put("userId", i.sentById()).put("name", i.sentByName()));
     }
 
     static void facts(JsonObject o, Facts f) {

@@ -137,8 +137,12 @@ public final class HistoryRoutes {
         csv(ctx); // a bad format is refused before anything is read
         History h = history();
         String dimension = ctx.pathParam("dimension");
+        if (dimension.equals(AGENTS)) {
+            agents(ctx, siteId, h);
+            return;
+        }
         if (!ReportQuery.DIMENSIONS.contains(dimension)) {
-            throw new ApiError(404, "no report '" + dimension + "'; reports are " + String.join(", ", ReportQuery.DIMENSIONS));
+            throw new ApiError(404, "no report '" + dimension + "'; reports are " + String.join(", ", ReportQuery.DIMENSIONS) + ", " + AGENTS);
         }
         Params p = new Params(ctx.queryParams(), REPORT_PARAMS);
         long[] range = p.range(clock.millis());
@@ -151,6 +155,29 @@ public final class HistoryRoutes {
             return new JsonObject().put("dimension", dimension).put("from", Days.iso(q.fromDay())).put("to", Days.iso(q.toDay()))
                     .put("rows", list);
         }, dimension);
+    }
+
+    /** The invites report by who sent them: each person, and the API key. */
+    static final String AGENTS = "agents";
+
+    private void agents(RoutingContext ctx, String siteId, History h) {
+        Params p = new Params(ctx.queryParams(), java.util.Set.of("from", "to", "limit"));
+        long[] range = p.range(clock.millis());
+        reply(ctx, h.agents(siteId, range[0], range[1], p.limit(100, 1000)), rows -> {
+            if (csv(ctx)) {
+                Csv out = new Csv("userId", "name", "invites", "accepted", "declined", "expired", "pending");
+                for (AgentRow r : rows) out.row(r.userId(), r.name(), r.invites(), r.accepted(), r.declined(), r.expired(), r.pending());
+                return out;
+            }
+            JsonArray list = new JsonArray();
+            for (AgentRow r : rows) {
+                list.add(new JsonObject().put("key", r.userId() == null ? "apiKey" : r.userId()).put("userId", r.userId()).put("name", r.name())
+                        .put("invites", r.invites()).put("accepted", r.accepted()).put("declined", r.declined()).put("expired", r.expired())
+                        .put("pending", r.pending()));
+            }
+            return new JsonObject().put("dimension", AGENTS).put("from", java.time.Instant.ofEpochMilli(range[0]).toString())
+                    .put("to", java.time.Instant.ofEpochMilli(range[1]).toString()).put("rows", list);
+        }, AGENTS);
     }
 
     // ---- shared ---------------------------------------------------------------------------------------

@@ -210,7 +210,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
     private void writeInvites(Projection p) throws SQLException {
         {
             PreparedStatement ps = statement("INSERT INTO invites (site_id, invite_id, visit_id, visitor_id, sent_at, guest_url, "
-                + "outcome, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, invite_id) DO UPDATE SET "
+                + "outcome, answered_at, sent_by_id, sent_by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, invite_id) DO UPDATE SET "
                 + "outcome = excluded.outcome, answered_at = excluded.answered_at");
             for (Map.Entry<String, Projection.StoredInvite> e : p.invites.entrySet()) {
                 Projection.StoredInvite inv = e.getValue();
@@ -224,6 +224,8 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                 ps.setString(7, inv.entry.outcome());
                 if (inv.entry.answeredAt() == null) ps.setNull(8, Types.BIGINT);
                 else ps.setLong(8, inv.entry.answeredAt());
+                ps.setString(9, inv.entry.sentById());
+                ps.setString(10, inv.entry.sentByName());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -397,8 +399,8 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                 if (!rs.next()) return null;
                 Projection.StoredInvite inv = new Projection.StoredInvite();
                 inv.entry = InviteEntry.read(rs, 1);
-                inv.visitId = rs.getString(6);
-                inv.visitorId = rs.getString(7);
+                inv.visitId = rs.getString(InviteEntry.COLUMN_COUNT + 1);
+                inv.visitorId = rs.getString(InviteEntry.COLUMN_COUNT + 2);
                 return inv;
             }
         }

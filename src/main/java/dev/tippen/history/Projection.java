@@ -165,7 +165,8 @@ final class Projection {
         if (inv.entry != null) return;
         VisitRow row = row(siteId, v);
         if (row == null) return;
-        inv.entry = new InviteEntry(invite.inviteId(), invite.sentAt(), invite.guestUrl(), InviteRecord.PENDING, null);
+        inv.entry = new InviteEntry(invite.inviteId(), invite.sentAt(), invite.guestUrl(), InviteRecord.PENDING, null,
+                invite.sentBy().userId(), invite.sentBy().person() ? invite.sentBy().name() : null);
         inv.visitId = row.visitId;
         inv.visitorId = row.visitorId;
         inv.dirty = true;
@@ -180,7 +181,7 @@ final class Projection {
         VisitRow row = rowById(siteId, inv.visitId);
         if (row == null) return;
         long at = invite.answeredAt() == null ? invite.expiresAt() : invite.answeredAt();
-        inv.entry = new InviteEntry(invite.inviteId(), inv.entry.sentAt(), inv.entry.guestUrl(), invite.outcome(), at);
+        inv.entry = inv.entry.answered(invite.outcome(), at);
         inv.dirty = true;
         row.count(InviteRecord.PENDING, -1);
         row.count(invite.outcome(), 1);

@@ -6,6 +6,7 @@ import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
 import dev.tippen.http.RateLimits;
+import dev.tippen.visitor.Sender;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.json.DecodeException;
@@ -42,7 +43,8 @@ public final class InviteHandler {
         if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
         String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
         String siteId = caller.siteId();
-        sites.invite(siteId, visitorId, guestUrl)
+        Sender sentBy = caller.actor().person() ? new Sender(caller.actor().userId(), caller.actor().name()) : Sender.API_KEY;
+        sites.invite(siteId, visitorId, guestUrl, sentBy)
                 .onSuccess(outcome -> {
                     log.info("event=invite_sent site={} invite={} delivered={} by={}", siteId, outcome.invite().inviteId(), outcome.delivered(),
                             caller.actor().person() ? caller.actor().userId() : "api_key");

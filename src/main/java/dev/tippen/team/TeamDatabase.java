@@ -71,8 +71,10 @@ public final class TeamDatabase implements AutoCloseable {
             Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/team").table("team_schema")
                     .baselineOnMigrate(true).baselineVersion("0").load();
             MigrationInfo[] all = flyway.info().all();
-            if (all.length > 0 && all[all.length - 1].getState().name().startsWith("FUTURE")) {
-                throw new IllegalStateException("it was migrated by a newer Tippen (schema " + all[all.length - 1].getVersion()
+            MigrationInfo future = java.util.Arrays.stream(all).filter(m -> m.getState().name().startsWith("FUTURE")).reduce((a, b) -> b)
+                    .orElse(null);
+            if (future != null) {
+                throw new IllegalStateException("it was migrated by a newer Tippen (schema " + future.getVersion()
                         + "). Run that release, or restore the backup taken before the upgrade");
             }
             flyway.migrate();

@@ -204,13 +204,13 @@ public final class SiteRules {
     // ---- requests from the sales team ----------------------------------------------------------------
 
     /** An invite to a live visitor; {@code inviteId} is chosen by the caller, so deciding again gives the same invite. */
-    public Change invite(Visitor v, String inviteId, String guestUrl, long now) {
+    public Change invite(Visitor v, String inviteId, String guestUrl, Sender sentBy, long now) {
         if (v == null || !v.live()) {
             throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no live visitor '" + (v == null ? "?" : v.visitorId())
                     + "' on this site");
         }
         InviteRecord invite = new InviteRecord(inviteId, guestUrl, now, now + settings.inviteTtl().toMillis(),
-                InviteRecord.PENDING, null);
+                InviteRecord.PENDING, null, sentBy);
         InviteRecord replaced = v.pendingInvite();
         Calls calls = v.calls().sent(invite, now);
         Visitor next = v.with(VisitorStatus.VIDEO_INVITED, "video_invite", v.visit(), calls);

@@ -45,13 +45,13 @@ public final class Sites {
         });
     }
 
-    public Future<InviteOutcome> invite(String siteId, String visitorId, String guestUrl) {
+    public Future<InviteOutcome> invite(String siteId, String visitorId, String guestUrl, Sender sentBy) {
         String inviteId = inviteIds.get();
         return engine.change(siteId, visitorId, (current, now) -> {
             if (current == null) {
                 throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no live visitor '" + visitorId + "' on this site");
             }
-            Change c = rules.invite(current, inviteId, guestUrl, now);
+            Change c = rules.invite(current, inviteId, guestUrl, sentBy, now);
             return new Engine.Decision<>(c, c.after().pendingInvite());
         }).map(applied -> new InviteOutcome(applied.result(), applied.visitorSockets()));
     }

@@ -62,7 +62,12 @@ class TeamConsoleTest {
                 invite.click();
                 agentWait.until(d -> d.findElement(By.id("guest-url"))).sendKeys("https://meet.example.com/bob");
                 agent.findElement(By.xpath("//button[text()='Send invite']")).click();
-                agentWait.until(d -> d.findElement(By.cssSelector("tr[data-visitor=v_team_live]")).getText().contains("invited"));
+                agentWait.until(d -> d.findElement(By.cssSelector("tr[data-visitor=v_team_live]")).getText().contains("Invited by Bob Agent"));
+                // The owner's console says who sent it too.
+                wait.until(d -> {
+                    d.findElement(By.xpath("//nav//button[text()='Live']")).click();
+                    return d.findElement(By.cssSelector("tr[data-visitor=v_team_live]")).getText().contains("Invited by Bob Agent");
+                });
 
                 steps.at("The viewer sees the visitor but no Invite button, and the API refuses the viewer's invite.");
                 ChromeDriver viewer = browser(drivers);

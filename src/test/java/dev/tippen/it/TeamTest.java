@@ -121,6 +121,28 @@ class TeamTest {
             assertThat(denied.status()).isEqualTo(403);
             assertThat(denied.error()).contains("agent").contains("viewer");
             assertThat(bob.call("POST", "/api/send-video-invite", invite).status()).isEqualTo(200);
+            // Who sent it travels with it: the live list, the history, the invites report by agent.
+            try (TestServer.Socket live = server.dashboard(site.secretKey())) {
+                JsonObject v = (JsonObject) live.next("INITIAL_VISITORS").getJsonArray("visitors").stream()
+                        .filter(o -> ((JsonObject) o).getString("visitorId").equals("v_team_1")).findFirst().orElseThrow();
+                JsonArray sent = v.getJsonArray("invites");
+                assertThat(sent.getJsonObject(sent.size() - 1).getJsonObject("sentBy").getString("name")).isEqualTo("Bob");
+            }
+            String bobId = userId(ann, "bob@example.com");
+            JsonObject sentBy = TestServer.eventually("the history has Bob's invite", Duration.ofSeconds(10),
+                    () -> {
+                        var visits = vic.call("GET", "/api/visitors/v_team_1", null).json().getJsonArray("visits");
+                        if (visits == null || visits.isEmpty()) return null;
+                        var invites = visits.getJsonObject(0).getJsonArray("invites");
+                        return invites == null || invites.isEmpty() ? null : invites.getJsonObject(0).getJsonObject("sentBy");
+                    }, s -> s != null);
+            assertThat(sentBy.getString("type")).isEqualTo("user");
+            assertThat(sentBy.getString("userId")).isEqualTo(bobId);
+            assertThat(sentBy.getString("name")).isEqualTo("Bob");
+            assertThat(server.invite(site.secretKey(), "v_team_1", "https://meet.example.com/y").status()).isEqualTo(200);
+            JsonArray agents = TestServer.eventually("the report counts both senders", Duration.ofSeconds(10),
+                    () -> vic.call("GET", "/api/reports/agents", null).json().getJsonArray("rows"), rows -> rows.size() == 2);
+            assertThat(agents.stream().map(o -> ((JsonObject) o).getString("name")).toList()).containsExactlyInAnyOrder("Bob", "API key");
             assertThat(vic.call("GET", "/api/visits", null).status()).isEqualTo(200);
             assertThat(bob.call("GET", "/api/webhooks", null).status()).isEqualTo(403);
             assertThat(bob.call("POST", "/api/team/invitations", new JsonObject().put("email", "x@example.com").put("role", "viewer").encode())

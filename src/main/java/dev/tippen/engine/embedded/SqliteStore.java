@@ -122,7 +122,7 @@ final class SqliteStore implements AutoCloseable {
                     Visitor v = site.get(i);
                     if (!v.visitorId().equals(rs.getString(2)) || v.pendingInvite() != null) continue;
                     InviteRecord invite = new InviteRecord(rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-                            InviteRecord.PENDING, null);
+                            InviteRecord.PENDING, null, dev.tippen.visitor.Sender.API_KEY);
                     List<InviteRecord> invites = new ArrayList<>(v.calls().invites());
                     invites.add(invite);
                     Visitor merged = new Visitor(v.visitorId(), v.website(), v.page(), v.browser(), v.clientTimestamp(), v.ip(),
