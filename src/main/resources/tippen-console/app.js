@@ -7,6 +7,7 @@ import { Visits, Companies, Profile } from './history.js';
 import { Webhooks } from './webhooks.js';
 import { request, currentSite } from './api.js';
 import { Team, Join, Claim } from './team.js';
+import { Audit } from './audit.js';
 
 // Passwords and keys are typed into forms and sent once in a POST body; never into a URL or
 // storage. The session cookie that comes back is HttpOnly: no script here can read it.
@@ -178,7 +179,7 @@ function Console({ session, onSignedOut }) {
   const canInvite = role !== 'viewer';
   const isAdmin = role === 'admin' || role === 'owner';
   const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies']].concat(isAdmin ? [['hooks', 'Notifications']] : [])
-    .concat([['team', 'Team']]);
+    .concat([['team', 'Team']]).concat(isAdmin ? [['audit', 'Audit']] : []);
   const switchSite = (siteId) => {
     location.search = '?site=' + encodeURIComponent(siteId);
   };
@@ -208,6 +209,7 @@ function Console({ session, onSignedOut }) {
     ${tab === 'companies' ? html`<main><${Companies} /></main>` : ''}
     ${tab === 'hooks' ? html`<main><${Webhooks} /></main>` : ''}
     ${tab === 'team' ? html`<main><${Team} session=${session} /></main>` : ''}
+    ${tab === 'audit' ? html`<main><${Audit} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
       onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />

@@ -28,4 +28,9 @@ public record Caller(Site site, Role role, Actor actor, String keyHash, String s
     public String siteId() {
         return site.siteId();
     }
+
+    /** The caller as the audit log names it. */
+    public dev.tippen.team.Audit.Actor auditActor() {
+        return actor.person() ? dev.tippen.team.Audit.Actor.user(actor.userId(), actor.name()) : dev.tippen.team.Audit.Actor.API_KEY;
+    }
 }

@@ -47,7 +47,7 @@ public final class RouteTable {
                 "GET /api/webhooks", "POST /api/webhooks", "GET /api/webhooks/:id", "PATCH /api/webhooks/:id", "DELETE /api/webhooks/:id",
                 "POST /api/webhooks/:id/test", "POST /api/webhooks/:id/rotate-secret", "GET /api/webhooks/:id/deliveries",
                 "POST /api/webhooks/:id/deliveries/:deliveryId/replay",
-                "POST /api/team/invitations", "DELETE /api/team/invitations/:invitationId",
+                "GET /api/audit", "POST /api/team/invitations", "DELETE /api/team/invitations/:invitationId",
                 "PATCH /api/team/members/:userId", "DELETE /api/team/members/:userId", "POST /api/team/members/:userId/reset-link");
         // Anyone: pages, scripts, signing in, joining, health and metrics (which has its own token).
         put(r, Need.OPEN, "GET /console", "GET /console/", "GET /console/static/*", "GET /console/lib/*", "GET /console/session",

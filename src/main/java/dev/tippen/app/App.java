@@ -3,6 +3,7 @@ package dev.tippen.app;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.access.Access;
+import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
 import dev.tippen.console.JoinLinks;
 import dev.tippen.console.TeamRoutes;
@@ -45,6 +46,7 @@ import dev.tippen.socket.Joins;
 import dev.tippen.socket.PingWheel;
 import dev.tippen.socket.SocketUpgrade;
 import dev.tippen.stream.ChangeStream;
+import dev.tippen.team.Audit;
 import dev.tippen.team.Team;
 import dev.tippen.team.TeamDatabase;
 import dev.tippen.team.TeamRegistry;
@@ -90,10 +92,12 @@ public final class App implements AutoCloseable {
     private final Joins joins;
     private final List<String> routes;
     private final TeamDatabase teamDb;
+    private final Audit audit;
 
     private App(Vertx vertx, Backend backend, History history, Webhooks webhooks, Hub hub, Joins joins, HttpServers servers,
-                List<String> routes, TeamDatabase teamDb) {
+                List<String> routes, TeamDatabase teamDb, Audit audit) {
         this.teamDb = teamDb;
+        this.audit = audit;
         this.joins = joins;
         this.routes = routes;
         this.vertx = vertx;
@@ -187,7 +191,8 @@ public final class App implements AutoCloseable {
         TeamDatabase teamDb = teamDatabase(config);
         TeamRegistry teamRegistry = teamDb == null ? null
                 : new TeamRegistry(new TeamStore(teamDb), config.sessions().idle(), config.sessions().lifetime());
-        Team team = teamRegistry == null ? null : new Team(vertx, teamRegistry);
+        Audit audit = teamRegistry == null ? Audit.off() : new Audit(teamRegistry.store());
+        Team team = teamRegistry == null ? null : new Team(vertx, teamRegistry, audit);
         if (team != null) {
             teamRegistry.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
             // Every node polls the one version number: a removal on any node ends sessions here within a second.
@@ -230,11 +235,11 @@ public final class App implements AutoCloseable {
                     if (teamRegistry != null) teamRegistry.seen(hash, System.currentTimeMillis());
                 }, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
         VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites, tokens, hub);
-        InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits);
+        InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits, audit);
         OpsRoutes ops = new OpsRoutes(backend.engine()::unready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
-        HistoryRoutes historyRoutes = new HistoryRoutes(vertx, sites, history, Clock.systemUTC());
-        WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, rateLimits);
+        HistoryRoutes historyRoutes = new HistoryRoutes(vertx, sites, history, Clock.systemUTC(), audit);
+        WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, rateLimits, audit);
         JoinLinks joinLinks = new JoinLinks(config.publicUrl(), clientAddress);
         ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, access, team, joinLinks, clientAddress, rateLimits,
                 config.callLinkTemplate(), config.demo() ? new ConsoleRoutes.Demo(team == null ? null : DEMO_EMAIL,
@@ -255,7 +260,10 @@ public final class App implements AutoCloseable {
         webhookRoutes.mount(router);
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
-        if (team != null) new TeamRoutes(team, joinLinks).mount(router);
+        if (team != null) {
+            new TeamRoutes(team, joinLinks).mount(router);
+            new AuditRoutes(teamRegistry.store()).mount(router);
+        }
         if (config.demo()) {
             new DemoSite().mount(router);
             ops.demo(DEMO_KEY);
@@ -276,6 +284,7 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             if (history != null) history.close();
             if (webhooks != null) webhooks.close();
+            audit.close();
             if (teamDb != null) teamDb.close();
             throw e;
         }
@@ -285,7 +294,7 @@ public final class App implements AutoCloseable {
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20, config.limits().maxVisitors(),
                 config.limits().maxSockets());
-        return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front), teamDb);
+        return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front), teamDb, audit);
     }
 
     /** The history's database, where the server keeps one: SQLite in the data dir, or PostgreSQL (the only choice with several nodes). */
@@ -356,6 +365,7 @@ public final class App implements AutoCloseable {
         awaitQuietly(servers.close());
         if (history != null) history.close();
         if (webhooks != null) webhooks.close();
+        audit.close();
         if (teamDb != null) teamDb.close();
         backend.close();
         awaitQuietly(vertx.close());

@@ -44,6 +44,20 @@ final class KeysCommand implements Runnable {
                 description = "The Redis the servers share, instead of --data-dir.")
         String redis;
 
+        /**
+         * Notes a change of keys in the site's audit log, where this command can reach it (the data
+         * dir's team.db; with Redis, the servers keep the team in PostgreSQL, which this command does
+         * not open). A log that cannot be written does not undo the change: it is said and skipped.
+         */
+        void audit(String siteId, String action, String detail) {
+            if (siteId == null || ConfigRules.redisUrl(redis) != null) return;
+            try (dev.tippen.team.TeamDatabase db = dev.tippen.team.TeamDatabase.sqlite(dataDir)) {
+                dev.tippen.team.Audit.recordNow(new dev.tippen.team.TeamStore(db), siteId, dev.tippen.team.Audit.Actor.CLI, action, siteId, detail);
+            } catch (RuntimeException e) {
+                System.err.println("warning: the audit log was not written: " + e.getMessage());
+            }
+        }
+
         /** The store, made if missing: for commands that add to it. */
         KeyStore open() {
             String url = ConfigRules.redisUrl(redis);
@@ -89,6 +103,7 @@ final class KeysCommand implements Runnable {
             try (KeyStore keys = store.open()) {
                 created = keys.createSite(name.trim(), singleKey);
             }
+            store.audit(created.site().siteId(), "key.created", singleKey ? "single" : "public+secret");
             if (singleKey) {
                 err.println("warning: this site has one key for both roles; anyone who can read a page that embeds it can open the dashboard");
             }
@@ -142,9 +157,14 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             int n;
+            String siteId;
             try (KeyStore keys = store.openExisting()) {
-                n = keys.revoke(target.trim());
+                String t = target.trim();
+                siteId = keys.site(t).isPresent() ? t : keys.keys().stream().filter(k -> k.hash().equals(dev.tippen.site.ApiKeys.hash(t)))
+                        .map(ApiKey::siteId).findFirst().orElse(null);
+                n = keys.revoke(t);
             }
+            if (n > 0) store.audit(siteId, "key.revoked", n + (n == 1 ? " key" : " keys"));
             if (n == 0) {
                 spec.commandLine().getErr().println("tippen: no active key matches " + target);
                 spec.commandLine().getErr().flush();
@@ -168,6 +188,7 @@ final class KeysCommand implements Runnable {
         public Integer call() {
             try (KeyStore keys = store.openExisting()) {
                 String secret = keys.rotateSecret(siteId.trim());
+                store.audit(siteId.trim(), "key.rotated", "secret");
                 spec.commandLine().getOut().println("secret key:  " + secret);
                 spec.commandLine().getOut().flush();
                 return 0;

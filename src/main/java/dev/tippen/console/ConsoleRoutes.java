@@ -310,10 +310,12 @@ public final class ConsoleRoutes {
         String email = Json.string(body, "email");
         if (email == null) throw ApiError.badRequest("missing 'email'");
         boolean secure = clientAddress.https(ctx.request());
-        team.invite(siteId, email, Role.OWNER, "key", Role.OWNER, java.time.Duration.ofMinutes(5))
+        team.invite(siteId, email, Role.OWNER, dev.tippen.team.Audit.Actor.API_KEY, Role.OWNER, java.time.Duration.ofMinutes(5))
                 .compose(link -> team.useLink(link.token(), Json.string(body, "name"), Json.string(body, "password"), address))
                 .onSuccess(opened -> {
                     log.info("event=site_claimed site={} user={}", siteId, opened.user().userId());
+                    team.audit().record(siteId, dev.tippen.team.Audit.Actor.user(opened.user().userId(), opened.user().name()), "site.claimed",
+                            opened.user().userId(), null);
                     signedIn(ctx, opened, secure);
                 }).onFailure(ctx::fail);
     }

@@ -77,7 +77,7 @@ public final class TeamRoutes {
         if (email == null) throw ApiError.badRequest("missing 'email'");
         Role role = Role.parse(Json.string(body, "role"));
         String base = links.base(ctx.request());
-        team.invite(caller.siteId(), email, role, by(caller), caller.role(), Team.JOIN_LINK_LIFETIME)
+        team.invite(caller.siteId(), email, role, caller.auditActor(), caller.role(), Team.JOIN_LINK_LIFETIME)
                 .onSuccess(link -> json(ctx, 201, new JsonObject().put("invitationId", link.invitationId())
                         .put("url", JoinLinks.url(base, link.token())).put("expiresAt", link.expiresAt())))
                 .onFailure(ctx::fail);
@@ -85,7 +85,7 @@ public final class TeamRoutes {
 
     private void withdraw(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
-        team.withdraw(caller.siteId(), ctx.pathParam("invitationId"))
+        team.withdraw(caller.siteId(), ctx.pathParam("invitationId"), caller.auditActor())
                 .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
@@ -93,27 +93,23 @@ public final class TeamRoutes {
         Caller caller = Access.caller(ctx);
         String userId = ctx.pathParam("userId");
         Role role = Role.parse(Json.string(Json.object(ctx), "role"));
-        team.changeRole(caller.siteId(), userId, role, caller.role())
+        team.changeRole(caller.siteId(), userId, role, caller.auditActor(), caller.role())
                 .onSuccess(v -> json(ctx, 200, new JsonObject().put("userId", userId).put("role", role.wire())))
                 .onFailure(ctx::fail);
     }
 
     private void remove(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
-        team.remove(caller.siteId(), ctx.pathParam("userId"), caller.role())
+        team.remove(caller.siteId(), ctx.pathParam("userId"), caller.auditActor(), caller.role())
                 .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     private void resetLink(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
         String base = links.base(ctx.request());
-        team.resetLink(caller.siteId(), ctx.pathParam("userId"), by(caller), caller.role())
+        team.resetLink(caller.siteId(), ctx.pathParam("userId"), caller.auditActor(), caller.role())
                 .onSuccess(link -> json(ctx, 201, new JsonObject().put("url", JoinLinks.url(base, link.token())).put("expiresAt", link.expiresAt())))
                 .onFailure(ctx::fail);
-    }
-
-    private static String by(Caller caller) {
-        return caller.actor().person() ? caller.actor().userId() : "key";
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {

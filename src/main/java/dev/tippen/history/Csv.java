@@ -14,17 +14,17 @@ import java.util.List;
  * cell that starts with {@code = + - @} or a control character is prefixed with {@code '}, so a
  * page title cannot become a formula in the sales team's spreadsheet.
  */
-final class Csv {
+public final class Csv {
     private static final CsvMapper MAPPER = new CsvMapper();
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    Csv(String... header) {
+    public Csv(String... header) {
         this.header = List.of(header);
     }
 
-    Csv row(Object... cells) {
+    public Csv row(Object... cells) {
         List<String> r = new ArrayList<>(cells.length);
         for (Object c : cells) r.add(defuse(c == null ? "" : c.toString()));
         rows.add(r);
@@ -37,7 +37,7 @@ final class Csv {
         return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\n' ? "'" + s : s;
     }
 
-    String encode() {
+    public String encode() {
         CsvSchema.Builder b = CsvSchema.builder().setUseHeader(true);
         for (String h : header) b.addColumn(h);
         StringWriter out = new StringWriter();

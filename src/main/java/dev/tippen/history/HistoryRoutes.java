@@ -33,7 +33,10 @@ public final class HistoryRoutes {
     private final Vertx vertx;
 
     /** {@code history} is null when the server keeps none: the routes then say so. */
-    public HistoryRoutes(Vertx vertx, Sites sites, History history, Clock clock) {
+    private final dev.tippen.team.Audit audit;
+
+    public HistoryRoutes(Vertx vertx, Sites sites, History history, Clock clock, dev.tippen.team.Audit audit) {
+        this.audit = audit;
         this.vertx = vertx;
         this.sites = sites;
         this.history = history;
@@ -96,12 +99,15 @@ public final class HistoryRoutes {
      * (it is down, or far behind), the answer is 202: it will be applied, but is not yet.
      */
     private void erase(RoutingContext ctx) {
-        String siteId = Access.caller(ctx).siteId();
+        dev.tippen.access.Caller caller = Access.caller(ctx);
+        String siteId = caller.siteId();
         String visitorId = visitorId(ctx);
         String receipt = history == null ? null : "era_" + java.util.UUID.randomUUID();
         sites.erase(siteId, visitorId, receipt).compose(v -> history == null ? Future.succeededFuture(true) : applied(receipt))
                 .onSuccess(done -> {
                     log.info("event=visitor_erased site={} history={}", siteId, done ? "applied" : "pending");
+                    // Which visitor is exactly what an erasure must not keep: the entry names the receipt.
+                    audit.record(siteId, caller.auditActor(), "visitor.erased", receipt, null);
                     if (done) {
                         ctx.response().setStatusCode(204).end();
                     } else {

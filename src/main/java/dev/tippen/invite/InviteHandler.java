@@ -24,7 +24,10 @@ public final class InviteHandler {
     private final Sites sites;
     private final RateLimits limits;
 
-    public InviteHandler(Credentials credentials, Cors cors, Sites sites, RateLimits limits) {
+    private final dev.tippen.team.Audit audit;
+
+    public InviteHandler(Credentials credentials, Cors cors, Sites sites, RateLimits limits, dev.tippen.team.Audit audit) {
+        this.audit = audit;
         this.credentials = credentials;
         this.cors = cors;
         this.sites = sites;
@@ -48,6 +51,7 @@ public final class InviteHandler {
                 .onSuccess(outcome -> {
                     log.info("event=invite_sent site={} invite={} delivered={} by={}", siteId, outcome.invite().inviteId(), outcome.delivered(),
                             caller.actor().person() ? caller.actor().userId() : "api_key");
+                    audit.record(siteId, caller.auditActor(), "invite.sent", outcome.invite().inviteId(), null);
                     ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
                             .put("success", true)
                             .put("delivered", outcome.delivered())

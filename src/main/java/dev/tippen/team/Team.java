@@ -36,15 +36,26 @@ public final class Team {
     private final WorkerExecutor passwords;
     private final AtomicInteger waiting = new AtomicInteger();
     private final SignInThrottle throttle = new SignInThrottle();
+    private final Audit audit;
 
-    public Team(Vertx vertx, TeamRegistry registry) {
+    public Team(Vertx vertx, TeamRegistry registry, Audit audit) {
         this.registry = registry;
+        this.audit = audit;
         this.store = registry.store();
         this.passwords = vertx.createSharedWorkerExecutor("tippen-passwords", 2);
     }
 
     public TeamRegistry registry() {
         return registry;
+    }
+
+    public Audit audit() {
+        return audit;
+    }
+
+    /** An entry on each of a person's sites: a sign-in concerns all of them. */
+    private void onTheirSites(User u, String action) {
+        for (String siteId : registry.roles(u.userId()).keySet()) audit.record(siteId, Audit.Actor.user(u.userId(), u.name()), action, u.userId(), null);
     }
 
     /** Checks the password (slowly, off the event loop) and opens a session; one wrong answer for every kind of failure. */
@@ -61,6 +72,7 @@ public final class Team {
             if (!ok) {
                 throttle.failed(account, address, at);
                 log.info("event=sign_in_failed user={}", user == null ? "unknown" : user.userId());
+                if (user != null) onTheirSites(user, "sign_in.failed");
                 return Future.failedFuture(new ApiError(401, "wrong e-mail or password"));
             }
             throttle.succeeded(account, address);
@@ -78,6 +90,7 @@ public final class Team {
             }
             registry.reloadIfChanged();
             log.info("event=signed_in user={}", user.userId());
+            onTheirSites(user, "sign_in.succeeded");
             return new Opened(token, user);
         });
     }
@@ -116,6 +129,9 @@ public final class Team {
                     store.resetPassword(link, existing.userId(), hash, System.currentTimeMillis());
                     registry.reloadIfChanged();
                     log.info("event=password_reset user={}", existing.userId());
+                    for (String siteId : registry.roles(existing.userId()).keySet()) {
+                        audit.record(siteId, Audit.Actor.user(existing.userId(), existing.name()), "teammate.password_reset", existing.userId(), null);
+                    }
                     return existing;
                 })).compose(u -> open(u, System.currentTimeMillis()));
             }
@@ -125,6 +141,8 @@ public final class Team {
                     store.join(link, null, existing.userId(), System.currentTimeMillis());
                     registry.reloadIfChanged();
                     log.info("event=teammate_joined user={} site={} role={}", existing.userId(), link.siteId(), link.role().wire());
+                    audit.record(link.siteId(), Audit.Actor.user(existing.userId(), existing.name()), "teammate.joined", existing.userId(),
+                            link.role().wire());
                     return opened;
                 }));
             }
@@ -144,13 +162,14 @@ public final class Team {
                 }
                 registry.reloadIfChanged();
                 log.info("event=teammate_joined user={} site={} role={}", u.userId(), link.siteId(), link.role().wire());
+                audit.record(link.siteId(), Audit.Actor.user(u.userId(), u.name()), "teammate.joined", u.userId(), link.role().wire());
                 return u;
             })).compose(u -> open(u, System.currentTimeMillis()));
         });
     }
 
     /** A link to join {@code siteId} as {@code role}, made by {@code by} whose own role there is {@code byRole}. */
-    public Future<Link> invite(String siteId, String email, Role role, String by, Role byRole, Duration lifetime) {
+    public Future<Link> invite(String siteId, String email, Role role, Audit.Actor by, Role byRole, Duration lifetime) {
         String clean = email == null ? "" : TeamRegistry.normalEmail(email);
         if (!validEmail(clean)) return Future.failedFuture(ApiError.badRequest("'email' must be an e-mail address"));
         if (role == null) return Future.failedFuture(ApiError.badRequest("'role' must be one of viewer, agent, admin, owner"));
@@ -161,18 +180,30 @@ public final class Team {
         if (existing != null && registry.roles(existing.userId()).containsKey(siteId)) {
             return Future.failedFuture(new ApiError(409, "this person is on the team already; change their role instead"));
         }
-        return blocking(() -> makeLink(Invitation.Kind.JOIN, siteId, clean, role, by, lifetime));
+        return blocking(() -> {
+            Link l = makeLink(Invitation.Kind.JOIN, siteId, clean, role, createdBy(by), lifetime);
+            audit.record(siteId, by, "teammate.invited", l.invitationId(), role.wire());
+            return l;
+        });
     }
 
     /** A link for a member to set a new password; only for someone the caller may manage. */
-    public Future<Link> resetLink(String siteId, String userId, String by, Role byRole) {
+    public Future<Link> resetLink(String siteId, String userId, Audit.Actor by, Role byRole) {
         Role target = registry.roles(userId).get(siteId);
         User u = registry.user(userId);
         if (target == null || u == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
         if (target.atLeast(Role.ADMIN) && !byRole.atLeast(Role.OWNER)) {
             return Future.failedFuture(new ApiError(403, "only an owner may reset an admin's or an owner's password"));
         }
-        return blocking(() -> makeLink(Invitation.Kind.RESET, null, u.email(), null, by, SETUP_LINK_LIFETIME));
+        return blocking(() -> {
+            Link l = makeLink(Invitation.Kind.RESET, null, u.email(), null, createdBy(by), SETUP_LINK_LIFETIME);
+            audit.record(siteId, by, "teammate.reset_link_made", userId, null);
+            return l;
+        });
+    }
+
+    private static String createdBy(Audit.Actor by) {
+        return by.id() != null ? by.id() : by.type();
     }
 
     private Link makeLink(Invitation.Kind kind, String siteId, String email, Role role, String by, Duration lifetime) {
@@ -191,17 +222,18 @@ public final class Team {
         return new Link(i.invitationId(), token, i.expiresAt());
     }
 
-    public Future<Void> withdraw(String siteId, String invitationId) {
+    public Future<Void> withdraw(String siteId, String invitationId, Audit.Actor by) {
         return blocking(() -> {
             if (!store.withdrawInvitation(siteId, invitationId, System.currentTimeMillis())) {
                 throw new ApiError(404, "no open invitation '" + shortId(invitationId) + "' on this site");
             }
+            audit.record(siteId, by, "teammate.invitation_withdrawn", invitationId, null);
             return null;
         });
     }
 
     /** A member's new role. Admins manage viewers and agents; owners manage everyone; a site keeps an owner. */
-    public Future<Void> changeRole(String siteId, String userId, Role role, Role byRole) {
+    public Future<Void> changeRole(String siteId, String userId, Role role, Audit.Actor by, Role byRole) {
         if (role == null) return Future.failedFuture(ApiError.badRequest("'role' must be one of viewer, agent, admin, owner"));
         Role current = registry.roles(userId).get(siteId);
         if (current == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
@@ -215,11 +247,12 @@ public final class Team {
             store.setRole(userId, siteId, role);
             registry.reloadIfChanged();
             log.info("event=role_changed user={} site={} role={}", userId, siteId, role.wire());
+            audit.record(siteId, by, "teammate.role_changed", userId, current.wire() + " -> " + role.wire());
             return null;
         });
     }
 
-    public Future<Void> remove(String siteId, String userId, Role byRole) {
+    public Future<Void> remove(String siteId, String userId, Audit.Actor by, Role byRole) {
         Role current = registry.roles(userId).get(siteId);
         if (current == null) return Future.failedFuture(new ApiError(404, "no member '" + shortId(userId) + "' on this site"));
         if (current.atLeast(Role.ADMIN) && !byRole.atLeast(Role.OWNER)) {
@@ -232,6 +265,7 @@ public final class Team {
             store.removeMember(userId, siteId);
             registry.reloadIfChanged();
             log.info("event=teammate_removed user={} site={}", userId, siteId);
+            audit.record(siteId, by, "teammate.removed", userId, current.wire());
             return null;
         });
     }

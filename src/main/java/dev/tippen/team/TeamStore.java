@@ -285,6 +285,60 @@ public final class TeamStore {
         });
     }
 
+    // --- the audit log ---
+
+    /** Stores entries; the version does not move (nothing any node keeps in memory changed). */
+    public void audit(List<AuditEntry> entries) {
+        if (entries.isEmpty()) return;
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO team_audit (audit_id, site_id, at, actor_type, actor_id, actor_name, "
+                    + "action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEntry e : entries) {
+                    ps.setString(1, e.auditId());
+                    ps.setString(2, e.siteId());
+                    ps.setLong(3, e.at());
+                    ps.setString(4, e.actorType());
+                    ps.setString(5, e.actorId());
+                    ps.setString(6, e.actorName());
+                    ps.setString(7, e.action());
+                    ps.setString(8, e.target());
+                    ps.setString(9, e.detail());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit log cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    /** A site's entries older than {@code before} (an audit id; null: the newest), newest first. */
+    public List<AuditEntry> auditPage(String siteId, String before, int limit) {
+        return read(c -> {
+            List<AuditEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT audit_id, site_id, at, actor_type, actor_id, actor_name, action, target, detail "
+                    + "FROM team_audit WHERE site_id = ? AND audit_id < ? ORDER BY audit_id DESC LIMIT ?")) {
+                ps.setString(1, siteId);
+                ps.setString(2, before == null ? "~" : before);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditEntry(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     // --- plumbing ---
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -36,22 +36,38 @@ public final class WebhookRoutes {
     /** {@code webhooks} is null when the server keeps no history (they are made of it): the routes then say so. */
     private final RateLimits limits;
 
-    public WebhookRoutes(Webhooks webhooks, RateLimits limits) {
+    private final dev.tippen.team.Audit audit;
+
+    public WebhookRoutes(Webhooks webhooks, RateLimits limits, dev.tippen.team.Audit audit) {
+        this.audit = audit;
         this.webhooks = webhooks;
         this.limits = limits;
     }
 
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(16 * 1024);
-        router.post("/api/webhooks").handler(body).handler(this::create);
+        router.post("/api/webhooks").handler(body).handler(audited("webhook.created")).handler(this::create);
         router.get("/api/webhooks").handler(this::list);
         router.get("/api/webhooks/:id").handler(this::get);
-        router.patch("/api/webhooks/:id").handler(body).handler(this::patch);
-        router.delete("/api/webhooks/:id").handler(this::delete);
+        router.patch("/api/webhooks/:id").handler(body).handler(audited("webhook.changed")).handler(this::patch);
+        router.delete("/api/webhooks/:id").handler(audited("webhook.deleted")).handler(this::delete);
         router.post("/api/webhooks/:id/test").handler(this::test);
-        router.post("/api/webhooks/:id/rotate-secret").handler(this::rotate);
+        router.post("/api/webhooks/:id/rotate-secret").handler(audited("webhook.secret_rotated")).handler(this::rotate);
         router.get("/api/webhooks/:id/deliveries").handler(this::deliveries);
         router.post("/api/webhooks/:id/deliveries/:deliveryId/replay").handler(this::replay);
+    }
+
+    /** Records the change in the site's audit log once it has been answered with success. */
+    private io.vertx.core.Handler<RoutingContext> audited(String action) {
+        return ctx -> {
+            dev.tippen.access.Caller caller = Access.caller(ctx);
+            ctx.addEndHandler(done -> {
+                if (done.succeeded() && ctx.response().getStatusCode() < 300) {
+                    audit.record(caller.siteId(), caller.auditActor(), action, ctx.pathParam("id"), null);
+                }
+            });
+            ctx.next();
+        };
     }
 
     private String site(RoutingContext ctx) {

@@ -93,6 +93,13 @@ class TeamConsoleTest {
                 long took = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(took).as("ms until the agent's console showed sign-in").isLessThan(1500);
 
+                steps.at("The Audit page says who did what.");
+                owner.findElement(By.xpath("//nav//button[text()='Audit']")).click();
+                wait.until(d -> d.findElement(By.cssSelector(".audit tbody")).getText().contains("teammate.removed"));
+                String audit = owner.findElement(By.cssSelector(".audit tbody")).getText();
+                assertThat(audit).contains("invite.sent").contains("Bob Agent").contains("teammate.invited").contains("Ann Owner");
+                Files.write(Path.of("target/console-audit.png"), owner.getScreenshotAs(OutputType.BYTES));
+
                 steps.at("One person, two sites, two tabs: both stay live.");
                 owner.get(server.base + "/console/join#" + TeamTest.ownerLink(server, beta.site().siteId(), "ann@example.com"));
                 // An account that exists joins with its password only.

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,6 +179,32 @@ class TeamTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
             }
+
+            // The audit log: who did what, newest first, a page at a time, for admins and up.
+            assertThat(signIn(server, "ann@example.com", "not her password").status()).isEqualTo(401);
+            assertThat(server.request("POST", "/api/visitors/v_team_1", null).status()).isIn(401, 404, 405);
+            List<String> actions = TestServer.eventually("the audit log has every kind of entry", Duration.ofSeconds(5), () -> {
+                List<String> all = new ArrayList<>();
+                List<String> ids = new ArrayList<>();
+                String cursor = null;
+                do {
+                    JsonObject page = ann.call("GET", "/api/audit?limit=3" + (cursor == null ? "" : "&cursor=" + cursor), null).json();
+                    page.getJsonArray("entries").forEach(o -> all.add(((JsonObject) o).getString("action")));
+                    page.getJsonArray("entries").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+                    cursor = page.getString("nextCursor");
+                } while (cursor != null);
+                // Keyset pages neither skip nor repeat an entry.
+                assertThat(ids).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+                return all;
+            }, a -> a.containsAll(List.of("teammate.joined", "teammate.invited", "sign_in.succeeded", "sign_in.failed", "invite.sent",
+                    "teammate.role_changed", "teammate.removed")));
+            assertThat(actions).hasSizeGreaterThan(10);
+            TestServer.Response csv = ann.call("GET", "/api/audit?format=csv", null);
+            assertThat(csv.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
+            assertThat(csv.body()).startsWith("at,actorType,actorId,actorName,action,target,detail").contains("invite.sent");
+            assertThat(csv.body()).doesNotContain(PASSWORD).doesNotContain("bob@example.com");
+            assertThat(vicAdmin.call("GET", "/api/audit", null).status()).isEqualTo(200);
+            assertThat(server.request("GET", "/api/audit", null, "X-Tippen-API-Key", site.secretKey()).status()).isEqualTo(200);
 
             // Nothing secret in any log line: passwords, session tokens, link tokens, keys.
             assertThat(logs.lines()).isNotEmpty();
