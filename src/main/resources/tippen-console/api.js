@@ -21,6 +21,10 @@ export async function request(method, path, body) {
   }
   const r = await fetch(withSite(path), init);
   const answer = r.status === 204 ? {} : await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(answer.error || ('the server answered ' + r.status));
+  if (!r.ok) {
+    const e = new Error(answer.error || ('the server answered ' + r.status));
+    e.body = answer;
+    throw e;
+  }
   return answer;
 }

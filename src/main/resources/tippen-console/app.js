@@ -16,6 +16,8 @@ function SignIn({ onSignedIn, demo, notice, keysOnly }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [key, setKey] = useState('');
+  const [code, setCode] = useState('');
+  const [needCode, setNeedCode] = useState(false);
   const [error, setError] = useState(notice || null);
   const [busy, setBusy] = useState(false);
   const send = async (body, clear) => {
@@ -26,6 +28,7 @@ function SignIn({ onSignedIn, demo, notice, keysOnly }) {
       clear();
       onSignedIn(s);
     } catch (err) {
+      if (err.body && err.body.codeRequired) setNeedCode(true);
       setError(err.message);
     } finally {
       setBusy(false);
@@ -33,7 +36,10 @@ function SignIn({ onSignedIn, demo, notice, keysOnly }) {
   };
   const withPassword = (e) => {
     e.preventDefault();
-    send({ email: email.trim(), password }, () => setPassword(''));
+    send(needCode ? { email: email.trim(), password, code: code.trim() } : { email: email.trim(), password }, () => {
+      setPassword('');
+      setCode('');
+    });
   };
   const withKey = (e) => {
     e.preventDefault();
@@ -46,6 +52,9 @@ function SignIn({ onSignedIn, demo, notice, keysOnly }) {
       <input id="email" type="email" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.target.value)} />
       <label for="password">Password</label>
       <input id="password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
+      ${needCode ? html`<label for="code">Code</label>
+        <input id="code" autocomplete="one-time-code" inputmode="numeric" required value=${code} onInput=${(e) => setCode(e.target.value)}
+          placeholder="123456, or a recovery code" />` : ''}
       <button type="submit" class="primary" disabled=${busy}>Sign in</button>
     </form>`}
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}

@@ -27,6 +27,7 @@ export function Team({ session }) {
   const manageable = (m) => admin && (!session.user || m.userId !== session.user.userId) && (owner || rank(m.role) < rank('admin'));
   const grantable = ROLES.filter((r) => owner || rank(r) < rank('admin'));
   return html`<section class="team">
+    ${session.user ? html`<${TwoFactor} session=${session} />` : ''}
     <h2>Team</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     ${admin ? html`<p><button type="button" class="primary" onClick=${() => { setInviting(true); setLink(null); }}>Invite teammate</button></p>` : ''}
@@ -47,6 +48,50 @@ export function Team({ session }) {
         }}>Remove</button>` : ''}</td></tr>`)}</tbody></table>` : html`<p class="sub">Loading…</p>`}
     ${team && team.invitations.length ? html`<h3>Waiting to join</h3><ul class="invitations">${team.invitations.map((i) => html`<li key=${i.invitationId}>
       ${i.email} as ${i.role} <button type="button" onClick=${() => act(() => request('DELETE', '/api/team/invitations/' + encodeURIComponent(i.invitationId)))}>Withdraw</button></li>`)}</ul>` : ''}
+  </section>`;
+}
+
+// The signed-in person's own second factor: a secret for their app, a code to prove it, recovery codes shown once.
+function TwoFactor({ session }) {
+  const [on, setOn] = useState(session.user.totp);
+  const [setup, setSetup] = useState(null);
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState(null);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const run = async (work) => {
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  return html`<section class="account"><h2>Your sign-in</h2>
+    <p>Two-factor sign-in is <strong>${on ? 'on' : 'off'}</strong>.</p>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    ${!on && !setup ? html`<button type="button" onClick=${() => run(async () => setSetup(await request('POST', '/console/totp/setup')))}>Turn on two-factor sign-in</button>` : ''}
+    ${setup && !on ? html`<form class="totp" onSubmit=${(e) => { e.preventDefault(); run(async () => {
+        const b = await request('POST', '/console/totp/confirm', { code: code.trim() });
+        setCodes(b.recoveryCodes);
+        setOn(true);
+        setSetup(null);
+      }); }}>
+      <p>Add this key to your authenticator app, then type the code it shows.</p>
+      <input class="totp-secret" readonly value=${setup.secret} />
+      <p class="sub"><a href=${setup.uri}>Open in an authenticator app</a></p>
+      <label for="totp-code">Code</label><input id="totp-code" inputmode="numeric" autocomplete="one-time-code" required value=${code}
+        onInput=${(e) => setCode(e.target.value)} />
+      <button type="submit" class="primary">Confirm</button></form>` : ''}
+    ${codes ? html`<div class="recovery" role="status"><p>Recovery codes: each signs you in once if the app is lost. They are shown only now.</p>
+      <pre>${codes.join('\n')}</pre></div>` : ''}
+    ${on && !codes ? html`<form class="totp" onSubmit=${(e) => { e.preventDefault(); run(async () => {
+        await request('DELETE', '/console/totp', { password });
+        setOn(false);
+        setPassword('');
+      }); }}><label for="totp-off-password">Password</label>
+      <input id="totp-off-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
+      <button type="submit">Turn off two-factor sign-in</button></form>` : ''}
   </section>`;
 }
 

@@ -52,6 +52,7 @@ public final class RouteTable {
         // Anyone: pages, scripts, signing in, joining, health and metrics (which has its own token).
         put(r, Need.OPEN, "GET /console", "GET /console/", "GET /console/static/*", "GET /console/lib/*", "GET /console/session",
                 "POST /console/session", "DELETE /console/session", "GET /console/join", "POST /console/join", "POST /console/claim",
+                "POST /console/totp/setup", "POST /console/totp/confirm", "DELETE /console/totp",
                 "GET /tippen-tracker.js", "GET /openapi.json", "GET /healthz", "HEAD /healthz", "GET /readyz", "HEAD /readyz",
                 "GET /metrics", "HEAD /metrics", "GET /", "GET /demo", "GET /demo/demo.css", "GET /demo/pricing",
                 "GET /demo/contact");

@@ -3,6 +3,7 @@ package dev.tippen.app;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.access.Access;
+import dev.tippen.console.AccountRoutes;
 import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
 import dev.tippen.console.JoinLinks;
@@ -263,6 +264,7 @@ public final class App implements AutoCloseable {
         if (team != null) {
             new TeamRoutes(team, joinLinks).mount(router);
             new AuditRoutes(teamRegistry.store()).mount(router);
+            new AccountRoutes(team, credentials).mount(router);
         }
         if (config.demo()) {
             new DemoSite().mount(router);

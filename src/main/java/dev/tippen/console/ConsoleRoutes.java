@@ -163,7 +163,8 @@ public final class ConsoleRoutes {
                 .sorted(Comparator.comparing(e -> e.getKey().name().toLowerCase(Locale.ROOT)))
                 .forEach(e -> sites.add(new JsonObject().put("siteId", e.getKey().siteId()).put("name", e.getKey().name())
                         .put("role", e.getValue().wire())));
-        JsonObject user = new JsonObject().put("userId", p.user().userId()).put("email", p.user().email()).put("name", p.user().name());
+        JsonObject user = new JsonObject().put("userId", p.user().userId()).put("email", p.user().email()).put("name", p.user().name())
+                .put("totp", p.user().totp());
         return new JsonObject().put("user", user).put("sites", sites).put("siteId", site == null ? null : site.siteId())
                 .put("siteName", site == null ? null : site.name()).put("role", role == null ? null : role.wire())
                 .put("callLinkTemplate", callLinkTemplate).put("claimable", false);
@@ -186,7 +187,18 @@ public final class ConsoleRoutes {
         if (email == null || email.isBlank() || email.length() > Team.MAX_EMAIL) throw ApiError.badRequest("'email' is required");
         if (password == null || password.isEmpty()) throw ApiError.badRequest("'password' is required");
         if (password.length() > 1024) throw new ApiError(401, "wrong e-mail or password");
-        team.signIn(email, password, address).onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(ctx::fail);
+        team.signIn(email, password, Json.string(body, "code"), address).onSuccess(opened -> signedIn(ctx, opened, secure))
+                .onFailure(e -> failed(ctx, e));
+    }
+
+    /** A password that was right for an account with a second factor: 401 saying a code is needed, so the page asks for it. */
+    private static void failed(RoutingContext ctx, Throwable e) {
+        if (e instanceof Team.CodeRequired) {
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                    .end(new JsonObject().put("error", e.getMessage()).put("codeRequired", true).encode());
+            return;
+        }
+        ctx.fail(e);
     }
 
     private void signedIn(RoutingContext ctx, Team.Opened opened, boolean secure) {
@@ -281,7 +293,8 @@ public final class ConsoleRoutes {
             }).onFailure(ctx::fail);
             return;
         }
-        team.useLink(token, Json.string(body, "name"), password, address).onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(ctx::fail);
+        team.useLink(token, Json.string(body, "name"), password, Json.string(body, "code"), address)
+                .onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(e -> failed(ctx, e));
     }
 
     /**
@@ -311,7 +324,7 @@ public final class ConsoleRoutes {
         if (email == null) throw ApiError.badRequest("missing 'email'");
         boolean secure = clientAddress.https(ctx.request());
         team.invite(siteId, email, Role.OWNER, dev.tippen.team.Audit.Actor.API_KEY, Role.OWNER, java.time.Duration.ofMinutes(5))
-                .compose(link -> team.useLink(link.token(), Json.string(body, "name"), Json.string(body, "password"), address))
+                .compose(link -> team.useLink(link.token(), Json.string(body, "name"), Json.string(body, "password"), null, address))
                 .onSuccess(opened -> {
                     log.info("event=site_claimed site={} user={}", siteId, opened.user().userId());
                     team.audit().record(siteId, dev.tippen.team.Audit.Actor.user(opened.user().userId(), opened.user().name()), "site.claimed",

@@ -58,8 +58,23 @@ public final class Team {
         for (String siteId : registry.roles(u.userId()).keySet()) audit.record(siteId, Audit.Actor.user(u.userId(), u.name()), action, u.userId(), null);
     }
 
-    /** Checks the password (slowly, off the event loop) and opens a session; one wrong answer for every kind of failure. */
+    /** The password was right, and the account asks for its second factor: the console shows the code field. */
+    public static final class CodeRequired extends RuntimeException {
+        CodeRequired() {
+            super("enter the code from your authenticator app, or a recovery code", null, false, false);
+        }
+    }
+
     public Future<Opened> signIn(String email, String password, String address) {
+        return signIn(email, password, null, address);
+    }
+
+    /**
+     * Checks the password (slowly, off the event loop), then the second factor where the account has
+     * one, and opens a session. One wrong answer for every kind of failure; a wrong code counts as a
+     * wrong password for the throttle.
+     */
+    public Future<Opened> signIn(String email, String password, String code, String address) {
         String account = TeamRegistry.normalEmail(email);
         long now = System.currentTimeMillis();
         long wait = throttle.waitMillis(account, address, now);
@@ -75,10 +90,97 @@ public final class Team {
                 if (user != null) onTheirSites(user, "sign_in.failed");
                 return Future.failedFuture(new ApiError(401, "wrong e-mail or password"));
             }
-            throttle.succeeded(account, address);
-            if (user.suspended()) return Future.failedFuture(new ApiError(403, "this account is suspended; ask an admin of your site"));
-            return open(user, at);
+            if (user.totp()) {
+                if (code == null || code.isBlank()) return Future.failedFuture(new CodeRequired());
+                return blocking(() -> secondFactor(user, code.trim(), at)).compose(good -> {
+                    if (!good) {
+                        throttle.failed(account, address, System.currentTimeMillis());
+                        log.info("event=sign_in_failed user={} factor=code", user.userId());
+                        onTheirSites(user, "sign_in.failed");
+                        return Future.failedFuture(new ApiError(401, "wrong or already used code"));
+                    }
+                    return admit(user, account, address, System.currentTimeMillis());
+                });
+            }
+            return admit(user, account, address, at);
         });
+    }
+
+    private Future<Opened> admit(User user, String account, String address, long at) {
+        throttle.succeeded(account, address);
+        if (user.suspended()) return Future.failedFuture(new ApiError(403, "this account is suspended; ask an admin of your site"));
+        return open(user, at);
+    }
+
+    /** Blocking: a 6-digit code for a step not used yet, or an unused recovery code; either is spent. */
+    private boolean secondFactor(User user, String code, long now) {
+        if (code.matches("[0-9]{6}")) {
+            long step = Totp.matchingStep(user.totpSecret(), code, java.time.Instant.ofEpochMilli(now));
+            return step >= 0 && store.useTotpStep(user.userId(), step);
+        }
+        String recovery = code.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        if (!recovery.matches("[a-z2-7]{4}(-[a-z2-7]{4}){3}")) return false;
+        boolean used = store.useRecoveryCode(user.userId(), ApiKeys.hash(recovery), now);
+        if (used) onTheirSites(user, "totp.recovery_code_used");
+        return used;
+    }
+
+    /** What an app needs to add the account: a new secret, kept pending until a code proves the app has it. */
+    public record TotpSetup(String secret, String uri) {}
+
+    public Future<TotpSetup> totpSetup(User user) {
+        if (user.totp()) return Future.failedFuture(new ApiError(409, "two-factor sign-in is on already; turn it off first"));
+        String secret = Totp.newSecret();
+        return blocking(() -> {
+            store.setPendingTotp(user.userId(), secret);
+            return new TotpSetup(secret, Totp.uri(secret, user.email()));
+        });
+    }
+
+    /** Turns the second factor on once a code from the app matches; answers the recovery codes, shown this once. */
+    public Future<java.util.List<String>> totpConfirm(User user, String code) {
+        return blocking(() -> {
+            String pending = store.pendingTotp(user.userId());
+            if (pending == null) throw new ApiError(409, "start the set-up first");
+            long step = Totp.matchingStep(pending, code == null ? "" : code.trim(), java.time.Instant.now());
+            if (step < 0) throw new ApiError(400, "that code does not match; check the app's clock and try the next one");
+            java.util.List<String> codes = new java.util.ArrayList<>();
+            java.util.List<String> hashes = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String c = recoveryCode();
+                codes.add(c);
+                hashes.add(ApiKeys.hash(c));
+            }
+            if (!store.confirmTotp(user.userId(), pending, step, hashes)) throw new ApiError(409, "the set-up changed meanwhile; start again");
+            registry.reloadIfChanged();
+            onTheirSites(user, "totp.enabled");
+            return codes;
+        });
+    }
+
+    /** Turns the second factor off: the password again, so a session left open cannot. */
+    public Future<Void> totpDisable(User user, String password) {
+        return slowly(() -> Passwords.check(password == null ? "" : password, user.passwordHash())).compose(ok -> {
+            if (!ok) return Future.failedFuture(new ApiError(401, "wrong password"));
+            return blocking(() -> {
+                store.disableTotp(user.userId());
+                registry.reloadIfChanged();
+                onTheirSites(user, "totp.disabled");
+                return null;
+            });
+        });
+    }
+
+    /** 80 random bits as four groups of four Base32 letters: xxxx-xxxx-xxxx-xxxx. */
+    private static String recoveryCode() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        StringBuilder sb = new StringBuilder(19);
+        for (int i = 0; i < 16; i++) {
+            if (i > 0 && i % 4 == 0) sb.append('-');
+            sb.append(alphabet.charAt(r.nextInt(32)));
+        }
+        return sb.toString();
     }
 
     private Future<Opened> open(User user, long now) {
@@ -117,7 +219,7 @@ public final class Team {
      * Uses a link: a join makes the account (or, for an e-mail that has one, checks its password)
      * and gives the role; a reset sets the password. Either way the person is then signed in.
      */
-    public Future<Opened> useLink(String token, String name, String password, String address) {
+    public Future<Opened> useLink(String token, String name, String password, String code, String address) {
         return blocking(() -> link(token)).compose(link -> {
             if (link == null) return Future.failedFuture(new ApiError(410, "this link has been used or has expired; ask for a new one"));
             User existing = registry.byEmail(link.email());
@@ -137,7 +239,7 @@ public final class Team {
             }
             if (existing != null) {
                 // The account exists (on another site): joining proves it is theirs with its password.
-                return signIn(existing.email(), password == null ? "" : password, address).compose(opened -> blocking(() -> {
+                return signIn(existing.email(), password == null ? "" : password, code, address).compose(opened -> blocking(() -> {
                     store.join(link, null, existing.userId(), System.currentTimeMillis());
                     registry.reloadIfChanged();
                     log.info("event=teammate_joined user={} site={} role={}", existing.userId(), link.siteId(), link.role().wire());

@@ -48,7 +48,7 @@ public final class TeamStore {
                 version = rs.next() ? rs.getLong(1) : 0L;
             }
             List<User> users = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, email, name, password_hash, status, created_at, last_sign_in_at FROM team_users");
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, email, name, password_hash, status, created_at, last_sign_in_at, totp_secret FROM team_users");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) users.add(user(rs));
             }
@@ -72,7 +72,7 @@ public final class TeamStore {
         long last = rs.getLong(7);
         Long lastSignIn = rs.wasNull() ? null : last;
         return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), "suspended".equals(rs.getString(5)),
-                rs.getLong(6), lastSignIn);
+                rs.getLong(6), lastSignIn, rs.getString(8));
     }
 
     // --- people and roles ---
@@ -282,6 +282,67 @@ public final class TeamStore {
                 }
             }
             return out;
+        });
+    }
+
+    // --- the second factor ---
+
+    public void setPendingTotp(String userId, String secret) {
+        write(c -> update(c, "UPDATE team_users SET totp_pending = ? WHERE user_id = ?", secret, userId));
+    }
+
+    public String pendingTotp(String userId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT totp_pending FROM team_users WHERE user_id = ?")) {
+                ps.setString(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Turns the pending secret on, spending the step its proof used, with new recovery codes (hashes). */
+    public boolean confirmTotp(String userId, String secret, long step, List<String> recoveryHashes) {
+        return write(c -> {
+            if (update(c, "UPDATE team_users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ? "
+                    + "WHERE user_id = ? AND totp_pending = ?", step, userId, secret) != 1) {
+                return false;
+            }
+            update(c, "DELETE FROM team_recovery_codes WHERE user_id = ?", userId);
+            for (String h : recoveryHashes) update(c, "INSERT INTO team_recovery_codes (user_id, code_hash) VALUES (?, ?)", userId, h);
+            return true;
+        });
+    }
+
+    public void disableTotp(String userId) {
+        write(c -> {
+            update(c, "UPDATE team_users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE user_id = ?", userId);
+            update(c, "DELETE FROM team_recovery_codes WHERE user_id = ?", userId);
+            return null;
+        });
+    }
+
+    /** Spends a step: true only the first time, and only for a step after the last one used. */
+    public boolean useTotpStep(String userId, long step) {
+        return write(c -> update(c, "UPDATE team_users SET totp_last_step = ? WHERE user_id = ? AND totp_secret IS NOT NULL "
+                + "AND (totp_last_step IS NULL OR totp_last_step < ?)", step, userId, step) == 1);
+    }
+
+    /** Spends a recovery code: true only the first time. */
+    public boolean useRecoveryCode(String userId, String codeHash, long now) {
+        return write(c -> update(c, "UPDATE team_recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                now, userId, codeHash) == 1);
+    }
+
+    public long recoveryCodesLeft(String userId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM team_recovery_codes WHERE user_id = ? AND used_at IS NULL")) {
+                ps.setString(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
         });
     }
 

@@ -83,6 +83,24 @@ class TeamConsoleTest {
                 assertThat(status).isEqualTo(403L);
                 Files.write(Path.of("target/console-viewer.png"), viewer.getScreenshotAs(OutputType.BYTES));
 
+                steps.at("The viewer turns on two-factor sign-in, then signs in with a code their app would show.");
+                viewer.findElement(By.xpath("//nav//button[text()='Team']")).click();
+                viewerWait.until(d -> d.findElement(By.xpath("//button[text()='Turn on two-factor sign-in']"))).click();
+                String secret = viewerWait.until(d -> d.findElement(By.cssSelector("input.totp-secret"))).getDomProperty("value");
+                java.time.Instant now = java.time.Instant.now();
+                viewer.findElement(By.id("totp-code")).sendKeys(TeamTest.appCode(secret, now));
+                viewer.findElement(By.xpath("//button[text()='Confirm']")).click();
+                assertThat(viewerWait.until(d -> d.findElement(By.cssSelector(".recovery pre"))).getText().split("\n")).hasSize(10);
+                Files.write(Path.of("target/console-totp.png"), viewer.getScreenshotAs(OutputType.BYTES));
+                viewer.findElement(By.xpath("//button[text()='Sign out']")).click();
+                viewerWait.until(d -> d.findElement(By.id("email"))).sendKeys("vic@example.com");
+                viewer.findElement(By.id("password")).sendKeys(TeamTest.PASSWORD);
+                viewer.findElement(By.xpath("//button[text()='Sign in']")).click();
+                // The password stays typed; only the code is added.
+                viewerWait.until(d -> d.findElement(By.id("code"))).sendKeys(TeamTest.appCode(secret, now.plusSeconds(30)));
+                viewer.findElement(By.xpath("//button[text()='Sign in']")).click();
+                viewerWait.until(d -> d.findElement(By.xpath("//button[text()='Sign out']")));
+
                 steps.at("The owner removes the agent: the agent's open console is signed out within a second.");
                 owner.findElement(By.xpath("//nav//button[text()='Team']")).click();
                 WebElement bobRow = wait.until(d -> d.findElement(By.xpath("//tr[td[text()='bob@example.com']]")));
@@ -123,7 +141,9 @@ class TeamConsoleTest {
                 assertThat(owner.findElement(By.cssSelector(".conn")).getText()).isEqualTo("live");
                 assertThat(owner.findElements(By.cssSelector("tr[data-visitor=v_beta_1]"))).isEmpty();
             } catch (AssertionError | RuntimeException e) {
-                if (owner != null) Files.write(Path.of("target/console-team-failed.png"), owner.getScreenshotAs(OutputType.BYTES));
+                for (int i = 0; i < drivers.size(); i++) {
+                    Files.write(Path.of("target/console-team-failed-" + i + ".png"), drivers.get(i).getScreenshotAs(OutputType.BYTES));
+                }
                 throw steps.failed(e);
             } finally {
                 for (ChromeDriver d : drivers) d.quit();

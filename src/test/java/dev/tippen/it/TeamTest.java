@@ -242,6 +242,61 @@ class TeamTest {
         }
     }
 
+    /** RFC 6238 as an authenticator app computes it, independently of the server's own code. */
+    static String appCode(String base32Secret, java.time.Instant at) throws Exception {
+        String padded = base32Secret + "=".repeat((8 - base32Secret.length() % 8) % 8);
+        javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(org.bouncycastle.util.encoders.Base32.decode(padded), "HmacSHA1");
+        int code = new com.eatthepath.otp.TimeBasedOneTimePasswordGenerator(Duration.ofSeconds(30), 6).generateOneTimePassword(key, at);
+        return String.format(java.util.Locale.ROOT, "%06d", code);
+    }
+
+    @Test
+    void aSecondFactorIsEnrolledAndAsked() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Two factors");
+            Person ann = join(server, ownerLink(server, site.site().siteId(), "ann@example.com"), "Ann", PASSWORD);
+            JsonObject setup = ann.call("POST", "/console/totp/setup", null).json();
+            String secret = setup.getString("secret");
+            assertThat(setup.getString("uri")).startsWith("otpauth://totp/Tippen%3Aann%40example.com?secret=" + secret);
+            assertThat(ann.call("POST", "/console/totp/confirm", new JsonObject().put("code", "000000").encode()).status()).isIn(400, 200);
+            java.time.Instant now = java.time.Instant.now();
+            TestServer.Response confirmed = ann.call("POST", "/console/totp/confirm", new JsonObject().put("code", appCode(secret, now)).encode());
+            if (confirmed.status() == 409) throw new AssertionError("000000 happened to be the code; run again");
+            assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+            JsonArray recovery = confirmed.json().getJsonArray("recoveryCodes");
+            assertThat(recovery).hasSize(10);
+            assertThat(ann.call("GET", "/console/session", null).json().getJsonObject("user").getBoolean("totp")).isTrue();
+
+            // The password alone is no longer enough: the answer asks for the code.
+            TestServer.Response asked = signIn(server, "ann@example.com", PASSWORD);
+            assertThat(asked.status()).isEqualTo(401);
+            assertThat(asked.json().getBoolean("codeRequired")).isTrue();
+            // The code that turned it on is spent; the next step's code works, once.
+            String next = appCode(secret, now.plusSeconds(30));
+            TestServer.Response withCode = codeSignIn(server, PASSWORD, next);
+            assertThat(withCode.status()).as(withCode.body()).isEqualTo(200);
+            assertThat(codeSignIn(server, PASSWORD, next).status()).isEqualTo(401);
+            // A wrong password with a right code is still a wrong password.
+            assertThat(codeSignIn(server, "not the password", appCode(secret, now.plusSeconds(30))).error()).isEqualTo("wrong e-mail or password");
+            // A recovery code works once.
+            String rc = recovery.getString(0);
+            assertThat(codeSignIn(server, PASSWORD, rc.toUpperCase(java.util.Locale.ROOT)).status()).isEqualTo(200);
+            assertThat(codeSignIn(server, PASSWORD, rc).status()).isEqualTo(401);
+            // Turning it off takes the password.
+            Person again = new Person(server, cookie(codeSignIn(server, PASSWORD, recovery.getString(1))));
+            assertThat(again.call("DELETE", "/console/totp", new JsonObject().put("password", "wrong").encode()).status()).isEqualTo(401);
+            assertThat(again.call("DELETE", "/console/totp", new JsonObject().put("password", PASSWORD).encode()).status()).isEqualTo(204);
+            assertThat(signIn(server, "ann@example.com", PASSWORD).status()).isEqualTo(200);
+            // The secret is nowhere in the audit log.
+            assertThat(again.call("GET", "/api/audit?format=csv", null).body()).contains("totp.enabled").doesNotContain(secret);
+        }
+    }
+
+    static TestServer.Response codeSignIn(TestServer server, String password, String code) {
+        return server.post("/console/session", new JsonObject().put("email", "ann@example.com").put("password", password).put("code", code).encode(),
+                "Content-Type", "application/json", "Origin", server.base.toString());
+    }
+
     @Test
     void theDemoOwnerSignsInWhileDemoIsOn() {
         try (TestServer server = TestServer.start()) {
