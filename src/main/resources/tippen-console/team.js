@@ -27,7 +27,7 @@ export function Team({ session }) {
   const manageable = (m) => admin && (!session.user || m.userId !== session.user.userId) && (owner || rank(m.role) < rank('admin'));
   const grantable = ROLES.filter((r) => owner || rank(r) < rank('admin'));
   return html`<section class="team">
-    ${session.user ? html`<${TwoFactor} session=${session} />` : ''}
+    ${session.user ? html`<${TwoFactor} session=${session} /><${Tokens} session=${session} />` : ''}
     <h2>Team</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     ${admin ? html`<p><button type="button" class="primary" onClick=${() => { setInviting(true); setLink(null); }}>Invite teammate</button></p>` : ''}
@@ -92,6 +92,44 @@ function TwoFactor({ session }) {
       }); }}><label for="totp-off-password">Password</label>
       <input id="totp-off-password" type="password" autocomplete="current-password" required value=${password} onInput=${(e) => setPassword(e.target.value)} />
       <button type="submit">Turn off two-factor sign-in</button></form>` : ''}
+  </section>`;
+}
+
+// Tokens for scripts on this site: shown once when made, then only named.
+function Tokens({ session }) {
+  const [tokens, setTokens] = useState([]);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState(session.role);
+  const [made, setMade] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => request('GET', '/api/tokens').then((b) => setTokens(b.tokens), (e) => setError(e.message));
+  useEffect(() => { load(); }, []);
+  const run = async (work) => {
+    setError(null);
+    try {
+      await work();
+      await load();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  const roles = ROLES.filter((r) => rank(r) <= rank(session.role));
+  return html`<section class="tokens"><h2>API tokens</h2>
+    <p class="sub">For scripts: each acts as you on this site, with the role you choose (no higher than yours).</p>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    ${made ? html`<div class="link" role="status"><p>Copy this token now; it is not shown again:</p>
+      <input class="new-token" readonly value=${made} onFocus=${(e) => e.target.select()} /></div>` : ''}
+    <form class="token-form" onSubmit=${(e) => { e.preventDefault(); run(async () => {
+        const b = await request('POST', '/api/tokens', { name: name.trim(), role });
+        setMade(b.token);
+        setName('');
+      }); }}>
+      <label for="token-name">Token name</label><input id="token-name" required maxlength="100" value=${name} onInput=${(e) => setName(e.target.value)} />
+      <label for="token-role">Token role</label><select id="token-role" value=${role} onChange=${(e) => setRole(e.target.value)}>
+        ${roles.map((r) => html`<option value=${r}>${r}</option>`)}</select>
+      <button type="submit">Create token</button></form>
+    ${tokens.length ? html`<ul class="token-list">${tokens.map((t) => html`<li key=${t.tokenId}>${t.name} · ${t.role}${t.userId !== session.user.userId ? ' · ' + t.userName : ''}
+      <button type="button" onClick=${() => run(() => request('DELETE', '/api/tokens/' + encodeURIComponent(t.tokenId)))}>Revoke</button></li>`)}</ul>` : ''}
   </section>`;
 }
 

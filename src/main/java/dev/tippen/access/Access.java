@@ -71,6 +71,16 @@ public final class Access {
     public Caller identify(HttpServerRequest req, String bodyKey) {
         String key = Credentials.presented(req);
         if ((key == null || key.isBlank()) && bodyKey != null) key = bodyKey;
+        if (key != null && key.startsWith(dev.tippen.team.PersonalToken.PREFIX) && key.length() <= 256) {
+            // A person's token for scripts: their site, their role (no higher than when it was made).
+            String hash = ApiKeys.hash(key.trim());
+            TeamRegistry.Tokened t = team == null ? null : team.token(hash);
+            if (t == null) throw new ApiError(401, "this token is unknown, revoked, or its owner no longer has the site");
+            Authentication a = keys.site(t.token().siteId());
+            if (a instanceof Authentication.Refused r) throw new ApiError(r.status(), r.error());
+            return new Caller(((Authentication.Granted) a).site(), t.role(), new Caller.Actor(t.user().userId(), t.user().name()), null, hash,
+                    credentials.sameOrigin(req));
+        }
         if (key != null && !key.isBlank()) {
             Authentication.Granted g = credentials.require(key, KeyRole.SECRET);
             return new Caller(g.site(), Role.ADMIN, Caller.Actor.KEY, g.key().hash(), null, credentials.sameOrigin(req));

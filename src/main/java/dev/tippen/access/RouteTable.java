@@ -39,7 +39,7 @@ public final class RouteTable {
         put(r, Need.PUBLIC_KEY, "POST /track/visitor", "GET /ws/visitor");
         // Reading: the live list, history, reports, the team.
         put(r, Need.VIEWER, "GET /ws/dashboard", "GET /api/visits", "GET /api/visitors/:visitorId", "GET /api/reports/:dimension",
-                "GET /api/team");
+                "GET /api/team", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/:tokenId");
         // Acting on visitors.
         r.put("POST /api/send-video-invite", new Rule(Need.AGENT, true));
         // Running the site.

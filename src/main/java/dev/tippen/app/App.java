@@ -8,6 +8,7 @@ import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
 import dev.tippen.console.JoinLinks;
 import dev.tippen.console.TeamRoutes;
+import dev.tippen.console.TokenRoutes;
 import dev.tippen.console.DemoSite;
 import dev.tippen.dashboard.DashboardFeed;
 import dev.tippen.dashboard.DashboardSocket;
@@ -265,6 +266,7 @@ public final class App implements AutoCloseable {
             new TeamRoutes(team, joinLinks).mount(router);
             new AuditRoutes(teamRegistry.store()).mount(router);
             new AccountRoutes(team, credentials).mount(router);
+            new TokenRoutes(teamRegistry, audit).mount(router);
         }
         if (config.demo()) {
             new DemoSite().mount(router);

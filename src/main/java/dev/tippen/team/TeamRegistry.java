@@ -23,8 +23,8 @@ public final class TeamRegistry {
     public static final int MAX_PER_USER = 20;
 
     private record Snapshot(long version, Map<String, User> users, Map<String, User> byEmail, Map<String, Map<String, Role>> roles,
-                            Map<String, List<Member>> bySite, Map<String, UserSession> sessions) {
-        static final Snapshot EMPTY = new Snapshot(-1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+                            Map<String, List<Member>> bySite, Map<String, UserSession> sessions, Map<String, PersonalToken> tokens) {
+        static final Snapshot EMPTY = new Snapshot(-1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     /** A session that is good now, and whose it is. */
@@ -89,12 +89,21 @@ public final class TeamRegistry {
         bySite.replaceAll((k, v) -> List.copyOf(v));
         Map<String, UserSession> sessions = new HashMap<>();
         for (UserSession s : c.sessions()) sessions.put(s.hash(), s);
+        Map<String, PersonalToken> tokens = new HashMap<>();
+        for (PersonalToken t : c.tokens()) tokens.put(t.tokenHash(), t);
         Snapshot old = snapshot;
-        snapshot = new Snapshot(c.version(), Map.copyOf(users), Map.copyOf(byEmail), Map.copyOf(roles), Map.copyOf(bySite), Map.copyOf(sessions));
+        snapshot = new Snapshot(c.version(), Map.copyOf(users), Map.copyOf(byEmail), Map.copyOf(roles), Map.copyOf(bySite), Map.copyOf(sessions),
+                Map.copyOf(tokens));
         seen.keySet().retainAll(sessions.keySet());
         endedReported.retainAll(sessions.keySet());
         Set<String> ended = new HashSet<>(old.sessions().keySet());
         ended.removeAll(sessions.keySet());
+        // A revoked token ends like a session: sockets opened with it carry its hash.
+        for (String t : old.tokens().keySet()) if (!tokens.containsKey(t)) ended.add(t);
+        // So does one whose person lost the site or was suspended.
+        for (PersonalToken t : tokens.values()) {
+            if (old.tokens().containsKey(t.tokenHash()) && token(t.tokenHash()) == null) ended.add(t.tokenHash());
+        }
         if (!ended.isEmpty()) onSessionsEnded.accept(ended);
     }
 
@@ -112,6 +121,26 @@ public final class TeamRegistry {
         if (now >= us.expiresAt()) return false;
         long last = Math.max(us.lastSeenAt(), seen.getOrDefault(us.hash(), 0L));
         return now - last < idleMillis;
+    }
+
+    /** A token that is good now, its person, and the role it acts with: its own, or less if theirs fell since. */
+    public record Tokened(PersonalToken token, User user, Role role) {}
+
+    public Tokened token(String tokenHash) {
+        Snapshot s = snapshot;
+        PersonalToken t = s.tokens().get(tokenHash);
+        if (t == null) return null;
+        User u = s.users().get(t.userId());
+        if (u == null || u.suspended()) return null;
+        Role now = s.roles().getOrDefault(u.userId(), Map.of()).get(t.siteId());
+        if (now == null) return null;
+        return new Tokened(t, u, now.atLeast(t.role()) ? t.role() : now);
+    }
+
+    /** A person's live tokens on a site (or everyone's, for {@code userId} null). */
+    public List<PersonalToken> tokens(String siteId, String userId) {
+        return snapshot.tokens().values().stream().filter(t -> t.siteId().equals(siteId) && (userId == null || t.userId().equals(userId)))
+                .sorted(java.util.Comparator.comparingLong(PersonalToken::createdAt)).toList();
     }
 
     /** A request or socket message used the session: it is not idle. */

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class TeamStore {
     /** Everything a node keeps in memory: small (people, not visitors), read whole on change. */
-    public record Contents(long version, List<User> users, List<Member> members, List<UserSession> sessions) {}
+    public record Contents(long version, List<User> users, List<Member> members, List<UserSession> sessions, List<PersonalToken> tokens) {}
 
     /** A write refused for a reason the caller is told (a link used twice, an e-mail taken). */
     public static final class Conflict extends RuntimeException {
@@ -48,7 +48,7 @@ public final class TeamStore {
                 version = rs.next() ? rs.getLong(1) : 0L;
             }
             List<User> users = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, email, name, password_hash, status, created_at, last_sign_in_at, totp_secret FROM team_users");
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, email, name, password_hash, status, created_at, last_sign_in_at, totp_secret, operator FROM team_users");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) users.add(user(rs));
             }
@@ -64,7 +64,16 @@ public final class TeamStore {
                     while (rs.next()) sessions.add(new UserSession(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
-            return new Contents(version, users, members, sessions);
+            List<PersonalToken> tokens = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT token_id, token_hash, user_id, site_id, role, name, created_at FROM team_tokens WHERE revoked_at IS NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tokens.add(new PersonalToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Role.parse(rs.getString(5)),
+                            rs.getString(6), rs.getLong(7), null));
+                }
+            }
+            return new Contents(version, users, members, sessions, tokens);
         });
     }
 
@@ -72,7 +81,7 @@ public final class TeamStore {
         long last = rs.getLong(7);
         Long lastSignIn = rs.wasNull() ? null : last;
         return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), "suspended".equals(rs.getString(5)),
-                rs.getLong(6), lastSignIn, rs.getString(8));
+                rs.getLong(6), lastSignIn, rs.getString(8), rs.getInt(9) == 1);
     }
 
     // --- people and roles ---
@@ -283,6 +292,26 @@ public final class TeamStore {
             }
             return out;
         });
+    }
+
+    // --- personal tokens ---
+
+    public void createToken(PersonalToken t) {
+        write(c -> update(c, "INSERT INTO team_tokens (token_id, token_hash, user_id, site_id, role, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                t.tokenId(), t.tokenHash(), t.userId(), t.siteId(), t.role().wire(), t.name(), t.createdAt()));
+    }
+
+    /** Revokes a live token of the site; {@code userId} null lets any owner's token go (an admin's choice). */
+    public boolean revokeToken(String siteId, String tokenId, String userId, long now) {
+        return write(c -> userId == null
+                ? update(c, "UPDATE team_tokens SET revoked_at = ? WHERE token_id = ? AND site_id = ? AND revoked_at IS NULL", now, tokenId, siteId) == 1
+                : update(c, "UPDATE team_tokens SET revoked_at = ? WHERE token_id = ? AND site_id = ? AND user_id = ? AND revoked_at IS NULL",
+                        now, tokenId, siteId, userId) == 1);
+    }
+
+    /** Makes an account an operator (or not). */
+    public boolean setOperator(String userId, boolean operator) {
+        return write(c -> update(c, "UPDATE team_users SET operator = ? WHERE user_id = ?", operator ? 1 : 0, userId) == 1);
     }
 
     // --- the second factor ---

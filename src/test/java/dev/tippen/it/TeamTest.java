@@ -292,6 +292,45 @@ class TeamTest {
         }
     }
 
+    @Test
+    void personalTokensActForTheirPersonWithNoMoreThanTheirRole() {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Scripts");
+            Person ann = join(server, ownerLink(server, site.site().siteId(), "ann@example.com"), "Ann", PASSWORD);
+            String url = ann.call("POST", "/api/team/invitations", new JsonObject().put("email", "bob@example.com").put("role", "agent").encode())
+                    .json().getString("url");
+            Person bob = join(server, tokenOf(url), "Bob", PASSWORD);
+            assertThat(bob.call("POST", "/api/tokens", new JsonObject().put("name", "too high").put("role", "admin").encode()).status()).isEqualTo(403);
+            JsonObject made = bob.call("POST", "/api/tokens", new JsonObject().put("name", "nightly export").put("role", "viewer").encode()).json();
+            String token = made.getString("token");
+            assertThat(token).startsWith("tpt_");
+            // Shown once: the list names it but never holds it.
+            String listed = bob.call("GET", "/api/tokens", null).body();
+            assertThat(listed).contains("nightly export").doesNotContain(token);
+            assertThat(server.request("GET", "/api/visits", null, "Authorization", "Bearer " + token).status()).isEqualTo(200);
+            assertThat(server.track(site.publicKey(), "pageview", "v_tok").status()).isEqualTo(200);
+            TestServer.Response invite = server.request("POST", "/api/send-video-invite",
+                    new JsonObject().put("visitorId", "v_tok").put("guestUrl", "https://meet.example.com/t").encode(),
+                    "Authorization", "Bearer " + token, "Content-Type", "application/json");
+            assertThat(invite.status()).as("a viewer token of an agent").isEqualTo(403);
+            assertThat(server.request("POST", "/api/tokens", new JsonObject().put("name", "child").encode(), "Authorization", "Bearer " + token,
+                    "Content-Type", "application/json").status()).as("a token cannot make tokens").isEqualTo(403);
+            // Revoked: refused, and the socket it opened is closed.
+            try (TestServer.Socket dash = server.socket("/ws/dashboard?apiKey=" + token)) {
+                dash.next("INITIAL_VISITORS");
+                assertThat(bob.call("DELETE", "/api/tokens/" + made.getString("tokenId"), null).status()).isEqualTo(204);
+                assertThat(dash.awaitClose()).isEqualTo(1008);
+            }
+            assertThat(server.request("GET", "/api/visits", null, "Authorization", "Bearer " + token).status()).isEqualTo(401);
+            // A token stops with its person's place on the site.
+            String second = bob.call("POST", "/api/tokens", new JsonObject().put("name", "second").encode()).json().getString("token");
+            assertThat(server.request("GET", "/api/visits", null, "Authorization", "Bearer " + second).status()).isEqualTo(200);
+            assertThat(ann.call("DELETE", "/api/team/members/" + userId(ann, "bob@example.com"), null).status()).isEqualTo(204);
+            assertThat(server.request("GET", "/api/visits", null, "Authorization", "Bearer " + second).status()).isEqualTo(401);
+            assertThat(ann.call("GET", "/api/audit", null).body()).contains("token.created").contains("token.revoked");
+        }
+    }
+
     static TestServer.Response codeSignIn(TestServer server, String password, String code) {
         return server.post("/console/session", new JsonObject().put("email", "ann@example.com").put("password", password).put("code", code).encode(),
                 "Content-Type", "application/json", "Origin", server.base.toString());
