@@ -8,6 +8,7 @@ import { Webhooks } from './webhooks.js';
 import { request, currentSite } from './api.js';
 import { Team, Join, Claim } from './team.js';
 import { Audit } from './audit.js';
+import { Sites } from './operator.js';
 
 // Passwords and keys are typed into forms and sent once in a POST body; never into a URL or
 // storage. The session cookie that comes back is HttpOnly: no script here can read it.
@@ -188,7 +189,8 @@ function Console({ session, onSignedOut }) {
   const canInvite = role !== 'viewer';
   const isAdmin = role === 'admin' || role === 'owner';
   const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies']].concat(isAdmin ? [['hooks', 'Notifications']] : [])
-    .concat([['team', 'Team']]).concat(isAdmin ? [['audit', 'Audit']] : []);
+    .concat([['team', 'Team']]).concat(isAdmin ? [['audit', 'Audit']] : [])
+    .concat(session.user && session.user.operator ? [['sites', 'Sites']] : []);
   const switchSite = (siteId) => {
     location.search = '?site=' + encodeURIComponent(siteId);
   };
@@ -219,6 +221,7 @@ function Console({ session, onSignedOut }) {
     ${tab === 'hooks' ? html`<main><${Webhooks} /></main>` : ''}
     ${tab === 'team' ? html`<main><${Team} session=${session} /></main>` : ''}
     ${tab === 'audit' ? html`<main><${Audit} /></main>` : ''}
+    ${tab === 'sites' ? html`<main><${Sites} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
       onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />
@@ -252,6 +255,12 @@ function App() {
     setState({ session: s, demo: state.demo });
   };
   if (state.loading) return html`<p class="loading">Loading the console…</p>`;
+  if (state.session && !state.session.siteId && state.session.user && state.session.user.operator) {
+    return html`<div class="console"><header><h1>Tippen <span class="sub">operator</span></h1>
+      <span class="who">${state.session.user.name} · operator</span>
+      <button type="button" onClick=${async () => { await fetch('/console/session', { method: 'DELETE', credentials: 'same-origin' }); location.href = '/console'; }}>Sign out</button>
+      </header><main><${Sites} /></main></div>`;
+  }
   if (state.session && !state.session.siteId) {
     return html`<main class="signin"><h1>Tippen console</h1><p>${state.session.notice || 'You belong to no site yet.'}</p>
       ${state.session.sites && state.session.sites.length ? html`<ul>${state.session.sites.map((x) => html`<li><a href=${'/console?site=' + encodeURIComponent(x.siteId)}>${x.name}</a></li>`)}</ul>` : ''}

@@ -184,8 +184,8 @@ export function Join({ onSignedIn }) {
   };
   const reset = link && link.kind === 'reset';
   return html`<main class="signin">
-    <h1>${reset ? 'Choose a new password' : 'Join ' + (link ? link.siteName : 'a site')}</h1>
-    ${link ? html`<p class="sub">${reset ? 'For ' + link.email : link.email + ', as ' + link.role}${link.hasAccount && !reset ? ': sign in with your password to join' : ''}.</p>` : ''}
+    <h1>${reset ? 'Choose a new password' : link && link.kind === 'operator' ? 'Become this server\'s operator' : 'Join ' + (link ? link.siteName : 'a site')}</h1>
+    ${link ? html`<p class="sub">${reset ? 'For ' + link.email : link.email + ', as ' + (link.role || 'operator')}${link.hasAccount && !reset ? ': sign in with your password to join' : ''}.</p>` : ''}
     ${link ? html`<form onSubmit=${submit}>
       ${!reset && !link.hasAccount ? html`<label for="join-name">Name</label>
         <input id="join-name" autocomplete="name" required maxlength="100" value=${name} onInput=${(e) => setName(e.target.value)} />` : ''}

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class Access {
     private static final String CALLER = "tippen.caller";
+    private static final String OPERATOR = "tippen.operator";
 
     private final Credentials credentials;
     private final KeyRegistry keys;
@@ -37,6 +38,11 @@ public final class Access {
     public void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         RouteTable.Rule rule = RouteTable.find(req.method().name(), req.path());
+        if (rule != null && rule.need() == RouteTable.Need.OPERATOR) {
+            ctx.put(OPERATOR, operator(req));
+            ctx.next();
+            return;
+        }
         if (rule == null || rule.need().role() == null) {
             ctx.next();
             return;
@@ -51,6 +57,28 @@ public final class Access {
         Caller c = ctx.get(CALLER);
         if (c == null) throw new IllegalStateException("no access rule ran for " + ctx.request().path());
         return c;
+    }
+
+    /** The operator the gate let through. */
+    public static dev.tippen.team.User operator(RoutingContext ctx) {
+        dev.tippen.team.User u = ctx.get(OPERATOR);
+        if (u == null) throw new IllegalStateException("no operator rule ran for " + ctx.request().path());
+        return u;
+    }
+
+    /** A person's own session (never a key or token) whose account is an operator's. */
+    private dev.tippen.team.User operator(HttpServerRequest req) {
+        Cookie cookie = req.getCookie(Credentials.SESSION_COOKIE);
+        if (cookie == null || team == null) throw new ApiError(401, "the operator signs in at the console");
+        if (!credentials.sameOrigin(req) && req.getHeader("Origin") != null) {
+            throw new ApiError(403, "the console session works only on this server's own pages");
+        }
+        String token = cookie.getValue().trim();
+        TeamRegistry.Signed s = token.isEmpty() || token.length() > 256 ? null : team.session(ApiKeys.hash(token), System.currentTimeMillis());
+        if (s == null) throw new ApiError(401, "the console session has ended; sign in again");
+        if (!s.user().operator()) throw new ApiError(403, "this is for the instance's operator");
+        team.seen(s.session().hash(), System.currentTimeMillis());
+        return s.user();
     }
 
     /** For a route outside the router (the dashboard socket): the same table, by its name. */

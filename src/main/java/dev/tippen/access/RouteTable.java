@@ -13,9 +13,9 @@ public final class RouteTable {
     /**
      * {@code OPEN}: anyone (pages, sign-in, health); {@code PUBLIC_KEY}: the tracker's public key, checked by
      * its handler before the body is read; otherwise a person with at least that role on the site, or
-     * the site's secret key (an admin).
+     * the site's secret key (an admin); {@code OPERATOR}: a person who runs this instance, on no site.
      */
-    public enum Need { OPEN, PUBLIC_KEY, VIEWER, AGENT, ADMIN, OWNER;
+    public enum Need { OPEN, PUBLIC_KEY, VIEWER, AGENT, ADMIN, OWNER, OPERATOR;
 
         public Role role() {
             return switch (this) {
@@ -49,6 +49,8 @@ public final class RouteTable {
                 "POST /api/webhooks/:id/deliveries/:deliveryId/replay",
                 "GET /api/audit", "POST /api/team/invitations", "DELETE /api/team/invitations/:invitationId",
                 "PATCH /api/team/members/:userId", "DELETE /api/team/members/:userId", "POST /api/team/members/:userId/reset-link");
+        // The instance's operator: every site.
+        put(r, Need.OPERATOR, "GET /api/operator/sites", "POST /api/operator/sites", "POST /api/operator/sites/:siteId/suspension");
         // Anyone: pages, scripts, signing in, joining, health and metrics (which has its own token).
         put(r, Need.OPEN, "GET /console", "GET /console/", "GET /console/static/*", "GET /console/lib/*", "GET /console/session",
                 "POST /console/session", "DELETE /console/session", "GET /console/join", "POST /console/join", "POST /console/claim",

@@ -7,6 +7,7 @@ import dev.tippen.console.AccountRoutes;
 import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
 import dev.tippen.console.JoinLinks;
+import dev.tippen.console.OperatorRoutes;
 import dev.tippen.console.TeamRoutes;
 import dev.tippen.console.TokenRoutes;
 import dev.tippen.console.DemoSite;
@@ -197,6 +198,22 @@ public final class App implements AutoCloseable {
         Team team = teamRegistry == null ? null : new Team(vertx, teamRegistry, audit);
         if (team != null) {
             teamRegistry.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
+            // A suspended site is refused here as its keys would be, and its sockets close; lifting it lets them back.
+            java.util.Set<String> suspendedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            teamRegistry.onSuspensions(now -> {
+                for (String siteId : now) {
+                    if (suspendedHere.add(siteId)) {
+                        keys.disable(siteId, "this site is suspended by the operator of this server");
+                        hub.closeSite(siteId, "site suspended");
+                    }
+                }
+                for (String siteId : java.util.Set.copyOf(suspendedHere)) {
+                    if (!now.contains(siteId)) {
+                        suspendedHere.remove(siteId);
+                        keys.enable(siteId);
+                    }
+                }
+            });
             // Every node polls the one version number: a removal on any node ends sessions here within a second.
             vertx.setPeriodic(500, id -> vertx.executeBlocking(teamRegistry::reloadIfChanged, false));
             vertx.setPeriodic(5000, id -> vertx.executeBlocking(() -> {
@@ -267,6 +284,7 @@ public final class App implements AutoCloseable {
             new AuditRoutes(teamRegistry.store()).mount(router);
             new AccountRoutes(team, credentials).mount(router);
             new TokenRoutes(teamRegistry, audit).mount(router);
+            new OperatorRoutes(backend.keys(), teamRegistry, sites, history, audit).mount(router);
         }
         if (config.demo()) {
             new DemoSite().mount(router);

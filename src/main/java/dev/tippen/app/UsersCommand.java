@@ -65,8 +65,11 @@ final class UsersCommand implements Runnable {
         @Option(names = "--email", required = true, description = "The person's e-mail address.")
         String email;
 
-        @Option(names = "--site", required = true, description = "The site's id (see 'tippen keys list').")
+        @Option(names = "--site", description = "The site's id (see 'tippen keys list').")
         String site;
+
+        @Option(names = "--operator", description = "Make the instance's operator instead: every site on a Sites page (no --site, no --role).")
+        boolean operator;
 
         @Option(names = "--role", defaultValue = "owner", description = "viewer, agent, admin or owner (default ${DEFAULT-VALUE}).")
         String role;
@@ -76,6 +79,10 @@ final class UsersCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Role r = Role.parse(role);
+            if (operator == (site != null)) {
+                err.println("tippen: give --site SITE (with --role), or --operator");
+                return 2;
+            }
             if (r == null) {
                 err.println("tippen: --role must be one of viewer, agent, admin, owner");
                 return 2;
@@ -84,6 +91,16 @@ final class UsersCommand implements Runnable {
             if (!clean.matches("[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\".]+") || clean.length() > Team.MAX_EMAIL) {
                 err.println("tippen: --email must be an e-mail address");
                 return 2;
+            }
+            if (operator) {
+                try (TeamDatabase db = options.openTeam()) {
+                    Team.Link link = Team.makeLink(new TeamStore(db), Invitation.Kind.OPERATOR, null, clean, null, "cli", Team.SETUP_LINK_LIFETIME);
+                    out.println("Send this link to " + clean + " (operator of this server); it works once, until "
+                            + Instant.ofEpochMilli(link.expiresAt()) + ":");
+                    out.println(JoinLinks.url(options.base(), link.token()));
+                }
+                out.flush();
+                return 0;
             }
             try (KeyStore keys = options.openExisting()) {
                 if (keys.site(site).isEmpty()) {

@@ -164,7 +164,7 @@ public final class ConsoleRoutes {
                 .forEach(e -> sites.add(new JsonObject().put("siteId", e.getKey().siteId()).put("name", e.getKey().name())
                         .put("role", e.getValue().wire())));
         JsonObject user = new JsonObject().put("userId", p.user().userId()).put("email", p.user().email()).put("name", p.user().name())
-                .put("totp", p.user().totp());
+                .put("totp", p.user().totp()).put("operator", p.user().operator());
         return new JsonObject().put("user", user).put("sites", sites).put("siteId", site == null ? null : site.siteId())
                 .put("siteName", site == null ? null : site.name()).put("role", role == null ? null : role.wire())
                 .put("callLinkTemplate", callLinkTemplate).put("claimable", false);

@@ -58,6 +58,34 @@ public final class History implements AutoCloseable {
         return query(c -> HistoryReader.profile(c, siteId, visitorId));
     }
 
+    /** What the operator sees of a site: page views of today's visits, bytes stored, webhook endpoints failing or turned off by failures. */
+    public record SiteStats(long pageViewsToday, long storedBytes, long failingWebhooks) {
+        public static final SiteStats NONE = new SiteStats(0, 0, 0);
+    }
+
+    /** Every site's figures in three grouped reads. */
+    public Future<java.util.Map<String, SiteStats>> siteStats(long now) {
+        return query(c -> {
+            java.util.Map<String, long[]> m = new java.util.HashMap<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT site_id, SUM(page_views) FROM visits WHERE day = ? GROUP BY site_id")) {
+                ps.setLong(1, Days.of(now));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) m.computeIfAbsent(rs.getString(1), k -> new long[3])[0] = rs.getLong(2);
+                }
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT site_id, bytes FROM site_usage"); java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) m.computeIfAbsent(rs.getString(1), k -> new long[3])[1] = rs.getLong(2);
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT site_id, COUNT(*) FROM webhook_endpoints "
+                    + "WHERE failing_since IS NOT NULL OR disabled_reason IS NOT NULL GROUP BY site_id"); java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) m.computeIfAbsent(rs.getString(1), k -> new long[3])[2] = rs.getLong(2);
+            }
+            java.util.Map<String, SiteStats> out = new java.util.HashMap<>();
+            m.forEach((k, v) -> out.put(k, new SiteStats(v[0], v[1], v[2])));
+            return out;
+        });
+    }
+
     Future<List<AgentRow>> agents(String siteId, long from, long to, int limit) {
         return query(c -> AgentRow.read(c, siteId, from, to, limit));
     }

@@ -45,6 +45,11 @@ public final class KeyRegistry {
         disabled.put(siteId, reason);
     }
 
+    /** Lifts {@link #disable}. */
+    public void enable(String siteId) {
+        disabled.remove(siteId);
+    }
+
     public boolean known(String siteId) {
         return snapshot.sites().containsKey(siteId);
     }

@@ -247,6 +247,13 @@ public final class Hub {
         });
     }
 
+    /** Closes every socket of a site, dashboards and visitors (the site was suspended). */
+    public void closeSite(String siteId, String reason) {
+        forEachConnection(c -> {
+            if (siteId.equals(c.siteId())) c.close((short) 1008, reason);
+        });
+    }
+
     /** Closes every socket opened by one of these console sessions (signed out, expired). */
     public void closeSessions(Set<String> sessionIds, String reason) {
         forEachConnection(c -> {

@@ -6,7 +6,8 @@ package dev.tippen.team;
  */
 public record Invitation(String invitationId, String tokenHash, Kind kind, String siteId, String email, Role role,
                          String createdBy, long createdAt, long expiresAt, Long usedAt) {
-    public enum Kind { JOIN, RESET }
+    /** JOIN: a role on a site; RESET: a new password; OPERATOR: the instance's operator (no site). */
+    public enum Kind { JOIN, RESET, OPERATOR }
 
     public boolean usable(long now) {
         return usedAt == null && now < expiresAt;

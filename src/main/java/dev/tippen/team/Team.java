@@ -223,6 +223,14 @@ public final class Team {
         return blocking(() -> link(token)).compose(link -> {
             if (link == null) return Future.failedFuture(new ApiError(410, "this link has been used or has expired; ask for a new one"));
             User existing = registry.byEmail(link.email());
+            if (link.kind() == Invitation.Kind.OPERATOR && existing != null) {
+                return signIn(existing.email(), password == null ? "" : password, code, address).compose(opened -> blocking(() -> {
+                    store.join(link, null, existing.userId(), System.currentTimeMillis());
+                    registry.reloadIfChanged();
+                    log.info("event=operator_joined user={}", existing.userId());
+                    return opened;
+                }));
+            }
             if (link.kind() == Invitation.Kind.RESET) {
                 String problem = Passwords.problem(password);
                 if (problem != null) return Future.failedFuture(ApiError.badRequest(problem));
@@ -263,8 +271,8 @@ public final class Team {
                     throw new ApiError(409, c.getMessage());
                 }
                 registry.reloadIfChanged();
-                log.info("event=teammate_joined user={} site={} role={}", u.userId(), link.siteId(), link.role().wire());
-                audit.record(link.siteId(), Audit.Actor.user(u.userId(), u.name()), "teammate.joined", u.userId(), link.role().wire());
+                log.info("event=teammate_joined user={} site={} role={}", u.userId(), link.siteId(), link.role() == null ? "operator" : link.role().wire());
+                if (link.siteId() != null) audit.record(link.siteId(), Audit.Actor.user(u.userId(), u.name()), "teammate.joined", u.userId(), link.role().wire());
                 return u;
             })).compose(u -> open(u, System.currentTimeMillis()));
         });

@@ -23,8 +23,9 @@ public final class TeamRegistry {
     public static final int MAX_PER_USER = 20;
 
     private record Snapshot(long version, Map<String, User> users, Map<String, User> byEmail, Map<String, Map<String, Role>> roles,
-                            Map<String, List<Member>> bySite, Map<String, UserSession> sessions, Map<String, PersonalToken> tokens) {
-        static final Snapshot EMPTY = new Snapshot(-1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+                            Map<String, List<Member>> bySite, Map<String, UserSession> sessions, Map<String, PersonalToken> tokens,
+                            Set<String> suspendedSites) {
+        static final Snapshot EMPTY = new Snapshot(-1, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Set.of());
     }
 
     /** A session that is good now, and whose it is. */
@@ -38,6 +39,7 @@ public final class TeamRegistry {
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
     private final Set<String> endedReported = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Set<String>> onSessionsEnded = hashes -> {};
+    private volatile Consumer<Set<String>> onSuspensions = sites -> {};
 
     public TeamRegistry(TeamStore store, Duration idle, Duration lifetime) {
         this.store = store;
@@ -61,6 +63,16 @@ public final class TeamRegistry {
     /** Called with the hashes of sessions that ended (signed out, removed, idle, expired), to close their sockets. */
     public void onSessionsEnded(Consumer<Set<String>> listener) {
         this.onSessionsEnded = listener;
+    }
+
+    /** Called with every suspended site whenever the set changes (and once at start when it is not empty). */
+    public void onSuspensions(Consumer<Set<String>> listener) {
+        this.onSuspensions = listener;
+        if (!snapshot.suspendedSites().isEmpty()) listener.accept(snapshot.suspendedSites());
+    }
+
+    public boolean suspended(String siteId) {
+        return snapshot.suspendedSites().contains(siteId);
     }
 
     /** Blocking: one small read, and a full one only when something changed. */
@@ -93,7 +105,8 @@ public final class TeamRegistry {
         for (PersonalToken t : c.tokens()) tokens.put(t.tokenHash(), t);
         Snapshot old = snapshot;
         snapshot = new Snapshot(c.version(), Map.copyOf(users), Map.copyOf(byEmail), Map.copyOf(roles), Map.copyOf(bySite), Map.copyOf(sessions),
-                Map.copyOf(tokens));
+                Map.copyOf(tokens), Set.copyOf(c.suspendedSites()));
+        if (!old.suspendedSites().equals(snapshot.suspendedSites())) onSuspensions.accept(snapshot.suspendedSites());
         seen.keySet().retainAll(sessions.keySet());
         endedReported.retainAll(sessions.keySet());
         Set<String> ended = new HashSet<>(old.sessions().keySet());

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class TeamStore {
     /** Everything a node keeps in memory: small (people, not visitors), read whole on change. */
-    public record Contents(long version, List<User> users, List<Member> members, List<UserSession> sessions, List<PersonalToken> tokens) {}
+    public record Contents(long version, List<User> users, List<Member> members, List<UserSession> sessions, List<PersonalToken> tokens,
+                           java.util.Set<String> suspendedSites) {}
 
     /** A write refused for a reason the caller is told (a link used twice, an e-mail taken). */
     public static final class Conflict extends RuntimeException {
@@ -73,7 +74,11 @@ public final class TeamStore {
                             rs.getString(6), rs.getLong(7), null));
                 }
             }
-            return new Contents(version, users, members, sessions, tokens);
+            java.util.Set<String> suspended = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT site_id FROM team_suspended_sites"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) suspended.add(rs.getString(1));
+            }
+            return new Contents(version, users, members, sessions, tokens, suspended);
         });
     }
 
@@ -110,6 +115,10 @@ public final class TeamStore {
                     ps.setLong(5, now);
                     ps.executeUpdate();
                 }
+            }
+            if (link.kind() == Invitation.Kind.OPERATOR) {
+                update(c, "UPDATE team_users SET operator = 1 WHERE user_id = ?", userId);
+                return null;
             }
             try (PreparedStatement del = c.prepareStatement("DELETE FROM team_members WHERE user_id = ? AND site_id = ?")) {
                 del.setString(1, userId);
@@ -307,6 +316,15 @@ public final class TeamStore {
                 ? update(c, "UPDATE team_tokens SET revoked_at = ? WHERE token_id = ? AND site_id = ? AND revoked_at IS NULL", now, tokenId, siteId) == 1
                 : update(c, "UPDATE team_tokens SET revoked_at = ? WHERE token_id = ? AND site_id = ? AND user_id = ? AND revoked_at IS NULL",
                         now, tokenId, siteId, userId) == 1);
+    }
+
+    /** Suspends a site (or lifts it): every node refuses its keys and closes its sockets. */
+    public void setSiteSuspended(String siteId, boolean suspended, String by, long now) {
+        write(c -> {
+            update(c, "DELETE FROM team_suspended_sites WHERE site_id = ?", siteId);
+            if (suspended) update(c, "INSERT INTO team_suspended_sites (site_id, suspended_at, suspended_by) VALUES (?, ?, ?)", siteId, now, by);
+            return null;
+        });
     }
 
     /** Makes an account an operator (or not). */

@@ -1,0 +1,47 @@
+import { html, useState, useEffect } from './lib.js';
+import { request } from './api.js';
+
+const size = (b) => (b == null ? '—' : b < 1024 ? b + ' B' : b < 1048576 ? (b / 1024).toFixed(1) + ' KB' : (b / 1048576).toFixed(1) + ' MB');
+
+// The operator's view of every site: how busy, how big, what is failing; create or suspend one.
+export function Sites() {
+  const [sites, setSites] = useState(null);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => request('GET', '/api/operator/sites').then((b) => setSites(b.sites), (e) => setError(e.message));
+  useEffect(() => { load(); const t = setInterval(load, 15000); return () => clearInterval(t); }, []);
+  const run = async (work) => {
+    setError(null);
+    try {
+      await work();
+      await load();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  return html`<section class="sites"><h2 id="sites-heading">Sites</h2>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    <form class="site-form" onSubmit=${(e) => { e.preventDefault(); run(async () => {
+        setCreated(await request('POST', '/api/operator/sites', { name: name.trim() }));
+        setName('');
+      }); }}>
+      <label for="site-name">Site name</label><input id="site-name" required maxlength="200" value=${name} onInput=${(e) => setName(e.target.value)} />
+      <button type="submit" class="primary">Create site</button></form>
+    ${created ? html`<div class="link" role="status"><p>${created.name}: copy its keys now; they are not shown again.</p>
+      <p>Public key <input class="site-key" readonly value=${created.publicKey} /></p>
+      <p>Secret key <input class="site-key" readonly value=${created.secretKey} /></p></div>` : ''}
+    ${sites ? html`<table aria-labelledby="sites-heading"><thead><tr><th>Site</th><th>Live visitors</th><th>Page views today</th><th>Stored</th>
+      <th>Failing webhooks</th><th>Keys</th><th>People</th><th></th></tr></thead>
+      <tbody>${sites.map((s) => html`<tr key=${s.siteId} data-site=${s.siteId} class=${s.suspended ? 'suspended' : ''}>
+        <td>${s.name}<div class="sub">${s.siteId}${s.suspended ? ' · suspended' : ''}</div></td>
+        <td class="num">${s.liveVisitors < 0 ? '—' : s.liveVisitors}</td><td class="num">${s.pageViewsToday == null ? '—' : s.pageViewsToday}</td>
+        <td class="num">${size(s.storedBytes)}</td><td class="num">${s.failingWebhooks == null ? '—' : s.failingWebhooks}</td>
+        <td class="num">${s.activeKeys}</td><td class="num">${s.members}</td>
+        <td><button type="button" onClick=${() => {
+          if (s.suspended || confirm('Suspend ' + s.name + '? Its keys and people are refused until you resume it.')) {
+            run(() => request('POST', '/api/operator/sites/' + encodeURIComponent(s.siteId) + '/suspension', { suspended: !s.suspended }));
+          }
+        }}>${s.suspended ? 'Resume' : 'Suspend'}</button></td></tr>`)}</tbody></table>` : html`<p class="sub">Loading…</p>`}
+  </section>`;
+}
