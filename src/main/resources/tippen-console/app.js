@@ -8,7 +8,7 @@ import { Webhooks } from './webhooks.js';
 import { request, currentSite } from './api.js';
 import { Team, Join, Claim } from './team.js';
 import { Audit } from './audit.js';
-import { Sites } from './operator.js';
+import { Sites, People } from './operator.js';
 
 // Passwords and keys are typed into forms and sent once in a POST body; never into a URL or
 // storage. The session cookie that comes back is HttpOnly: no script here can read it.
@@ -221,7 +221,7 @@ function Console({ session, onSignedOut }) {
     ${tab === 'hooks' ? html`<main><${Webhooks} /></main>` : ''}
     ${tab === 'team' ? html`<main><${Team} session=${session} /></main>` : ''}
     ${tab === 'audit' ? html`<main><${Audit} /></main>` : ''}
-    ${tab === 'sites' ? html`<main><${Sites} /></main>` : ''}
+    ${tab === 'sites' ? html`<main><${Sites} /><${People} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
       onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />
@@ -259,7 +259,7 @@ function App() {
     return html`<div class="console"><header><h1>Tippen <span class="sub">operator</span></h1>
       <span class="who">${state.session.user.name} · operator</span>
       <button type="button" onClick=${async () => { await fetch('/console/session', { method: 'DELETE', credentials: 'same-origin' }); location.href = '/console'; }}>Sign out</button>
-      </header><main><${Sites} /></main></div>`;
+      </header><main><${Sites} /><${People} /></main></div>`;
   }
   if (state.session && !state.session.siteId) {
     return html`<main class="signin"><h1>Tippen console</h1><p>${state.session.notice || 'You belong to no site yet.'}</p>

@@ -3,6 +3,33 @@ import { request } from './api.js';
 
 const size = (b) => (b == null ? '—' : b < 1024 ? b + ' B' : b < 1048576 ? (b / 1024).toFixed(1) + ' KB' : (b / 1048576).toFixed(1) + ' MB');
 
+// Every account, with a switch to suspend one (its sessions, tokens and sockets end everywhere).
+export function People() {
+  const [users, setUsers] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => request('GET', '/api/operator/users').then((b) => setUsers(b.users), (e) => setError(e.message));
+  useEffect(() => { load(); }, []);
+  const toggle = async (u) => {
+    if (!u.suspended && !confirm('Suspend ' + u.name + '? They are signed out everywhere and cannot sign in until you resume them.')) return;
+    setError(null);
+    try {
+      await request('POST', '/api/operator/users/' + encodeURIComponent(u.userId) + '/suspension', { suspended: !u.suspended });
+      await load();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  return html`<section class="sites"><h2 id="people-heading">People</h2>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+    ${users ? html`<table aria-labelledby="people-heading"><thead><tr><th>Name</th><th>Email</th><th>Sites</th><th>Last sign-in</th><th></th></tr></thead>
+      <tbody>${users.map((u) => html`<tr key=${u.userId} data-user=${u.userId} class=${u.suspended ? 'suspended' : ''}>
+        <td>${u.name}${u.operator ? html`<div class="sub">operator</div>` : ''}${u.suspended ? html`<div class="sub">suspended</div>` : ''}</td>
+        <td>${u.email}</td><td>${u.sites.map((s) => s.siteId + ' (' + s.role + ')').join(', ')}</td><td>${u.lastSignInAt || ''}</td>
+        <td>${u.operator ? '' : html`<button type="button" onClick=${() => toggle(u)}>${u.suspended ? 'Resume' : 'Suspend'}</button>`}</td></tr>`)}
+      </tbody></table>` : ''}
+  </section>`;
+}
+
 // The operator's view of every site: how busy, how big, what is failing; create or suspend one.
 export function Sites() {
   const [sites, setSites] = useState(null);

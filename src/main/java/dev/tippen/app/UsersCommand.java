@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * machine the server runs on. Links are printed, never mailed: no SMTP is needed.
  */
 @Command(name = "users", mixinStandardHelpOptions = true, description = "Add people to sites, list them, and make password-reset links.",
-        subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Reset.class})
+        subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Reset.class, UsersCommand.Suspend.class})
 final class UsersCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -138,6 +138,43 @@ final class UsersCommand implements Runnable {
                 if (c.users().isEmpty()) out.println("no one yet; 'tippen users add --email E --site SITE' makes a site's first owner");
             }
             out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true,
+            description = "Suspend an account: its sessions, tokens and sockets end on every node within a second; --resume lifts it.")
+    static final class Suspend implements Callable<Integer> {
+        @CommandLine.Mixin TeamOptions options;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--email", required = true, description = "The person's e-mail address.")
+        String email;
+
+        @Option(names = "--resume", description = "Lift the suspension instead.")
+        boolean resume;
+
+        @Override
+        public Integer call() {
+            try (TeamDatabase db = options.openTeam()) {
+                TeamStore store = new TeamStore(db);
+                String clean = TeamRegistry.normalEmail(email);
+                TeamStore.Contents c = store.load(System.currentTimeMillis());
+                User u = c.users().stream().filter(x -> x.email().equals(clean)).findFirst().orElse(null);
+                if (u == null) {
+                    spec.commandLine().getErr().println("tippen: no account for " + clean);
+                    return 2;
+                }
+                store.setSuspended(u.userId(), !resume);
+                for (var m : c.members()) {
+                    if (m.userId().equals(u.userId())) {
+                        dev.tippen.team.Audit.recordNow(store, m.siteId(), dev.tippen.team.Audit.Actor.CLI,
+                                resume ? "teammate.resumed" : "teammate.suspended", u.userId(), null);
+                    }
+                }
+                spec.commandLine().getOut().println((resume ? "resumed " : "suspended ") + clean);
+            }
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

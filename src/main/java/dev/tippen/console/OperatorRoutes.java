@@ -50,6 +50,44 @@ public final class OperatorRoutes {
         router.get("/api/operator/sites").handler(this::list);
         router.post("/api/operator/sites").handler(small).handler(this::create);
         router.post("/api/operator/sites/:siteId/suspension").handler(small).handler(this::suspend);
+        router.get("/api/operator/users").handler(this::users);
+        router.post("/api/operator/users/:userId/suspension").handler(small).handler(this::suspendUser);
+    }
+
+    /** Every account: e-mail, name, status, last sign-in, operator or not, and its sites with roles. */
+    private void users(RoutingContext ctx) {
+        Access.operator(ctx);
+        ctx.vertx().executeBlocking(() -> team.store().load(System.currentTimeMillis()), false).onSuccess(c -> {
+            JsonArray list = new JsonArray();
+            for (User u : c.users()) {
+                JsonArray roles = new JsonArray();
+                c.members().stream().filter(m -> m.userId().equals(u.userId()))
+                        .forEach(m -> roles.add(new JsonObject().put("siteId", m.siteId()).put("role", m.role().wire())));
+                list.add(new JsonObject().put("userId", u.userId()).put("email", u.email()).put("name", u.name()).put("suspended", u.suspended())
+                        .put("operator", u.operator()).put("lastSignInAt", u.lastSignInAt() == null ? null : Instant.ofEpochMilli(u.lastSignInAt()).toString())
+                        .put("sites", roles));
+            }
+            TeamRoutes.json(ctx, 200, new JsonObject().put("users", list));
+        }).onFailure(e -> ctx.fail(ApiError.unavailable("the accounts cannot be read right now", 5)));
+    }
+
+    /** {"suspended": true|false}: a suspended account's sessions, tokens and sockets end on every node; it cannot sign in. */
+    private void suspendUser(RoutingContext ctx) {
+        User op = Access.operator(ctx);
+        String userId = ctx.pathParam("userId");
+        Object v = Json.object(ctx).getValue("suspended");
+        if (!(v instanceof Boolean suspended)) throw ApiError.badRequest("'suspended' must be true or false");
+        if (userId.equals(op.userId())) throw new ApiError(409, "an operator cannot suspend themselves");
+        ctx.vertx().executeBlocking(() -> {
+            if (!team.store().setSuspended(userId, suspended)) throw new ApiError(404, "no account '" + (userId.length() > 40 ? userId.substring(0, 40) : userId) + "'");
+            team.reloadIfChanged();
+            return null;
+        }, false).onSuccess(x -> {
+            for (String siteId : team.roles(userId).keySet()) {
+                audit.record(siteId, Audit.Actor.user(op.userId(), op.name()), suspended ? "teammate.suspended" : "teammate.resumed", userId, null);
+            }
+            TeamRoutes.json(ctx, 200, new JsonObject().put("userId", userId).put("suspended", suspended));
+        }).onFailure(ctx::fail);
     }
 
     private void list(RoutingContext ctx) {

@@ -71,6 +71,17 @@ class OperatorTest {
             assertThat(server.track(acme.publicKey(), "pageview", "v_op_2").status()).isEqualTo(200);
             assertThat(owner.call("GET", "/api/audit", null).body()).contains("site.suspended").contains("site.resumed");
             assertThat(op.call("POST", "/api/operator/sites/nope/suspension", new JsonObject().put("suspended", true).encode()).status()).isEqualTo(404);
+
+            // A suspended account is signed out everywhere and cannot sign in until resumed.
+            String ownerId = TeamTest.userId(owner, "owner@example.com");
+            assertThat(op.call("GET", "/api/operator/users", null).body()).contains("owner@example.com").contains("op@example.com");
+            assertThat(op.call("POST", "/api/operator/users/" + ownerId + "/suspension", new JsonObject().put("suspended", true).encode()).status())
+                    .isEqualTo(200);
+            assertThat(owner.call("GET", "/api/visits", null).status()).isEqualTo(401);
+            assertThat(TeamTest.signIn(server, "owner@example.com", TeamTest.PASSWORD).status()).isEqualTo(403);
+            assertThat(op.call("POST", "/api/operator/users/" + ownerId + "/suspension", new JsonObject().put("suspended", false).encode()).status())
+                    .isEqualTo(200);
+            assertThat(TeamTest.signIn(server, "owner@example.com", TeamTest.PASSWORD).status()).isEqualTo(200);
         }
     }
 
