@@ -69,6 +69,10 @@ export function Sites() {
           if (s.suspended || confirm('Suspend ' + s.name + '? Its keys and people are refused until you resume it.')) {
             run(() => request('POST', '/api/operator/sites/' + encodeURIComponent(s.siteId) + '/suspension', { suspended: !s.suspended }));
           }
-        }}>${s.suspended ? 'Resume' : 'Suspend'}</button></td></tr>`)}</tbody></table>` : html`<p class="sub">Loading…</p>`}
+        }}>${s.suspended ? 'Resume' : 'Suspend'}</button>
+        <button type="button" class="danger" onClick=${() => {
+          const typed = prompt('This deletes ' + s.name + ' with its keys, visitors, history, webhooks, people\'s roles and audit log. Type its name to confirm.');
+          if (typed !== null) run(() => request('DELETE', '/api/operator/sites/' + encodeURIComponent(s.siteId), { confirm: typed }));
+        }}>Delete</button></td></tr>`)}</tbody></table>` : html`<p class="sub">Loading…</p>`}
   </section>`;
 }

@@ -50,7 +50,7 @@ public final class RouteTable {
                 "GET /api/audit", "POST /api/team/invitations", "DELETE /api/team/invitations/:invitationId",
                 "PATCH /api/team/members/:userId", "DELETE /api/team/members/:userId", "POST /api/team/members/:userId/reset-link");
         // The instance's operator: every site.
-        put(r, Need.OPERATOR, "GET /api/operator/sites", "POST /api/operator/sites", "POST /api/operator/sites/:siteId/suspension",
+        put(r, Need.OPERATOR, "GET /api/operator/sites", "POST /api/operator/sites", "POST /api/operator/sites/:siteId/suspension", "DELETE /api/operator/sites/:siteId",
                 "GET /api/operator/users", "POST /api/operator/users/:userId/suspension");
         // Anyone: pages, scripts, signing in, joining, health and metrics (which has its own token).
         put(r, Need.OPEN, "GET /console", "GET /console/", "GET /console/static/*", "GET /console/lib/*", "GET /console/session",

@@ -50,8 +50,44 @@ public final class OperatorRoutes {
         router.get("/api/operator/sites").handler(this::list);
         router.post("/api/operator/sites").handler(small).handler(this::create);
         router.post("/api/operator/sites/:siteId/suspension").handler(small).handler(this::suspend);
+        router.delete("/api/operator/sites/:siteId").handler(small).handler(this::delete);
         router.get("/api/operator/users").handler(this::users);
         router.post("/api/operator/users/:userId/suspension").handler(small).handler(this::suspendUser);
+    }
+
+    /**
+     * {"confirm": "<the site's name>"}: deletes the site with everything it stored. It is suspended
+     * first (keys refused, sockets closed everywhere), its live visitors erased, the history waited
+     * for and then emptied of it, then its keys, sessions, roles, tokens, links and audit log go.
+     */
+    private void delete(RoutingContext ctx) {
+        User op = Access.operator(ctx);
+        String siteId = ctx.pathParam("siteId");
+        String confirm = Json.string(Json.object(ctx), "confirm");
+        ctx.vertx().<Site>executeBlocking(() -> {
+            Site site = store.site(siteId).orElseThrow(() -> new ApiError(404, "no site '" + (siteId.length() > 40 ? siteId.substring(0, 40) : siteId) + "'"));
+            if (!site.name().equals(confirm)) throw ApiError.badRequest("type the site's name exactly as 'confirm' to delete it");
+            team.store().setSiteSuspended(siteId, true, op.userId(), System.currentTimeMillis());
+            team.reloadIfChanged();
+            return site;
+        }, false).compose(site -> sites.live(siteId).compose(live -> {
+            List<Future<Void>> erased = new ArrayList<>();
+            for (var v : live.visitors()) erased.add(sites.erase(siteId, v.visitorId(), null));
+            return Future.join(erased).mapEmpty();
+        }).compose(v -> {
+            if (history == null) return Future.<Void>succeededFuture();
+            // An erasure of no one, last in the site's order: once the history has it, it has everything before it.
+            String receipt = "era_" + java.util.UUID.randomUUID();
+            return sites.erase(siteId, "site_deleted", receipt).compose(x -> history.forgetSite(ctx.vertx(), siteId, receipt, 30_000));
+        }).compose(v -> ctx.vertx().<Void>executeBlocking(() -> {
+            store.deleteSite(siteId);
+            team.store().forgetSite(siteId);
+            team.reloadIfChanged();
+            return null;
+        }, false)).map(site)).onSuccess(site -> {
+            org.slf4j.LoggerFactory.getLogger(OperatorRoutes.class).info("event=site_deleted site={} by={}", siteId, op.userId());
+            ctx.response().setStatusCode(204).end();
+        }).onFailure(ctx::fail);
     }
 
     /** Every account: e-mail, name, status, last sign-in, operator or not, and its sites with roles. */

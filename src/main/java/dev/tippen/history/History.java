@@ -86,6 +86,47 @@ public final class History implements AutoCloseable {
         });
     }
 
+    /**
+     * Forgets a site: once the erasure named {@code receipt} is applied (so everything recorded
+     * before it is too; polled up to {@code waitMillis}), deletes every row the history and the
+     * webhooks keep for the site in one transaction, overwriting them in the file.
+     */
+    public Future<Void> forgetSite(Vertx vertx, String siteId, String receipt, long waitMillis) {
+        io.vertx.core.Promise<Boolean> applied = io.vertx.core.Promise.promise();
+        waitFor(vertx, receipt, System.currentTimeMillis() + waitMillis, applied);
+        return applied.future().compose(done -> {
+            if (!done) return Future.failedFuture(ApiError.unavailable("the history is still catching up; delete again in a minute", 60));
+            return workers.<Void>executeBlocking(() -> {
+                try (Connection c = db.writer()) {
+                    String[] deletes = {
+                        "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT delivery_id FROM webhook_deliveries WHERE site_id = ?)",
+                        "DELETE FROM webhook_deliveries WHERE site_id = ?", "DELETE FROM webhook_endpoints WHERE site_id = ?",
+                        "DELETE FROM pages WHERE site_id = ?", "DELETE FROM invites WHERE site_id = ?", "DELETE FROM visits WHERE site_id = ?",
+                        "DELETE FROM visitors WHERE site_id = ?", "DELETE FROM daily WHERE site_id = ?", "DELETE FROM companies WHERE site_id = ?",
+                        "DELETE FROM site_usage WHERE site_id = ?"};
+                    for (String sql : deletes) {
+                        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                            ps.setString(1, siteId);
+                            ps.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    db.scrub(c);
+                }
+                return null;
+            }, false);
+        });
+    }
+
+    private void waitFor(Vertx vertx, String receipt, long giveUpAt, io.vertx.core.Promise<Boolean> done) {
+        hurry();
+        erased(receipt).onComplete(ar -> {
+            if (ar.succeeded() && ar.result()) done.complete(true);
+            else if (System.currentTimeMillis() >= giveUpAt) done.complete(false);
+            else vertx.setTimer(50, id -> waitFor(vertx, receipt, giveUpAt, done));
+        });
+    }
+
     Future<List<AgentRow>> agents(String siteId, long from, long to, int limit) {
         return query(c -> AgentRow.read(c, siteId, from, to, limit));
     }

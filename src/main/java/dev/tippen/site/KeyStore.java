@@ -26,6 +26,9 @@ public interface KeyStore extends AutoCloseable {
     /** Revokes every key of a site, or one key given in clear text; returns how many keys were revoked. */
     int revoke(String siteIdOrKey);
 
+    /** Removes a site, its keys and its console sessions, for good. False when there was no such site. */
+    boolean deleteSite(String siteId);
+
     /** Revokes the site's secret key(s) and issues a new one, returned in clear text. */
     String rotateSecret(String siteId);
 

@@ -327,6 +327,20 @@ public final class TeamStore {
         });
     }
 
+    /**
+     * Forgets what the team keeps of a deleted site: its people's roles there, tokens, links and
+     * audit log. Its suspension stays, as a tombstone: a node that has not yet reloaded its keys
+     * must still refuse them (site ids are random and never come back).
+     */
+    public void forgetSite(String siteId) {
+        write(c -> {
+            for (String table : new String[] {"team_members", "team_tokens", "team_invitations", "team_audit"}) {
+                update(c, "DELETE FROM " + table + " WHERE site_id = ?", siteId);
+            }
+            return null;
+        });
+    }
+
     /** Makes an account an operator (or not). */
     public boolean setOperator(String userId, boolean operator) {
         return write(c -> update(c, "UPDATE team_users SET operator = ? WHERE user_id = ?", operator ? 1 : 0, userId) == 1);

@@ -86,6 +86,55 @@ class OperatorTest {
     }
 
     @Test
+    void deletingASiteLeavesNothingOfIt() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            TeamTest.Person op = TeamTest.join(server, operatorLink(server, "op@example.com"), "Olga Operator", TeamTest.PASSWORD);
+            JsonObject doomed = op.call("POST", "/api/operator/sites", new JsonObject().put("name", "Doomed Inc").encode()).json();
+            String siteId = doomed.getString("siteId");
+            server.waitForKey(doomed.getString("publicKey"));
+            KeyStore.CreatedSite kept = server.createSite("Kept");
+            TeamTest.join(server, TeamTest.ownerLink(server, siteId, "owner@example.com"), "Owner", TeamTest.PASSWORD);
+            for (String key : new String[] {doomed.getString("publicKey"), kept.publicKey()}) {
+                assertThat(server.track(key, "pageview", "v_del_1").status()).isEqualTo(200);
+                assertThat(server.track(key, "exit", "v_del_2").status()).isIn(200);
+            }
+            TestServer.eventually("the history has the doomed site's visits", Duration.ofSeconds(10),
+                    () -> rows(server, "history.db", "visits", siteId) > 0);
+            assertThat(op.call("DELETE", "/api/operator/sites/" + siteId, new JsonObject().put("confirm", "Doomed").encode()).status()).isEqualTo(400);
+            TestServer.Response deleted = op.call("DELETE", "/api/operator/sites/" + siteId, new JsonObject().put("confirm", "Doomed Inc").encode());
+            assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+
+            // Refused from the moment the deletion answers (suspended first), then unknown once the keys are gone.
+            assertThat(server.track(doomed.getString("publicKey"), "pageview", "v_del_3").status()).isIn(401, 403);
+            TestServer.eventually("the key is unknown", Duration.ofSeconds(3),
+                    () -> server.track(doomed.getString("publicKey"), "pageview", "v_del_3").status() == 401);
+            assertThat(op.call("GET", "/api/operator/sites", null).body()).doesNotContain(siteId).contains(kept.site().siteId());
+            for (String table : new String[] {"visits", "pages", "visitors", "daily", "site_usage"}) {
+                assertThat(rows(server, "history.db", table, siteId)).as("history rows in " + table).isZero();
+            }
+            assertThat(rows(server, "history.db", "visits", kept.site().siteId())).as("the other site's history").isPositive();
+            for (String table : new String[] {"team_members", "team_audit", "team_tokens", "team_invitations"}) {
+                assertThat(rows(server, "team.db", table, siteId)).as("team rows in " + table).isZero();
+            }
+            assertThat(rows(server, "tippen.db", "api_keys", siteId)).isZero();
+            assertThat(rows(server, "tippen.db", "visitors", siteId)).isZero();
+        }
+    }
+
+    static long rows(TestServer server, String file, String table, String siteId) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve(file));
+             var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE site_id = ?")) {
+            ps.setString(1, siteId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void theOperatorsSitesPageInChromium() throws Exception {
         dev.tippen.Needs.present(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");

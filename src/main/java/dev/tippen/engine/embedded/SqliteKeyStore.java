@@ -90,6 +90,21 @@ public final class SqliteKeyStore implements KeyStore, AutoCloseable {
     }
 
     @Override
+    public synchronized boolean deleteSite(String siteId) {
+        int[] deleted = {0};
+        inTransaction(() -> {
+            for (String sql : new String[] {"DELETE FROM console_sessions WHERE site_id = ?", "DELETE FROM api_keys WHERE site_id = ?",
+                    "DELETE FROM sites WHERE site_id = ?"}) {
+                try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                    ps.setString(1, siteId);
+                    deleted[0] = ps.executeUpdate();
+                }
+            }
+        });
+        return deleted[0] > 0;
+    }
+
+    @Override
     public synchronized int revoke(String siteIdOrKey) {
         long now = System.currentTimeMillis();
         int[] count = {0};

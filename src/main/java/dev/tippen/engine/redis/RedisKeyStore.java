@@ -122,6 +122,20 @@ public final class RedisKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean deleteSite(String siteId) {
+        if (site(siteId).isEmpty()) return false;
+        List<Request> tx = new ArrayList<>();
+        tx.add(Request.cmd(Command.MULTI));
+        for (ApiKey k : keys()) if (k.siteId().equals(siteId)) tx.add(Request.cmd(Command.HDEL).arg(KEYS).arg(k.hash()));
+        for (dev.tippen.site.ConsoleSession s : sessions()) if (s.siteId().equals(siteId)) tx.add(Request.cmd(Command.HDEL).arg(SESSIONS).arg(s.hash()));
+        tx.add(Request.cmd(Command.HDEL).arg(SITES).arg(siteId));
+        tx.add(Request.cmd(Command.INCR).arg(VERSION));
+        tx.add(Request.cmd(Command.EXEC));
+        await(link.batch(tx));
+        return true;
+    }
+
+    @Override
     public String rotateSecret(String siteId) {
         Site site = site(siteId).orElseThrow(() -> new IllegalArgumentException("no site " + siteId));
         if (site.singleKey()) {
