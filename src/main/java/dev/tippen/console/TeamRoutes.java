@@ -46,28 +46,28 @@ public final class TeamRoutes {
         Caller caller = Access.caller(ctx);
         TeamRegistry registry = team.registry();
         long now = System.currentTimeMillis();
-        JsonArray members = new JsonArray();
-        for (Member m : registry.members(caller.siteId())) {
-            User u = registry.user(m.userId());
-            if (u == null) continue;
-            boolean online = registry.sessionsOf(u.userId(), now).stream().anyMatch(s -> now - registry.lastSeen(s) < ONLINE_MILLIS);
-            members.add(new JsonObject().put("userId", u.userId()).put("email", u.email()).put("name", u.name()).put("role", m.role().wire())
-                    .put("online", online).put("suspended", u.suspended()).put("lastSignInAt", u.lastSignInAt()));
-        }
-        JsonObject answer = new JsonObject().put("members", members);
-        // Open links are an admin's business: a viewer sees who is on the team, not who is about to be.
-        if (caller.role().atLeast(Role.ADMIN)) {
-            ctx.vertx().executeBlocking(() -> registry.store().openInvitations(caller.siteId(), now), false).onSuccess(open -> {
-                JsonArray invitations = new JsonArray();
-                for (Invitation i : open) {
-                    invitations.add(new JsonObject().put("invitationId", i.invitationId()).put("email", i.email()).put("role", i.role().wire())
-                            .put("createdAt", i.createdAt()).put("expiresAt", i.expiresAt()));
-                }
-                json(ctx, 200, answer.put("invitations", invitations));
-            }).onFailure(e -> ctx.fail(ApiError.unavailable("the team cannot be read right now", 5)));
-        } else {
-            json(ctx, 200, answer.put("invitations", new JsonArray()));
-        }
+        boolean admin = caller.role().atLeast(Role.ADMIN);
+        // Who is online is read from the store, where every node writes its consoles' use.
+        ctx.vertx().executeBlocking(() -> new Object[] {registry.lastSeenOnAnyNode(caller.siteId()),
+                admin ? registry.store().openInvitations(caller.siteId(), now) : java.util.List.<Invitation>of()}, false).onSuccess(read -> {
+            @SuppressWarnings("unchecked") java.util.Map<String, Long> seen = (java.util.Map<String, Long>) read[0];
+            @SuppressWarnings("unchecked") java.util.List<Invitation> open = (java.util.List<Invitation>) read[1];
+            JsonArray members = new JsonArray();
+            for (Member m : registry.members(caller.siteId())) {
+                User u = registry.user(m.userId());
+                if (u == null) continue;
+                boolean online = !u.suspended() && now - seen.getOrDefault(u.userId(), 0L) < ONLINE_MILLIS;
+                members.add(new JsonObject().put("userId", u.userId()).put("email", u.email()).put("name", u.name()).put("role", m.role().wire())
+                        .put("online", online).put("suspended", u.suspended()).put("lastSignInAt", u.lastSignInAt()));
+            }
+            // Open links are an admin's business: a viewer sees who is on the team, not who is about to be.
+            JsonArray invitations = new JsonArray();
+            for (Invitation i : open) {
+                invitations.add(new JsonObject().put("invitationId", i.invitationId()).put("email", i.email()).put("role", i.role().wire())
+                        .put("createdAt", i.createdAt()).put("expiresAt", i.expiresAt()));
+            }
+            json(ctx, 200, new JsonObject().put("members", members).put("invitations", invitations));
+        }).onFailure(e -> ctx.fail(ApiError.unavailable("the team cannot be read right now", 5)));
     }
 
     private void invite(RoutingContext ctx) {

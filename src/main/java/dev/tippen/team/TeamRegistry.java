@@ -38,6 +38,8 @@ public final class TeamRegistry {
     /** When this node last saw each session used; written to the store now and then, never per request. */
     private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
     private final Set<String> endedReported = ConcurrentHashMap.newKeySet();
+    /** What this node last wrote of each session's use (the snapshot is not reloaded for it). */
+    private final ConcurrentHashMap<String, Long> flushed = new ConcurrentHashMap<>();
     private volatile Consumer<Set<String>> onSessionsEnded = hashes -> {};
     private volatile Consumer<Set<String>> onSuspensions = sites -> {};
 
@@ -108,6 +110,7 @@ public final class TeamRegistry {
                 Map.copyOf(tokens), Set.copyOf(c.suspendedSites()));
         if (!old.suspendedSites().equals(snapshot.suspendedSites())) onSuspensions.accept(snapshot.suspendedSites());
         seen.keySet().retainAll(sessions.keySet());
+        flushed.keySet().retainAll(sessions.keySet());
         endedReported.retainAll(sessions.keySet());
         Set<String> ended = new HashSet<>(old.sessions().keySet());
         ended.removeAll(sessions.keySet());
@@ -170,8 +173,11 @@ public final class TeamRegistry {
         Map<String, Long> touched = new HashMap<>();
         for (var e : seen.entrySet()) {
             UserSession us = s.sessions().get(e.getKey());
-            // Only what moved by a minute or more: the store is written about once a minute per live session.
-            if (us != null && e.getValue() - us.lastSeenAt() >= 60_000) touched.put(e.getKey(), e.getValue());
+            // Only what moved by 20 s or more: a few writes a minute per open console, and every node
+            // can tell who is online within half a minute.
+            if (us != null && e.getValue() - Math.max(us.lastSeenAt(), flushed.getOrDefault(e.getKey(), 0L)) >= 20_000) {
+                touched.put(e.getKey(), e.getValue());
+            }
         }
         Set<String> ended = new HashSet<>();
         for (UserSession us : s.sessions().values()) {
@@ -181,7 +187,10 @@ public final class TeamRegistry {
             onSessionsEnded.accept(ended);
             store.endSessions(ended);
         }
-        if (!touched.isEmpty()) store.touch(touched);
+        if (!touched.isEmpty()) {
+            store.touch(touched);
+            flushed.putAll(touched);
+        }
     }
 
     public User user(String userId) {
@@ -208,6 +217,16 @@ public final class TeamRegistry {
     /** Sessions of a person, for "who is online". */
     public List<UserSession> sessionsOf(String userId, long now) {
         return snapshot.sessions().values().stream().filter(s -> s.userId().equals(userId) && alive(s, now)).toList();
+    }
+
+    /** Blocking: when each member of a site last used any console, as the store has it from every node. */
+    public Map<String, Long> lastSeenOnAnyNode(String siteId) {
+        Map<String, Long> out = new HashMap<>(store.lastSeenBySite(siteId));
+        for (var e : seen.entrySet()) {
+            UserSession us = snapshot.sessions().get(e.getKey());
+            if (us != null) out.merge(us.userId(), e.getValue(), Math::max);
+        }
+        return out;
     }
 
     /** When a session was last used, as far as this node knows. */

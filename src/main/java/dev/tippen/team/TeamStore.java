@@ -245,6 +245,21 @@ public final class TeamStore {
         });
     }
 
+    /** Each member's latest use of any session, from every node's writes. */
+    public java.util.Map<String, Long> lastSeenBySite(String siteId) {
+        return read(c -> {
+            java.util.Map<String, Long> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.user_id, MAX(s.last_seen_at) FROM team_sessions s "
+                    + "JOIN team_members m ON m.user_id = s.user_id WHERE m.site_id = ? GROUP BY s.user_id")) {
+                ps.setString(1, siteId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
     // --- links ---
 
     public void createInvitation(Invitation i) {

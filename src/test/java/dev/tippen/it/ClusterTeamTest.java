@@ -39,6 +39,14 @@ class ClusterTeamTest {
             // The cookie made on A opens B (B learns of the session within its 500 ms poll).
             TeamTest.Person agentOnB = new TeamTest.Person(b, agentOnA.cookie());
             TestServer.eventually("node B knows the session", Duration.ofSeconds(3), () -> agentOnB.call("GET", "/api/visits", null).status() == 200);
+            // Online on any node: the agent uses node B only; the owner asks node A.
+            TestServer.eventually("node A sees the agent online", Duration.ofSeconds(5), () -> {
+                for (Object o : ownerOnA.call("GET", "/api/team", null).json().getJsonArray("members")) {
+                    JsonObject m = (JsonObject) o;
+                    if (m.getString("email").equals("agent@example.com")) return m.getBoolean("online");
+                }
+                return false;
+            });
             try (TestServer.Socket dash = TestServer.connect(b.base.toString().replace("http", "ws") + "/ws/dashboard",
                     "Cookie", "tippen_session=" + agentOnA.cookie(), "Origin", b.base.toString())) {
                 dash.next("INITIAL_VISITORS");
