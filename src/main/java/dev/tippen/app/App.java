@@ -37,6 +37,7 @@ import dev.tippen.http.RateLimits;
 import dev.tippen.invite.InviteHandler;
 import dev.tippen.invite.VisitorFeed;
 import dev.tippen.invite.VisitorSocket;
+import dev.tippen.mail.Mailer;
 import dev.tippen.metrics.TippenMetrics;
 import dev.tippen.site.ApiKeys;
 import dev.tippen.site.KeyRegistry;
@@ -195,6 +196,7 @@ public final class App implements AutoCloseable {
         TeamRegistry teamRegistry = teamDb == null ? null
                 : new TeamRegistry(new TeamStore(teamDb), config.sessions().idle(), config.sessions().lifetime());
         Audit audit = teamRegistry == null ? Audit.off() : new Audit(teamRegistry.store());
+        Mailer mailer = config.mail().on() ? new Mailer(config.mail().smtpUrl(), config.mail().from()) : null;
         Team team = teamRegistry == null ? null : new Team(vertx, teamRegistry, audit);
         if (team != null) {
             teamRegistry.onSessionsEnded(ids -> hub.closeSessions(ids, "the console session has ended"));
@@ -280,7 +282,7 @@ public final class App implements AutoCloseable {
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
         if (team != null) {
-            new TeamRoutes(team, joinLinks).mount(router);
+            new TeamRoutes(team, joinLinks, mailer).mount(router);
             new AuditRoutes(teamRegistry.store()).mount(router);
             new AccountRoutes(team, credentials).mount(router);
             new TokenRoutes(teamRegistry, audit).mount(router);

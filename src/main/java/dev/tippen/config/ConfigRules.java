@@ -55,7 +55,27 @@ public final class ConfigRules {
         String publicUrl = publicUrl(o.publicUrl);
         return new TippenConfig(o.host, o.port, o.dataDir, redisUrl, o.demo, ttl, sweep, invite, ping, grace, gap, proxies, ipHeader,
                 o.ipv6LimitPrefix, origins.isEmpty() ? List.of("*") : origins, limits, rates, enrich, blankToNull(o.metricsToken),
-                history, callLink, webhooks, publicUrl, sessions(o));
+                history, callLink, webhooks, publicUrl, sessions(o), mail(o));
+    }
+
+    private static TippenConfig.MailOptions mail(ServeOptions o) {
+        String url = blankToNull(o.smtpUrl);
+        String from = blankToNull(o.smtpFrom);
+        if (url == null) {
+            if (from != null) throw new IllegalArgumentException("--smtp-from needs --smtp-url");
+            return TippenConfig.MailOptions.NONE;
+        }
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--smtp-url: not a URL: " + e.getMessage());
+        }
+        if (!"smtp".equals(u.getScheme()) && !"smtps".equals(u.getScheme()) || u.getHost() == null) {
+            throw new IllegalArgumentException("--smtp-url must be smtp://[user:pass@]host[:port] or smtps://...");
+        }
+        if (from == null || !from.matches("[^@\\s<>\"]+@[^@\\s<>\"]+")) throw new IllegalArgumentException("--smtp-url needs --smtp-from, an e-mail address");
+        return new TippenConfig.MailOptions(url.trim(), from.trim());
     }
 
     private static TippenConfig.SessionOptions sessions(ServeOptions o) {

@@ -64,6 +64,14 @@ public final class ServeOptions {
             description = "Where people reach this server, e.g. https://tippen.example.com: notifications link back to the console.")
     String publicUrl;
 
+    @Option(names = "--smtp-url", defaultValue = "",
+            description = "Optional: e-mail join links through this server, smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465.")
+    String smtpUrl;
+
+    @Option(names = "--smtp-from", defaultValue = "",
+            description = "The sender of those e-mails, e.g. tippen@example.com (needed with --smtp-url).")
+    String smtpFrom;
+
     @Option(names = "--metrics-token", defaultValue = "",
             description = "/metrics answers only with this bearer token. Set it whenever --host is not loopback.")
     String metricsToken;

@@ -43,9 +43,19 @@ public record TippenConfig(
         /** Where people reach this server (e.g. https://tippen.example.com), for links in notifications; null: none. */
         String publicUrl,
         /** How long a person's console session lasts unused, and at most. */
-        SessionOptions sessions) {
+        SessionOptions sessions,
+        /** Where join links are e-mailed from; NONE: links are copied by hand. */
+        MailOptions mail) {
 
     public record SessionOptions(Duration idle, Duration lifetime) {}
+
+    public record MailOptions(String smtpUrl, String from) {
+        public static final MailOptions NONE = new MailOptions(null, null);
+
+        public boolean on() {
+            return smtpUrl != null;
+        }
+    }
 
     /**
      * Where visits are remembered: {@code sqlite} (the data dir's history.db; the default), {@code off},
@@ -339,6 +349,7 @@ public record TippenConfig(
         public WebhookOptions webhooks;
         public String publicUrl;
         public SessionOptions sessions;
+        public MailOptions mail;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -365,12 +376,13 @@ public record TippenConfig(
             webhooks = c.webhooks;
             publicUrl = c.publicUrl;
             sessions = c.sessions;
+            mail = c.mail;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl, sessions);
+                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl, sessions, mail);
         }
     }
 }

@@ -26,10 +26,13 @@ public final class TeamRoutes {
 
     private final Team team;
     private final JoinLinks links;
+    private final dev.tippen.mail.Mailer mailer;
 
-    public TeamRoutes(Team team, JoinLinks links) {
+    /** {@code mailer}: null without --smtp-url; links are then only shown, to copy. */
+    public TeamRoutes(Team team, JoinLinks links, dev.tippen.mail.Mailer mailer) {
         this.team = team;
         this.links = links;
+        this.mailer = mailer;
     }
 
     public void mount(Router router) {
@@ -78,8 +81,14 @@ public final class TeamRoutes {
         Role role = Role.parse(Json.string(body, "role"));
         String base = links.base(ctx.request());
         team.invite(caller.siteId(), email, role, caller.auditActor(), caller.role(), Team.JOIN_LINK_LIFETIME)
-                .onSuccess(link -> json(ctx, 201, new JsonObject().put("invitationId", link.invitationId())
-                        .put("url", JoinLinks.url(base, link.token())).put("expiresAt", link.expiresAt())))
+                .onSuccess(link -> {
+                    String url = JoinLinks.url(base, link.token());
+                    boolean emailed = mailer != null && mailer.send(email.trim(), "Join " + caller.site().name() + " on Tippen",
+                            caller.actor().name() + " invites you to " + caller.site().name() + " on Tippen, as " + role.wire() + ".\n\n"
+                                    + "Open this link to choose your name and password (it works once, for 7 days):\n" + url + "\n");
+                    json(ctx, 201, new JsonObject().put("invitationId", link.invitationId()).put("url", url).put("expiresAt", link.expiresAt())
+                            .put("emailed", emailed));
+                })
                 .onFailure(ctx::fail);
     }
 

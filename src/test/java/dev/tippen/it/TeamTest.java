@@ -331,6 +331,22 @@ class TeamTest {
         }
     }
 
+    @Test
+    void joinLinksAreEmailedWhenSmtpIsConfigured() throws Exception {
+        try (SmtpSink smtp = new SmtpSink(); TestServer server = TestServer.start(c -> c.with(b -> b.mail =
+                new dev.tippen.config.TippenConfig.MailOptions("smtp://127.0.0.1:" + smtp.port(), "tippen@example.com")))) {
+            KeyStore.CreatedSite site = server.createSite("Mailed");
+            Person ann = join(server, ownerLink(server, site.site().siteId(), "ann@example.com"), "Ann", PASSWORD);
+            JsonObject made = ann.call("POST", "/api/team/invitations", new JsonObject().put("email", "bob@example.com").put("role", "agent").encode()).json();
+            assertThat(made.getBoolean("emailed")).isTrue();
+            SmtpSink.Mail mail = smtp.received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(mail).as("an e-mail reached the SMTP server").isNotNull();
+            assertThat(mail.to()).contains("bob@example.com");
+            assertThat(mail.from()).contains("tippen@example.com");
+            assertThat(mail.data()).contains("Subject: Join Mailed on Tippen").contains(made.getString("url")).contains("Ann invites you");
+        }
+    }
+
     static TestServer.Response codeSignIn(TestServer server, String password, String code) {
         return server.post("/console/session", new JsonObject().put("email", "ann@example.com").put("password", password).put("code", code).encode(),
                 "Content-Type", "application/json", "Origin", server.base.toString());
