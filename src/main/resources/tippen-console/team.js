@@ -33,7 +33,7 @@ export function Team({ session }) {
     ${admin ? html`<p><button type="button" class="primary" onClick=${() => { setInviting(true); setLink(null); }}>Invite teammate</button></p>` : ''}
     ${inviting ? html`<${InviteForm} roles=${grantable} onLink=${(l) => { setLink(l); setInviting(false); load(); }}
       onCancel=${() => setInviting(false)} />` : ''}
-    ${link ? html`<div class="link" role="status"><p>Send this link to ${link.email}. It works once, for 7 days:</p>
+    ${link ? html`<div class="link" role="status"><p>Send this link to ${link.email}. It works once, for ${link.reset ? '24 hours, to choose a new password' : '7 days'}:</p>
       <input class="join-link" readonly value=${link.url} onFocus=${(e) => e.target.select()} />
       <button type="button" onClick=${() => navigator.clipboard && navigator.clipboard.writeText(link.url)}>Copy</button></div>` : ''}
     ${team ? html`<table class="members"><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Online</th><th></th></tr></thead>
@@ -43,7 +43,10 @@ export function Team({ session }) {
             onChange=${(e) => act(() => request('PATCH', '/api/team/members/' + encodeURIComponent(m.userId), { role: e.target.value }))}>
             ${grantable.concat(grantable.includes(m.role) ? [] : [m.role]).map((r) => html`<option value=${r}>${r}</option>`)}</select>` : m.role}</td>
         <td>${m.online ? html`<span class="online">online</span>` : ''}</td>
-        <td>${manageable(m) ? html`<button type="button" onClick=${() => {
+        <td>${manageable(m) ? html`<button type="button" onClick=${() => act(async () => {
+          const made = await request('POST', '/api/team/members/' + encodeURIComponent(m.userId) + '/reset-link');
+          setLink({ url: made.url, email: m.email, reset: true });
+        })}>Reset link</button> <button type="button" onClick=${() => {
           if (confirm('Remove ' + m.name + ' from this site?')) act(() => request('DELETE', '/api/team/members/' + encodeURIComponent(m.userId)));
         }}>Remove</button>` : ''}</td></tr>`)}</tbody></table>` : html`<p class="sub">Loading…</p>`}
     ${team && team.invitations.length ? html`<h3>Waiting to join</h3><ul class="invitations">${team.invitations.map((i) => html`<li key=${i.invitationId}>
@@ -164,6 +167,8 @@ export function Join({ onSignedIn }) {
   const [error, setError] = useState(token ? null : 'This link is incomplete: open the whole link you were sent.');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needCode, setNeedCode] = useState(false);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (token) request('POST', '/console/join', { token }).then(setLink, (e) => setError(e.message));
@@ -173,10 +178,12 @@ export function Join({ onSignedIn }) {
     setBusy(true);
     setError(null);
     try {
-      const s = await request('POST', '/console/join', { token, name: name.trim(), password });
+      const s = await request('POST', '/console/join', needCode ? { token, name: name.trim(), password, code: code.trim() }
+        : { token, name: name.trim(), password });
       history.replaceState(null, '', '/console' + (s.siteId ? '?site=' + encodeURIComponent(s.siteId) : ''));
       onSignedIn(s);
     } catch (err) {
+      if (err.body && err.body.codeRequired) setNeedCode(true);
       setError(err.message);
     } finally {
       setBusy(false);
@@ -192,6 +199,8 @@ export function Join({ onSignedIn }) {
       <label for="join-password">Password</label>
       <input id="join-password" type="password" required minlength=${link.hasAccount && !reset ? 1 : 10} maxlength="128"
         autocomplete=${link.hasAccount && !reset ? 'current-password' : 'new-password'} value=${password} onInput=${(e) => setPassword(e.target.value)} />
+      ${needCode ? html`<label for="join-code">Code</label><input id="join-code" autocomplete="one-time-code" required value=${code}
+        onInput=${(e) => setCode(e.target.value)} placeholder="123456, or a recovery code" />` : ''}
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
       <button type="submit" class="primary" disabled=${busy}>${reset ? 'Save password' : 'Join'}</button>
     </form>` : error ? html`<p class="error" role="alert">${error}</p>` : html`<p class="sub">Checking the link…</p>`}

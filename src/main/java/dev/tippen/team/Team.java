@@ -235,7 +235,13 @@ public final class Team {
                 String problem = Passwords.problem(password);
                 if (problem != null) return Future.failedFuture(ApiError.badRequest(problem));
                 if (existing == null) return Future.failedFuture(new ApiError(410, "the account for this link is gone"));
-                return slowly(() -> Passwords.hash(password)).compose(hash -> blocking(() -> {
+                // A reset replaces the password, not the second factor: whoever holds the link (an
+                // admin made it) still needs the person's code. Asked before the link is spent.
+                Future<Boolean> factor = !existing.totp() ? Future.succeededFuture(true)
+                        : code == null || code.isBlank() ? Future.failedFuture(new CodeRequired())
+                        : blocking(() -> secondFactor(existing, code.trim(), System.currentTimeMillis()));
+                return factor.compose(good -> good ? slowly(() -> Passwords.hash(password))
+                        : Future.failedFuture(new ApiError(401, "wrong or already used code"))).compose(hash -> blocking(() -> {
                     store.resetPassword(link, existing.userId(), hash, System.currentTimeMillis());
                     registry.reloadIfChanged();
                     log.info("event=password_reset user={}", existing.userId());
