@@ -307,9 +307,10 @@ class ConsoleTest {
         return d.findElements(By.cssSelector("tr[data-visitor='" + visitorId + "'] td"));
     }
 
+    /** A visitor's status cell, without the line that says who sent an invite. */
     private static String statusOf(org.openqa.selenium.WebDriver d, String visitorId) {
         List<WebElement> c = cells(d, visitorId);
-        return c.isEmpty() ? "" : c.get(0).getText();
+        return c.isEmpty() ? "" : c.get(0).getText().replaceAll("\\s*Invited by .*", "").trim();
     }
 
     private static TestServer.Response withCookie(TestServer server, String path, String token) {
