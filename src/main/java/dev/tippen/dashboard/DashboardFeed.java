@@ -55,6 +55,7 @@ public final class DashboardFeed implements ChangeListener {
         for (Notice n : change.notices()) {
             String json;
             Hub.Audience audience = Hub.Audience.EVERY;
+            boolean state = true;
             if (n instanceof Notice.VisitorChanged c) {
                 json = DashboardMessages.visitorUpdate(c.visitor(), c.event());
                 if (VisitorStatus.LEFT.equals(c.visitor().status())) audience = Hub.Audience.REMOVAL_AWARE;
@@ -68,10 +69,11 @@ public final class DashboardFeed implements ChangeListener {
                 listed = true;
             } else if (n instanceof Notice.InviteSent s) {
                 json = DashboardMessages.videoInviteSent(s.visitor().visitorId(), s.invite().guestUrl(), s.invite().inviteId());
+                state = false; // an event, not a state a later list would carry
             } else {
                 continue;
             }
-            hub.toDashboards(siteId, seq, Text.of(json), audience);
+            hub.toDashboards(siteId, seq, Text.of(json), audience, state);
         }
         if (listed) listSentAt.put(siteId, System.currentTimeMillis());
         else if (departed && hub.hasListReaders(siteId)) departuresList(siteId);

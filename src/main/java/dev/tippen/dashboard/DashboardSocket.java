@@ -74,6 +74,8 @@ public final class DashboardSocket {
         });
         ws.binaryMessageHandler(b -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));
         log.info("event=dashboard_connected site={}", c.siteId());
+        // A dashboard that fell behind is brought up to date with the whole list, in order with the stream.
+        c.onCaughtUp(() -> lanes.execute(c.siteId(), () -> feed.refresh(c, "VISITOR_LIST")));
         Runnable leave = joins.join(c, () -> sites.live(c.siteId()).map(list -> DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
         return () -> {
             lists.forget(c);

@@ -1,6 +1,7 @@
 package dev.tippen.dashboard;
 
 import dev.tippen.socket.Connection;
+import dev.tippen.socket.Text;
 import dev.tippen.visitor.Visitor;
 import io.vertx.core.Future;
 import java.util.List;
@@ -19,9 +20,10 @@ final class LiveListMessage {
     /** On the site's lane, with the socket held. */
     static Future<Void> send(Connection c, String type, List<Visitor> visitors, int hiddenBots) {
         if (visitors.size() <= PART) {
-            c.send(type.equals("INITIAL_VISITORS") ? DashboardMessages.initialVisitors(visitors, hiddenBots)
-                    : DashboardMessages.visitorList(visitors, hiddenBots));
-            return Future.succeededFuture();
+            // Complete once written: the socket is released only then, so the updates that waited are
+            // measured against its own backlog, not against the list, and a list never calls for another.
+            return c.sendWritten(Text.of(type.equals("INITIAL_VISITORS") ? DashboardMessages.initialVisitors(visitors, hiddenBots)
+                    : DashboardMessages.visitorList(visitors, hiddenBots)));
         }
         return c.sendFragment(DashboardMessages.listHead(type, hiddenBots), true, false)
                 .compose(v -> part(c, visitors, 0));

@@ -20,6 +20,7 @@ public final class TippenMetrics {
     private final Counter requests;
     private final Counter events;
     private final Counter dropped;
+    private final Counter behind;
     private final Counter limited;
     private final Histogram commitSeconds;
     private final Histogram batchSize;
@@ -45,6 +46,9 @@ public final class TippenMetrics {
                 .help("Tracking events stored, by event").labelNames("event").register(registry);
         dropped = Counter.builder().name("tippen_sockets_closed_slow_total")
                 .help("Sockets closed because they stopped reading").labelNames("kind").register(registry);
+        behind = Counter.builder().name("tippen_dashboards_behind_total")
+                .help("Times a dashboard fell more than half its write budget behind and was sent a fresh list once caught up")
+                .register(registry);
         limited = Counter.builder().name("tippen_rate_limited_total")
                 .help("Requests, visitors and sockets refused or closed by a limit, by limit (see docs/operations.md, Limits)").labelNames("limit").register(registry);
         commitSeconds = Histogram.builder().name("tippen_store_commit_seconds")
@@ -129,6 +133,11 @@ public final class TippenMetrics {
 
     public void socketClosed(String kind) {
         sockets.labelValues(kind).dec();
+    }
+
+    /** A dashboard fell behind: its updates are dropped until it has taken its backlog, then it gets a fresh list. */
+    public void dashboardBehind() {
+        behind.inc();
     }
 
     public void slowSocketClosed(String kind) {

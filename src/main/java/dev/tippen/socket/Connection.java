@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
@@ -78,6 +79,13 @@ public final class Connection {
     private volatile long lastSeen = System.currentTimeMillis();
     private long lastTurn = lastSeen; // touched only by the thread that pings this socket
     private volatile boolean closing;
+    /** 1 while a dashboard's updates are being dropped for its backlog ({@link #sendUpdate}). */
+    private volatile int behindFlag;
+    /** When a write to this socket last completed: a dashboard behind that takes nothing for this long has stopped reading. */
+    static final long STALLED_MILLIS = 5_000;
+    private volatile long progressAt = System.currentTimeMillis();
+    private volatile Runnable catchUp;
+    private static final AtomicIntegerFieldUpdater<Connection> BEHIND = AtomicIntegerFieldUpdater.newUpdater(Connection.class, "behindFlag");
     private int pingLoop;
     private int pingSlot;
     // Touched only on the socket's own event loop, where its frames arrive.
@@ -183,19 +191,108 @@ public final class Connection {
 
     /** From the site's lane: the message's bytes are shared with its other recipients. */
     public boolean send(Text text) {
-        if (closing || ws.isClosed()) return false;
+        return write(text) != null;
+    }
+
+    /**
+     * As {@link #send(Text)}, completing once the message has left for the peer: a list is sent this
+     * way, so that what follows it is measured against the backlog without it.
+     */
+    public io.vertx.core.Future<Void> sendWritten(Text text) {
+        io.vertx.core.Future<Void> written = write(text);
+        return written == null ? io.vertx.core.Future.failedFuture("socket closed") : written;
+    }
+
+    /** The write of one whole message, or null when the socket is closed or past its budget. */
+    private io.vertx.core.Future<Void> write(Text text) {
+        if (closing || ws.isClosed()) return null;
         long size = text.size();
-        if (!admit(size)) return false;
+        if (!admit(size)) return null;
         boolean big = size > maxQueuedBytes;
         if (big) OVERSIZED.addAndGet(this, size);
         // Vert.x's public frame factories take a String and encode it for each socket; a message that
         // goes to thousands of dashboards is encoded once and its bytes shared, which only the frame
         // class behind those factories accepts (pinned with Vert.x's version, like the rest of it).
-        ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, text.payload(), true)).onComplete(done -> {
-            QUEUED.addAndGet(this, -size);
+        return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, text.payload(), true)).andThen(done -> {
             if (big) OVERSIZED.addAndGet(this, -size);
+            written(size);
         });
+    }
+
+    /**
+     * From the site's lane: a state update (a visitor's latest state, a removal, a list) that a
+     * fresh list would replace. A dashboard with more than half its write budget not yet taken is not
+     * sent it: it is marked behind, and once it has taken its backlog it is sent the site's list
+     * instead ({@link #onCaughtUp}), the latest of every visitor in order with the stream. So a
+     * dashboard that reads slowly gets conflated updates and is never closed for its pace; one that
+     * takes nothing for {@link #STALLED_MILLIS} while behind has stopped reading and is closed. Other
+     * sockets, and dashboards without a catch-up, are sent every update.
+     */
+    public boolean sendUpdate(Text text) {
+        if (catchUp == null) return send(text);
+        if (closing || ws.isClosed()) return false;
+        if (behindFlag == 1) return !stalled();
+        if (backlog() <= maxQueuedBytes / 2) return send(text);
+        if (!BEHIND.compareAndSet(this, 0, 1)) return true;
+        metrics.dashboardBehind();
+        progressAt = System.currentTimeMillis();
+        watchBacklog(Long.MAX_VALUE);
         return true;
+    }
+
+    /**
+     * What the peer has not taken yet: the larger of what this class counted and what Netty still
+     * holds. A write's future can complete before its bytes leave Netty's buffer, so the count alone
+     * can say "empty" while half a megabyte waits; the buffer alone misses what is on its way to it.
+     */
+    private long backlog() {
+        return Math.max(queuedBytes, outboundBytes());
+    }
+
+    /** For a dashboard: how it is brought up to date once it has taken the backlog it fell behind with. */
+    public void onCaughtUp(Runnable resync) {
+        catchUp = resync;
+    }
+
+    /**
+     * A dashboard behind that has taken nothing for {@link #STALLED_MILLIS} has stopped reading: it is
+     * closed (1008), as a socket past its budget is. A slow one keeps taking something, and stays.
+     */
+    private boolean stalled() {
+        if (System.currentTimeMillis() - progressAt <= STALLED_MILLIS) return false;
+        metrics.slowSocketClosed(spec.kind().label());
+        cutOff("socket_write_budget", "slow consumer: stopped reading");
+        return true;
+    }
+
+    /**
+     * While behind, on the socket's event loop every 50 ms: once the backlog is down to a quarter of
+     * the budget the dashboard is caught up; while it shrinks the peer is reading; if it has not
+     * shrunk for {@link #STALLED_MILLIS} the peer has stopped, and is closed.
+     */
+    private void watchBacklog(long before) {
+        if (channel == null) return;
+        channel.eventLoop().schedule(() -> {
+            if (behindFlag != 1 || closing || ws.isClosed()) return;
+            long now = backlog();
+            if (now <= maxQueuedBytes / 4) {
+                caughtUp();
+                return;
+            }
+            if (now < before) progressAt = System.currentTimeMillis();
+            if (!stalled()) watchBacklog(now);
+        }, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the socket's event loop, as a write completes. */
+    private void written(long size) {
+        progressAt = System.currentTimeMillis();
+        QUEUED.addAndGet(this, -size);
+    }
+
+    /** Once per falling behind, from whichever thread sees the backlog gone first. */
+    private void caughtUp() {
+        if (BEHIND.compareAndSet(this, 1, 0)) catchUp.run();
     }
 
     /**
@@ -212,17 +309,19 @@ public final class Connection {
         // A fragment is this socket's own: the public factories do.
         io.vertx.core.http.WebSocketFrame frame = first ? io.vertx.core.http.WebSocketFrame.textFrame(part, last)
                 : io.vertx.core.http.WebSocketFrame.continuationFrame(b, last);
-        return ws.writeFrame(frame).andThen(done -> QUEUED.addAndGet(this, -size));
+        return ws.writeFrame(frame).andThen(done -> written(size));
     }
 
     /** Whether the socket has room for {@code size} more bytes; a socket that has not taken what it was sent is closed. */
     private boolean admit(long size) {
         WRITTEN.addAndGet(this, size);
         long queued = QUEUED.addAndGet(this, size);
-        // A message bigger than the budget (a large site's INITIAL_VISITORS) still goes to a socket
-        // that has taken everything before it, and the budget grows by its size until it is written:
-        // only a backlog of unread writes beyond that means a stalled reader.
-        if ((queued > maxQueuedBytes + oversized && queued != size) || outboundBytes() > maxQueuedBytes + oversized) {
+        // A message bigger than the budget (a large site's list) still goes to a socket whose backlog
+        // before it is within the budget and holds no other such message, and the budget grows by its
+        // size until it is written: only a backlog of unread writes beyond that means a stalled reader.
+        // (A dashboard that fell behind has at most a quarter of its budget left when its list goes.)
+        boolean over = size > maxQueuedBytes ? queued - size > maxQueuedBytes || oversized > 0 : queued > maxQueuedBytes + oversized;
+        if (over || outboundBytes() > maxQueuedBytes + oversized) {
             QUEUED.addAndGet(this, -size);
             metrics.slowSocketClosed(spec.kind().label());
             cutOff("socket_write_budget", "slow consumer: stopped reading");
@@ -261,6 +360,7 @@ public final class Connection {
         boolean silent = lastSeen <= lastTurn;
         lastTurn = now;
         if (!silent || closing || ws.isClosed()) return;
+        if (behindFlag == 1 && stalled()) return;
         if (outboundBytes() > maxQueuedBytes + oversized) cutOff("socket_write_budget", "slow consumer: stopped reading");
         else ws.writePing(Buffer.buffer());
     }

@@ -28,7 +28,7 @@ public final class Hub {
     /** A held socket whose snapshot takes so long that this many messages wait is told to reconnect. */
     static final int MAX_HELD_MESSAGES = 10_000;
 
-    private record Held(long seq, Text text) {}
+    private record Held(long seq, Text text, boolean stateUpdate) {}
 
     private static final class SiteSockets {
         final Set<Connection> dashboards = new LinkedHashSet<>();
@@ -94,13 +94,22 @@ public final class Hub {
 
     /** On the site's lane: a message numbered {@code seq} in its site's stream to its audience. Returns how many got it. */
     public int toDashboards(String siteId, long seq, Text text, Audience audience) {
+        return toDashboards(siteId, seq, text, audience, false);
+    }
+
+    /**
+     * As {@link #toDashboards(String, long, Text, Audience)}; a {@code stateUpdate} (a visitor's
+     * state, a removal, a list) may be left out for a dashboard that has fallen behind, which gets a
+     * fresh list instead once it catches up ({@link Connection#sendUpdate}).
+     */
+    public int toDashboards(String siteId, long seq, Text text, Audience audience, boolean stateUpdate) {
         SiteSockets s = sites.get(siteId);
         if (s == null || s.dashboards.isEmpty()) return 0;
         int sent = 0;
         for (Connection c : s.dashboards) {
             if (audience == Audience.REMOVAL_AWARE && !c.removals()) continue;
             if (audience == Audience.LIST_READERS && (c.removals() || !c.wantsCleanupList())) continue;
-            if (send(s, c, seq, text)) sent++;
+            if (send(s, c, seq, text, stateUpdate)) sent++;
         }
         return sent;
     }
@@ -124,19 +133,19 @@ public final class Hub {
         boolean anyBound = false;
         for (Connection c : tabs) anyBound |= c.bound();
         int sent = 0;
-        for (Connection c : tabs) if ((!anyBound || c.bound()) && send(s, c, seq, text)) sent++;
+        for (Connection c : tabs) if ((!anyBound || c.bound()) && send(s, c, seq, text, false)) sent++;
         return sent;
     }
 
-    private static boolean send(SiteSockets s, Connection c, long seq, Text text) {
+    private static boolean send(SiteSockets s, Connection c, long seq, Text text, boolean stateUpdate) {
         ArrayDeque<Held> waiting = s.held.isEmpty() ? null : s.held.get(c);
-        if (waiting == null) return c.send(text);
+        if (waiting == null) return stateUpdate ? c.sendUpdate(text) : c.send(text);
         if (waiting.size() >= MAX_HELD_MESSAGES) {
             s.held.remove(c);
             c.close((short) 1013, "snapshot took too long; reconnect");
             return false;
         }
-        waiting.add(new Held(seq, text));
+        waiting.add(new Held(seq, text, stateUpdate));
         return true;
     }
 
@@ -147,7 +156,7 @@ public final class Hub {
     public void reply(Connection c, Text text) {
         SiteSockets s = sites.get(c.siteId());
         if (s == null) return;
-        send(s, c, Long.MAX_VALUE, text);
+        send(s, c, Long.MAX_VALUE, text, false);
     }
 
     /** On the site's lane: whether the site has dashboards here (so a change is worth encoding for them). */
@@ -167,7 +176,11 @@ public final class Hub {
         SiteSockets s = sites.get(c.siteId());
         ArrayDeque<Held> waiting = s == null ? null : s.held.remove(c);
         if (waiting == null) return;
-        for (Held h : waiting) if (h.seq() > snapshotSeq) c.send(h.text());
+        for (Held h : waiting) {
+            if (h.seq() <= snapshotSeq) continue;
+            if (h.stateUpdate()) c.sendUpdate(h.text());
+            else c.send(h.text());
+        }
     }
 
     /** On the site's lane: the site's open dashboards, as a copy. */

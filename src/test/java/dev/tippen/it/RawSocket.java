@@ -118,6 +118,38 @@ final class RawSocket implements AutoCloseable {
         return -2;
     }
 
+    /** A whole message from the server (fragments joined), or the close it sent instead. */
+    record Message(int opcode, String text, int closeStatus) {}
+
+    /** The next message, reading fragments through to the final one; null when the connection ends. */
+    Message next(long timeoutMillis) throws IOException {
+        socket.setSoTimeout((int) timeoutMillis);
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        int opcode = -1;
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) return null;
+            int b1 = in.read();
+            if (b1 < 0) return null;
+            long len = b1 & 0x7F;
+            if (len == 126) len = (in.read() << 8) | in.read();
+            else if (len == 127) {
+                len = 0;
+                for (int i = 0; i < 8; i++) len = (len << 8) | in.read();
+            }
+            byte[] payload = in.readNBytes((int) len);
+            int op = b0 & 0x0F;
+            if (op == CLOSE) {
+                String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+                return new Message(CLOSE, reason, payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005);
+            }
+            if (op == PING || op == PONG) continue;
+            if (op != 0) opcode = op;
+            whole.write(payload);
+            if ((b0 & 0x80) != 0) return new Message(opcode, whole.toString(StandardCharsets.UTF_8), 0);
+        }
+    }
+
     /** Whether the server has dropped the connection: a read ends or fails within the timeout. */
     boolean droppedWithin(long timeoutMillis) {
         return closedWithin(socket, timeoutMillis);
