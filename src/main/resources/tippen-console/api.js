@@ -13,6 +13,19 @@ export function withSite(path) {
   return path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(site);
 }
 
+// A button's action: its error shown in place of the last one, and the view reloaded after it when asked.
+export function acting(setError, reload) {
+  return async (work) => {
+    setError(null);
+    try {
+      await work();
+      if (reload) await reload();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+}
+
 export async function request(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {

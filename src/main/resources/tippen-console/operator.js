@@ -1,5 +1,5 @@
 import { html, useState, useEffect } from './lib.js';
-import { request } from './api.js';
+import { request, acting } from './api.js';
 
 const size = (b) => (b == null ? '—' : b < 1024 ? b + ' B' : b < 1048576 ? (b / 1024).toFixed(1) + ' KB' : (b / 1048576).toFixed(1) + ' MB');
 
@@ -38,15 +38,7 @@ export function Sites() {
   const [error, setError] = useState(null);
   const load = () => request('GET', '/api/operator/sites').then((b) => setSites(b.sites), (e) => setError(e.message));
   useEffect(() => { load(); const t = setInterval(load, 15000); return () => clearInterval(t); }, []);
-  const run = async (work) => {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (e) {
-      setError(e.message);
-    }
-  };
+  const run = acting(setError, load);
   return html`<section class="sites"><h2 id="sites-heading">Sites</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
     <form class="site-form" onSubmit=${(e) => { e.preventDefault(); run(async () => {

@@ -1,5 +1,5 @@
 import { html, useState, useEffect } from './lib.js';
-import { request } from './api.js';
+import { request, acting } from './api.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 const rank = (r) => ROLES.indexOf(r);
@@ -14,15 +14,7 @@ export function Team({ session }) {
   const owner = session.role === 'owner';
   const load = () => request('GET', '/api/team').then(setTeam, (e) => setError(e.message));
   useEffect(() => { load(); const t = setInterval(load, 15000); return () => clearInterval(t); }, []);
-  const act = async (work) => {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (e) {
-      setError(e.message);
-    }
-  };
+  const act = acting(setError, load);
   // Admins manage viewers and agents; owners manage everyone.
   const manageable = (m) => admin && (!session.user || m.userId !== session.user.userId) && (owner || rank(m.role) < rank('admin'));
   const grantable = ROLES.filter((r) => owner || rank(r) < rank('admin'));
@@ -62,14 +54,7 @@ function TwoFactor({ session }) {
   const [codes, setCodes] = useState(null);
   const [password, setPassword] = useState('');
   const [error, setError] = useState(null);
-  const run = async (work) => {
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e.message);
-    }
-  };
+  const run = acting(setError);
   return html`<section class="account"><h2>Your sign-in</h2>
     <p>Two-factor sign-in is <strong>${on ? 'on' : 'off'}</strong>.</p>
     ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
@@ -107,15 +92,7 @@ function Tokens({ session }) {
   const [error, setError] = useState(null);
   const load = () => request('GET', '/api/tokens').then((b) => setTokens(b.tokens), (e) => setError(e.message));
   useEffect(() => { load(); }, []);
-  const run = async (work) => {
-    setError(null);
-    try {
-      await work();
-      await load();
-    } catch (e) {
-      setError(e.message);
-    }
-  };
+  const run = acting(setError, load);
   const roles = ROLES.filter((r) => rank(r) <= rank(session.role));
   return html`<section class="tokens"><h2>API tokens</h2>
     <p class="sub">For scripts: each acts as you on this site, with the role you choose (no higher than yours).</p>
