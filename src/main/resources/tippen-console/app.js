@@ -9,6 +9,7 @@ import { request, currentSite } from './api.js';
 import { Team, Join, Claim } from './team.js';
 import { Audit } from './audit.js';
 import { Sites, People } from './operator.js';
+import { CallView } from './call.js';
 
 // Passwords and keys are typed into forms and sent once in a POST body; never into a URL or
 // storage. The session cookie that comes back is HttpOnly: no script here can read it.
@@ -103,6 +104,7 @@ function Console({ session, onSignedOut }) {
   const [tab, setTab] = useState(linked ? 'visits' : 'live');
   const [open, setOpen] = useState(null);
   const [inviting, setInviting] = useState(null);
+  const [call, setCall] = useState(null);
   const [message, setMessage] = useState(null);
   const [profile, setProfile] = useState(linked);
   const [notify, setNotify] = useState(typeof Notification !== 'undefined' && Notification.permission === 'granted'
@@ -224,7 +226,8 @@ function Console({ session, onSignedOut }) {
     ${tab === 'sites' ? html`<main><${Sites} /><${People} /></main>` : ''}
     ${profile ? html`<main><${Profile} visitorId=${profile} onBack=${() => setProfile(null)} /></main>` : ''}
     <${InviteDialog} visitor=${inviting} template=${session.callLinkTemplate}
-      onDone=${(m) => { setInviting(null); if (m) setMessage(m); }} />
+      onDone=${(m) => { setInviting(null); if (m) setMessage(m); if (m && m.call) setCall(m.call); }} />
+    ${call ? html`<${CallView} call=${call} onClose=${() => setCall(null)} />` : ''}
   </div>`;
 }
 

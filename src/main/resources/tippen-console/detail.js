@@ -40,7 +40,10 @@ export function Detail({ v, now, onClose, onInvite }) {
   </aside>`;
 }
 
-/** The invite dialog: a guest URL (from the site's call-link template when there is one) and Send. */
+/**
+ * The invite dialog: a call in Tippen, or a guest URL elsewhere (from the site's call-link template when
+ * there is one) and Send.
+ */
 export function InviteDialog({ visitor, template, onDone }) {
   const ref = useRef(null);
   const [url, setUrl] = useState('');
@@ -64,6 +67,13 @@ export function InviteDialog({ visitor, template, onDone }) {
     try {
       const body = await request('POST', '/api/send-video-invite', { visitorId: visitor.visitorId, guestUrl: url.trim() });
       if (ref.current && ref.current.open) ref.current.close();
+      const name = visitor.company || 'the visitor';
+      if (body.call) {
+        // A call in Tippen: the call view opens and waits for the visitor to join.
+        onDone({ visitorId: visitor.visitorId, call: { ...body.call, name, visitorId: visitor.visitorId },
+          text: body.delivered > 0 ? 'Calling ' + name + '…' : 'Call stored; the visitor has no page open right now and sees it on the next one.' });
+        return;
+      }
       onDone({ visitorId: visitor.visitorId, text: body.delivered > 0 ? 'Invite sent to ' + (visitor.company || 'the visitor') + '.'
         : 'Invite stored; the visitor has no page open right now and gets it on the next one.' });
     } catch (err) {
@@ -76,10 +86,11 @@ export function InviteDialog({ visitor, template, onDone }) {
     <form onSubmit=${send}>
       <h2 id="invite-heading">Invite ${visitor.company || 'this visitor'} to a call</h2>
       <label for="guest-url">Guest URL</label>
-      <input id="guest-url" type="url" required value=${url} onInput=${(e) => setUrl(e.target.value)}
-        placeholder="https://meet.example.com/room" aria-describedby="guest-url-help" />
-      <p id="guest-url-help" class="sub">The link the visitor joins the call by: your meeting room's guest
-        link (Zoom, Google Meet, Whereby, Jitsi…), opened in a window on their page. It must start with https://.
+      <input id="guest-url" type="url" value=${url} onInput=${(e) => setUrl(e.target.value)}
+        placeholder="Empty: a video call right here" aria-describedby="guest-url-help" />
+      <p id="guest-url-help" class="sub">Leave it empty to call the visitor from this console: a video call in
+        Tippen, opened on their page when they press Join. Or give a meeting room's guest link (Zoom, Google Meet,
+        Whereby, Jitsi…), opened in a window on their page; it must start with https://.
         ${template ? ' Filled in from this server\'s call-link template.' : ''}</p>
       ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
       <div class="buttons">

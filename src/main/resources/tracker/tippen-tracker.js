@@ -175,9 +175,35 @@
       } catch (e) { return null; }
     }
 
+    // A call in Tippen itself: its page is on this server, framed with the camera and microphone for
+    // this server's origin alone. The page's ticket, asked for on this socket, travels in the fragment.
+    var backendOrigin = new URL(backend).origin;
+    function openCall(card, close, callId, ticket) {
+      var frame = document.createElement('iframe');
+      frame.setAttribute('allow', 'camera ' + backendOrigin + '; microphone ' + backendOrigin + '; autoplay ' + backendOrigin);
+      frame.setAttribute('referrerpolicy', 'no-referrer');
+      frame.setAttribute('sandbox', 'allow-scripts allow-same-origin');
+      frame.setAttribute('title', 'Video call');
+      frame.src = backend + '/call/' + encodeURIComponent(callId) + '#' + encodeURIComponent(ticket);
+      card.className = 'card call';
+      while (card.firstChild) card.removeChild(card.firstChild);
+      card.appendChild(close);
+      card.appendChild(frame);
+      current.frame = frame;
+    }
+    window.addEventListener('message', safe(function (e) {
+      if (e.origin !== backendOrigin || !e.data || e.data.source !== 'tippen-call' || !current || !current.frame) return;
+      if (e.source !== current.frame.contentWindow) return;
+      if (e.data.type === 'ended') {
+        var ending = current;
+        setTimeout(safe(function () { if (current === ending) closeOverlay(); }), 4000);
+      }
+    }));
+
     function showInvite(msg) {
-      var guestUrl = safeUrl(msg.guestUrl);
-      if (!guestUrl) return;
+      var call = typeof msg.callId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(msg.callId);
+      var guestUrl = call ? null : safeUrl(msg.guestUrl);
+      if (!guestUrl && !call) return;
       if (msg.inviteId && answered().indexOf(msg.inviteId) >= 0) return;
       if (current && current.inviteId === msg.inviteId) return;
       closeOverlay();
@@ -220,13 +246,28 @@
       backdrop.appendChild(card);
       root.appendChild(style);
       root.appendChild(backdrop);
-      current = { host: host, inviteId: msg.inviteId, inCall: false };
+      current = { host: host, inviteId: msg.inviteId, inCall: false, callId: call ? msg.callId : null, card: card, close: close };
 
       function answer(event) {
         if (msg.inviteId) remember(msg.inviteId);
         send(event);
       }
       join.addEventListener('click', safe(function () {
+        if (call) {
+          // The server accepts the invite and answers this socket alone with the call's ticket.
+          if (msg.inviteId) remember(msg.inviteId);
+          current.inCall = true;
+          h.textContent = 'Connecting…';
+          p.textContent = 'Your browser will ask to use your microphone.';
+          join.disabled = true;
+          decline.disabled = true;
+          if (!socket || socket.readyState !== 1 || !token) {
+            p.textContent = 'The call cannot start from this page right now; please reload it.';
+            return;
+          }
+          socket.send(JSON.stringify({ type: 'CALL_JOIN', callId: msg.callId }));
+          return;
+        }
         answer('video_accepted');
         current.inCall = true;
         card.className = 'card call';
@@ -248,6 +289,13 @@
       }));
       close.addEventListener('click', safe(function () {
         if (!current.inCall) answer('video_declined');
+        // Closing a call in Tippen hangs it up; the page in the frame tells the server.
+        if (current.frame && current.frame.contentWindow) {
+          current.frame.contentWindow.postMessage({ source: 'tippen-overlay', type: 'hangup' }, backendOrigin);
+          var closing = current;
+          setTimeout(safe(function () { if (current === closing) closeOverlay(); }), 500);
+          return;
+        }
         closeOverlay();
       }));
       (document.body || document.documentElement).appendChild(host);
@@ -257,15 +305,25 @@
     var wsBase = backend.replace(/^http/, 'ws') + '/ws/visitor?apiKey=' + encodeURIComponent(apiKey) +
       '&visitorId=' + encodeURIComponent(id);
     var attempt = 0;
+    var socket = null;
     function connect() {
       if (!window.WebSocket) return;
       var ws;
       var wsUrl = token ? wsBase + '&token=' + encodeURIComponent(token) : wsBase;
       try { ws = new WebSocket(wsUrl); } catch (e) { return retry(); }
+      socket = ws;
       ws.onopen = function () { attempt = 0; };
       ws.onmessage = safe(function (e) {
         var msg = JSON.parse(e.data);
-        if (msg && msg.type === 'VIDEO_INVITE' && msg.visitorId === id) showInvite(msg);
+        if (!msg) return;
+        if (msg.type === 'VIDEO_INVITE' && msg.visitorId === id) showInvite(msg);
+        else if (msg.type === 'CALL_TOKEN' && current && current.callId === msg.callId && typeof msg.token === 'string') {
+          openCall(current.card, current.close, msg.callId, msg.token);
+        } else if (msg.type === 'CALL_ENDED' && current && current.callId === msg.callId && !current.frame) {
+          closeOverlay();
+        } else if (msg.type === 'ERROR' && current && current.callId && current.inCall && !current.frame) {
+          current.card.querySelector('p').textContent = 'The call could not start: ' + msg.error;
+        }
       });
       ws.onclose = function () { retry(); };
       ws.onerror = function () { /* onclose follows */ };

@@ -38,6 +38,8 @@ public final class RouteTable {
         // The tracker and the visitor's browser: a public key.
         put(r, Need.PUBLIC_KEY, "POST /track/visitor", "GET /ws/visitor");
         // Reading: the live list, history, reports, the team.
+        put(r, Need.VIEWER, "GET /api/calls");
+        put(r, Need.AGENT, "POST /api/calls/:callId/feedback");
         put(r, Need.VIEWER, "GET /ws/dashboard", "GET /api/visits", "GET /api/visitors/:visitorId", "GET /api/reports/:dimension",
                 "GET /api/team", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/:tokenId");
         // Acting on visitors.
@@ -53,6 +55,8 @@ public final class RouteTable {
         put(r, Need.OPERATOR, "GET /api/operator/sites", "POST /api/operator/sites", "POST /api/operator/sites/:siteId/suspension", "DELETE /api/operator/sites/:siteId",
                 "GET /api/operator/users", "POST /api/operator/users/:userId/suspension");
         // Anyone: pages, scripts, signing in, joining, health and metrics (which has its own token).
+        // A call's page and socket: the socket checks its ticket (and an agent's own session) itself.
+        put(r, Need.OPEN, "GET /call/:callId", "GET /call/static/*", "GET /ws/call");
         put(r, Need.OPEN, "GET /console", "GET /console/", "GET /console/static/*", "GET /console/lib/*", "GET /console/session",
                 "POST /console/session", "DELETE /console/session", "GET /console/join", "POST /console/join", "POST /console/claim",
                 "POST /console/totp/setup", "POST /console/totp/confirm", "DELETE /console/totp",

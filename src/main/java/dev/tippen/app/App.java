@@ -3,6 +3,12 @@ package dev.tippen.app;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.access.Access;
+import dev.tippen.call.CallInvites;
+import dev.tippen.call.CallPage;
+import dev.tippen.call.CallRelay;
+import dev.tippen.call.CallSocket;
+import dev.tippen.call.CallTickets;
+import dev.tippen.call.IceServers;
 import dev.tippen.console.AccountRoutes;
 import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
@@ -245,7 +251,7 @@ public final class App implements AutoCloseable {
         // The last descriptors are kept for what operators and the team use: health, metrics, console, API, dashboards.
         ConnectionGuard guard = new ConnectionGuard(vertx, clientAddress, metrics, config.rates().connectionsPerIp(),
                 limits.headerTimeoutMillis(), ConnectionGuard.descriptorLimit(),
-                java.util.Set.of("/healthz", "/readyz", "/metrics", "/console", "/api/", "/ws/dashboard", "/openapi.json"));
+                java.util.Set.of("/healthz", "/readyz", "/metrics", "/console", "/api/", "/ws/dashboard", "/ws/call", "/openapi.json"));
         SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel, guard,
                 limits.maxSockets(), limits.maxSocketsPerSite(), limits.controlFramesPerSecond(), config.rates().socketMessages());
         VisitorTokens tokens = new VisitorTokens(backend.keys().tokenSecret());
@@ -255,13 +261,20 @@ public final class App implements AutoCloseable {
                 hash -> {
                     if (teamRegistry != null) teamRegistry.seen(hash, System.currentTimeMillis());
                 }, cors, upgrade, joins, hub, lanes, sites, dashboards, metrics);
-        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites, tokens, hub);
-        InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits, audit);
+        // Calls in Tippen: tickets for their sockets, one line per agent, signals through the backend's seam.
+        JoinLinks joinLinks = new JoinLinks(config.publicUrl(), clientAddress);
+        CallTickets callTickets = new CallTickets(tokens);
+        CallInvites callInvites = new CallInvites(sites, callTickets, backend.lines());
+        CallRelay relay = new CallRelay(vertx, lanes, backend.signals(), sites, backend.lines());
+        TippenConfig.CallOptions co = config.calls();
+        CallSocket call = new CallSocket(access, credentials, cors, upgrade, lanes, hub, sites, callTickets,
+                new IceServers(new IceServers.Settings(co.stun(), co.turnUrls(), co.turnSecret(), co.turnLifetime(), co.relayOnly())), relay);
+        VisitorSocket visitor = new VisitorSocket(credentials, upgrade, joins, sites, tokens, hub, callInvites, lanes);
+        InviteHandler invite = new InviteHandler(credentials, cors, sites, rateLimits, audit, callInvites, joinLinks::base);
         OpsRoutes ops = new OpsRoutes(backend.engine()::unready, metrics, () -> Attribution.html(enricher.sources()),
                 config.metricsToken());
         HistoryRoutes historyRoutes = new HistoryRoutes(vertx, sites, history, Clock.systemUTC(), audit);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, rateLimits, audit);
-        JoinLinks joinLinks = new JoinLinks(config.publicUrl(), clientAddress);
         ConsoleRoutes console = new ConsoleRoutes(vertx, backend.keys(), keys, credentials, access, team, joinLinks, clientAddress, rateLimits,
                 config.callLinkTemplate(), config.demo() ? new ConsoleRoutes.Demo(team == null ? null : DEMO_EMAIL,
                         team == null ? null : DEMO_PASSWORD, DEMO_KEY) : null);
@@ -278,9 +291,11 @@ public final class App implements AutoCloseable {
         router.post("/api/send-video-invite").handler(invite::handle);
         router.get("/tippen-tracker.js").handler(ops::trackerScript);
         historyRoutes.mount(router);
+        new dev.tippen.history.CallRoutes(history, audit).mount(router);
         webhookRoutes.mount(router);
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
+        new CallPage(config.allowedOrigins()).mount(router);
         if (team != null) {
             new TeamRoutes(team, joinLinks, mailer).mount(router);
             new AuditRoutes(teamRegistry.store()).mount(router);
@@ -299,7 +314,7 @@ public final class App implements AutoCloseable {
         router.get("/").handler(ops::index);
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) router.errorHandler(status, errors::handle);
         // Socket upgrades skip the router: an open socket keeps nothing of it alive.
-        Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle),
+        Front front = new Front(router, Map.of("/ws/dashboard", dashboard::handle, "/ws/visitor", visitor::handle, "/ws/call", call::handle),
                 TrackHandler.PATH, track, errors, ops::countSocket, guard);
 
         HttpServers servers;

@@ -55,7 +55,25 @@ public final class ConfigRules {
         String publicUrl = publicUrl(o.publicUrl);
         return new TippenConfig(o.host, o.port, o.dataDir, redisUrl, o.demo, ttl, sweep, invite, ping, grace, gap, proxies, ipHeader,
                 o.ipv6LimitPrefix, origins.isEmpty() ? List.of("*") : origins, limits, rates, enrich, blankToNull(o.metricsToken),
-                history, callLink, webhooks, publicUrl, sessions(o), mail(o));
+                history, callLink, webhooks, publicUrl, sessions(o), mail(o), calls(o));
+    }
+
+    static TippenConfig.CallOptions calls(ServeOptions o) {
+        List<String> stun = nonBlank(o.stun);
+        List<String> turn = nonBlank(o.turnUrls);
+        for (String s : stun) {
+            if (!s.matches("stuns?:[^\\s]+")) throw new IllegalArgumentException("--stun must be a stun: or stuns: URL, e.g. stun:stun.example.com:3478");
+        }
+        for (String t : turn) {
+            if (!t.matches("turns?:[^\\s]+")) throw new IllegalArgumentException("--turn-url must be a turn: or turns: URL, e.g. turn:turn.example.com:3478");
+        }
+        String secret = blankToNull(o.turnSecret);
+        if (!turn.isEmpty() && secret == null) throw new IllegalArgumentException("--turn-url needs --turn-secret (coturn's static-auth-secret)");
+        if (turn.isEmpty() && secret != null) throw new IllegalArgumentException("--turn-secret needs --turn-url");
+        if (o.callRelayOnly && turn.isEmpty()) throw new IllegalArgumentException("--call-relay-only needs a TURN server (--turn-url and --turn-secret)");
+        Duration lifetime = Durations.parse(o.turnLifetime);
+        if (lifetime.toMinutes() < 1 || lifetime.toHours() > 48) throw new IllegalArgumentException("--turn-lifetime must be between 1m and 48h");
+        return new TippenConfig.CallOptions(stun, turn, secret, lifetime, o.callRelayOnly);
     }
 
     private static TippenConfig.MailOptions mail(ServeOptions o) {

@@ -117,6 +117,26 @@ public final class ServeOptions {
                     + "e.g. https://meet.example.com/{visitorId}.")
     String callLinkTemplate;
 
+    @Option(names = "--stun", split = ",", defaultValue = "",
+            description = "A STUN server for calls in Tippen, e.g. stun:stun.example.com:3478 (repeatable or comma-separated; default none).")
+    List<String> stun;
+
+    @Option(names = "--turn-url", split = ",", defaultValue = "",
+            description = "A TURN server for calls, e.g. turn:turn.example.com:3478?transport=udp (repeatable or comma-separated; needs --turn-secret).")
+    List<String> turnUrls;
+
+    @Option(names = "--turn-secret", defaultValue = "",
+            description = "The TURN server's shared secret (coturn's static-auth-secret): each call's two parties get credentials made from it.")
+    String turnSecret;
+
+    @Option(names = "--turn-lifetime", defaultValue = "2h",
+            description = "How long a call's TURN credentials work (default ${DEFAULT-VALUE}).")
+    String turnLifetime;
+
+    @Option(names = "--call-relay-only", defaultValue = "false",
+            description = "Calls go through the TURN server only, so neither side learns the other's address (needs --turn-url).")
+    boolean callRelayOnly;
+
     @Option(names = "--trusted-proxy", split = ",", defaultValue = "",
             description = "CIDRs of proxies whose --client-ip-header is believed (comma-separated).")
     List<String> trustedProxies;

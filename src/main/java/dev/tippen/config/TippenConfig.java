@@ -45,7 +45,22 @@ public record TippenConfig(
         /** How long a person's console session lasts unused, and at most. */
         SessionOptions sessions,
         /** Where join links are e-mailed from; NONE: links are copied by hand. */
-        MailOptions mail) {
+        MailOptions mail,
+        /** The ICE servers of calls in Tippen. */
+        CallOptions calls) {
+
+    /**
+     * STUN and TURN for calls in Tippen: TURN with coturn's time-limited credentials ({@code use-auth-secret});
+     * {@code relayOnly} forces every call through TURN, so neither side learns the other's address.
+     */
+    public record CallOptions(List<String> stun, List<String> turnUrls, String turnSecret, Duration turnLifetime, boolean relayOnly) {
+        public static final CallOptions NONE = new CallOptions(List.of(), List.of(), null, Duration.ofHours(2), false);
+
+        public CallOptions {
+            stun = List.copyOf(stun);
+            turnUrls = List.copyOf(turnUrls);
+        }
+    }
 
     public record SessionOptions(Duration idle, Duration lifetime) {}
 
@@ -350,6 +365,7 @@ public record TippenConfig(
         public String publicUrl;
         public SessionOptions sessions;
         public MailOptions mail;
+        public CallOptions calls;
 
         Builder(TippenConfig c) {
             host = c.host;
@@ -377,12 +393,13 @@ public record TippenConfig(
             publicUrl = c.publicUrl;
             sessions = c.sessions;
             mail = c.mail;
+            calls = c.calls;
         }
 
         public TippenConfig build() {
             return new TippenConfig(host, port, dataDir, redis, demo, visitorTtl, sweepInterval, inviteTtl, pingInterval,
                     exitGrace, visitGap, List.copyOf(trustedProxies), clientIpHeader, ipv6LimitPrefix, List.copyOf(allowedOrigins),
-                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl, sessions, mail);
+                    limits, rates, enrich, metricsToken, history, callLinkTemplate, webhooks, publicUrl, sessions, mail, calls);
         }
     }
 }

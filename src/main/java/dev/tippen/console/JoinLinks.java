@@ -17,7 +17,7 @@ public final class JoinLinks {
         this.clientAddress = clientAddress;
     }
 
-    String base(HttpServerRequest req) {
+    public String base(HttpServerRequest req) {
         if (publicUrl != null) return publicUrl;
         io.vertx.core.net.HostAndPort a = req.authority();
         String host = a == null ? "localhost" : a.host().contains(":") && !a.host().startsWith("[") ? "[" + a.host() + "]" : a.host();

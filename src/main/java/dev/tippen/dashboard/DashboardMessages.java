@@ -186,6 +186,15 @@ public final class DashboardMessages {
             g.writeStringField("outcome", i.outcome());
             WireJson.time(g, "answeredAt", i.answeredAt());
             sender(g, i.sentBy());
+            if (i.tippenCall()) {
+                // A call in Tippen: where it stands, for the live list and the agent's call view.
+                g.writeObjectFieldStart("call");
+                g.writeStringField("state", i.callState());
+                WireJson.time(g, "connectedAt", i.call().connectedAt());
+                WireJson.time(g, "endedAt", i.call().endedAt());
+                g.writeStringField("endReason", i.call().endReason());
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -74,6 +74,8 @@ public final class NoticeCodec {
             invite(g, "inviteAnswered", a.visitor(), a.invite(), lean);
         } else if (n instanceof Notice.InviteLapsed l) {
             invite(g, "inviteLapsed", l.visitor(), l.invite(), lean);
+        } else if (n instanceof Notice.CallProgressed c) {
+            invite(g, "callProgressed", c.visitor(), c.invite(), lean);
         } else if (n instanceof Notice.FactsChanged f) {
             g.writeStringField("t", "facts");
             visitor(g, f.visitor(), lean);
@@ -156,6 +158,7 @@ public final class NoticeCodec {
             case "inviteSent" -> new Notice.InviteSent(visitor, invite);
             case "inviteAnswered" -> new Notice.InviteAnswered(visitor, invite);
             case "inviteLapsed" -> new Notice.InviteLapsed(visitor, invite);
+            case "callProgressed" -> new Notice.CallProgressed(visitor, invite);
             case "facts" -> new Notice.FactsChanged(visitor);
             case "erased" -> new Notice.VisitorErased(id, receipt);
             default -> null;

@@ -173,6 +173,13 @@ public final class VisitorCodec {
         num(g, "answeredAt", i.answeredAt());
         str(g, "sentById", i.sentBy().userId());
         if (i.sentBy().person()) str(g, "sentByName", i.sentBy().name());
+        if (i.call() != null) {
+            g.writeObjectFieldStart("call");
+            num(g, "connectedAt", i.call().connectedAt());
+            num(g, "endedAt", i.call().endedAt());
+            str(g, "endReason", i.call().endReason());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -363,10 +370,12 @@ public final class VisitorCodec {
         String id = null, guestUrl = null, outcome = null, sentById = null, sentByName = null;
         long sentAt = 0, expiresAt = 0;
         Long answeredAt = null;
+        dev.tippen.visitor.CallProgress call = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
+                case "call" -> call = t == JsonToken.START_OBJECT ? readCall(p) : null;
                 case "inviteId" -> id = text(p, t);
                 case "guestUrl" -> guestUrl = text(p, t);
                 case "sentAt" -> sentAt = p.getLongValue();
@@ -378,7 +387,23 @@ public final class VisitorCodec {
                 default -> p.skipChildren();
             }
         }
-        return new InviteRecord(id, guestUrl, sentAt, expiresAt, outcome, answeredAt, dev.tippen.visitor.Sender.of(sentById, sentByName));
+        return new InviteRecord(id, guestUrl, sentAt, expiresAt, outcome, answeredAt, dev.tippen.visitor.Sender.of(sentById, sentByName), call);
+    }
+
+    private static dev.tippen.visitor.CallProgress readCall(JsonParser p) throws IOException {
+        Long connectedAt = null, endedAt = null;
+        String endReason = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "connectedAt" -> connectedAt = t == JsonToken.VALUE_NULL ? null : p.getLongValue();
+                case "endedAt" -> endedAt = t == JsonToken.VALUE_NULL ? null : p.getLongValue();
+                case "endReason" -> endReason = text(p, t);
+                default -> p.skipChildren();
+            }
+        }
+        return new dev.tippen.visitor.CallProgress(connectedAt, endedAt, endReason);
     }
 
     private static String text(JsonParser p, JsonToken t) throws IOException {

@@ -127,6 +127,25 @@ public final class History implements AutoCloseable {
         });
     }
 
+    Future<CallLog.Page> calls(String siteId, CallLog.Cursor after, int limit) {
+        return query(c -> CallLog.page(c, siteId, after, limit));
+    }
+
+    /** Stores feedback on a call; false when the history holds no such call yet (it is a moment behind the live state). */
+    Future<Boolean> feedback(String siteId, String callId, InviteEntry.Feedback f) {
+        if (!waiting.tryAcquire()) return Future.failedFuture(ApiError.unavailable("the history is busy; try again shortly", 1));
+        return workers.<Boolean>executeBlocking(() -> {
+            try (Connection c = db.writer()) {
+                boolean stored = CallLog.feedback(c, siteId, callId, f);
+                c.commit();
+                return stored;
+            } catch (SQLException e) {
+                log.warn("event=history_write_failed error=\"{}\"", e.getMessage());
+                throw ApiError.unavailable("the history cannot be written right now", 5);
+            }
+        }, false).onComplete(ar -> waiting.release());
+    }
+
     Future<List<AgentRow>> agents(String siteId, long from, long to, int limit) {
         return query(c -> AgentRow.read(c, siteId, from, to, limit));
     }

@@ -19,6 +19,9 @@ public sealed interface HistoryEvent {
     /** An invite was sent, accepted, declined or expired ({@code invite.outcome()}; "pending" when sent). */
     record InviteChanged(String siteId, long at, InviteEntry invite, VisitRecord visit) implements HistoryEvent {}
 
+    /** A call in Tippen connected ({@code call.endedAt()} null) or ended; {@code call} is its record as it stands. */
+    record CallChanged(String siteId, long at, InviteEntry call, VisitRecord visit) implements HistoryEvent {}
+
     /** A visit ended; the record is complete, with its pages and invites. */
     record VisitEnded(String siteId, long at, VisitRecord visit) implements HistoryEvent {}
 

@@ -31,15 +31,42 @@ public final class HistoryJson {
                     .put("seconds", p.seconds()));
         }
         JsonArray invites = new JsonArray();
-        for (InviteEntry i : v.invites()) invites.add(invite(i));
-        return o.put("pages", pages).put("invites", invites);
+        JsonArray calls = new JsonArray();
+        for (InviteEntry i : v.invites()) {
+            invites.add(invite(i));
+            if (i.call()) calls.add(call(i, v.visitorId(), v.visitId()));
+        }
+        return o.put("pages", pages).put("invites", invites).put("calls", calls);
     }
 
     public static JsonObject invite(InviteEntry i) {
-        return new JsonObject().put("inviteId", i.inviteId()).put("sentAt", iso(i.sentAt())).put("guestUrl", i.guestUrl())
+        JsonObject o = new JsonObject().put("inviteId", i.inviteId()).put("sentAt", iso(i.sentAt())).put("guestUrl", i.guestUrl())
                 .put("outcome", i.outcome()).put("answeredAt", i.answeredAt() == null ? null : iso(i.answeredAt()))
-                .put("sentBy", i.sentById() == null ? new JsonObject().put("type", "apiKey").put("name", "API key")
-                        : new JsonObject().put("type", "user").put("userId", i.sentById()).put("name", i.sentByName()));
+                .put("sentBy", sender(i));
+        if (i.call()) o.put("callId", i.inviteId());
+        return o;
+    }
+
+    private static JsonObject sender(InviteEntry i) {
+        return i.sentById() == null ? new JsonObject().put("type", "apiKey").put("name", "API key")
+                : new JsonObject().put("type", "user").put("userId", i.sentById()).put("name", i.sentByName());
+    }
+
+    /** A call's record, as GET /api/calls, a visit's {@code calls} and the call.* webhooks give it. */
+    public static JsonObject call(InviteEntry i, String visitorId, String visitId) {
+        Long ended = i.callEndedAt();
+        Long connected = i.connectedAt();
+        JsonObject o = new JsonObject().put("callId", i.inviteId()).put("visitorId", visitorId).put("visitId", visitId)
+                .put("agent", sender(i)).put("invitedAt", iso(i.sentAt()))
+                .put("connectedAt", connected == null ? null : iso(connected))
+                .put("endedAt", ended == null ? null : iso(ended))
+                .put("durationSeconds", connected == null || ended == null ? null : Math.max(0, (ended - connected) / 1000))
+                .put("secondsToConnect", connected == null ? null : Math.max(0, (connected - i.sentAt()) / 1000))
+                .put("endReason", i.callEndReason());
+        InviteEntry.Feedback f = i.feedback();
+        o.put("feedback", f == null ? null : new JsonObject().put("leadQuality", f.leadQuality()).put("rating", f.rating())
+                .put("notes", f.notes()).put("by", f.byId()).put("at", iso(f.at())));
+        return o;
     }
 
     static void facts(JsonObject o, Facts f) {

@@ -171,15 +171,18 @@ public final class HistoryRoutes {
         long[] range = p.range(clock.millis());
         reply(ctx, h.agents(siteId, range[0], range[1], p.limit(100, 1000)), rows -> {
             if (csv(ctx)) {
-                Csv out = new Csv("userId", "name", "invites", "accepted", "declined", "expired", "pending");
-                for (AgentRow r : rows) out.row(r.userId(), r.name(), r.invites(), r.accepted(), r.declined(), r.expired(), r.pending());
+                Csv out = new Csv("userId", "name", "invites", "accepted", "declined", "expired", "pending", "calls", "callsConnected",
+                        "connectRate", "meanCallSeconds");
+                for (AgentRow r : rows) out.row(r.userId(), r.name(), r.invites(), r.accepted(), r.declined(), r.expired(), r.pending(),
+                        r.calls(), r.connected(), r.connectRate(), r.meanCallSeconds());
                 return out;
             }
             JsonArray list = new JsonArray();
             for (AgentRow r : rows) {
                 list.add(new JsonObject().put("key", r.userId() == null ? "apiKey" : r.userId()).put("userId", r.userId()).put("name", r.name())
                         .put("invites", r.invites()).put("accepted", r.accepted()).put("declined", r.declined()).put("expired", r.expired())
-                        .put("pending", r.pending()));
+                        .put("pending", r.pending()).put("calls", r.calls()).put("callsConnected", r.connected())
+                        .put("connectRate", r.connectRate()).put("meanCallSeconds", r.meanCallSeconds()));
             }
             return new JsonObject().put("dimension", AGENTS).put("from", java.time.Instant.ofEpochMilli(range[0]).toString())
                     .put("to", java.time.Instant.ofEpochMilli(range[1]).toString()).put("rows", list);

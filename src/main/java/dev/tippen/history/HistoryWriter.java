@@ -209,9 +209,12 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
 
     private void writeInvites(Projection p) throws SQLException {
         {
+            // The agent's feedback is written by the API beside this, so an update leaves those columns alone.
             PreparedStatement ps = statement("INSERT INTO invites (site_id, invite_id, visit_id, visitor_id, sent_at, guest_url, "
-                + "outcome, answered_at, sent_by_id, sent_by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, invite_id) DO UPDATE SET "
-                + "outcome = excluded.outcome, answered_at = excluded.answered_at");
+                + "outcome, answered_at, sent_by_id, sent_by_name, is_call, connected_at, ended_at, end_reason) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, invite_id) DO UPDATE SET "
+                + "outcome = excluded.outcome, answered_at = excluded.answered_at, connected_at = excluded.connected_at, "
+                + "ended_at = excluded.ended_at, end_reason = excluded.end_reason");
             for (Map.Entry<String, Projection.StoredInvite> e : p.invites.entrySet()) {
                 Projection.StoredInvite inv = e.getValue();
                 if (!inv.dirty) continue;
@@ -226,6 +229,12 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                 else ps.setLong(8, inv.entry.answeredAt());
                 ps.setString(9, inv.entry.sentById());
                 ps.setString(10, inv.entry.sentByName());
+                ps.setInt(11, inv.entry.call() ? 1 : 0);
+                if (inv.entry.connectedAt() == null) ps.setNull(12, Types.BIGINT);
+                else ps.setLong(12, inv.entry.connectedAt());
+                if (inv.entry.endedAt() == null) ps.setNull(13, Types.BIGINT);
+                else ps.setLong(13, inv.entry.endedAt());
+                ps.setString(14, inv.entry.endReason());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -323,6 +332,7 @@ final class HistoryWriter implements Projection.Loader, AutoCloseable {
                 case STARTED -> out.add(new HistoryEvent.VisitStarted(l.siteId(), l.at(), VisitTable.record(r, firstPage(r), List.of())));
                 case COMPANY -> out.add(new HistoryEvent.CompanyArrived(l.siteId(), l.at(), VisitTable.record(r, List.of(), List.of())));
                 case INVITE -> out.add(new HistoryEvent.InviteChanged(l.siteId(), l.at(), l.invite(), VisitTable.record(r, List.of(), List.of())));
+                case CALL -> out.add(new HistoryEvent.CallChanged(l.siteId(), l.at(), l.invite(), VisitTable.record(r, List.of(), List.of())));
                 case ENDED -> {
                     // The pages were just read to time them; the visit in hand is as written.
                     List<PageRecord> pages = closed.get(l.siteId() + '\u0000' + r.visitId);

@@ -70,7 +70,7 @@ final class Projection {
      */
     record Learned(Kind kind, String siteId, long at, VisitRow row, InviteEntry invite) {}
 
-    enum Kind { STARTED, COMPANY, INVITE, ENDED }
+    enum Kind { STARTED, COMPANY, INVITE, CALL, ENDED }
 
     final List<Learned> learned = new ArrayList<>();
     private final Loader load;
@@ -117,6 +117,7 @@ final class Projection {
         else if (n instanceof Notice.InviteSent s) sent(siteId, s.visitor(), s.invite());
         else if (n instanceof Notice.InviteAnswered a) answered(siteId, a.visitor(), a.invite());
         else if (n instanceof Notice.InviteLapsed l) answered(siteId, l.visitor(), l.invite());
+        else if (n instanceof Notice.CallProgressed c) called(siteId, c.visitor(), c.invite());
         else if (n instanceof Notice.FactsChanged f) facts(siteId, f.visitor());
     }
 
@@ -166,7 +167,7 @@ final class Projection {
         VisitRow row = row(siteId, v);
         if (row == null) return;
         inv.entry = new InviteEntry(invite.inviteId(), invite.sentAt(), invite.guestUrl(), InviteRecord.PENDING, null,
-                invite.sentBy().userId(), invite.sentBy().person() ? invite.sentBy().name() : null);
+                invite.sentBy().userId(), invite.sentBy().person() ? invite.sentBy().name() : null, invite.tippenCall());
         inv.visitId = row.visitId;
         inv.visitorId = row.visitorId;
         inv.dirty = true;
@@ -186,6 +187,23 @@ final class Projection {
         row.count(InviteRecord.PENDING, -1);
         row.count(invite.outcome(), 1);
         learned.add(new Learned(Kind.INVITE, siteId, at, row, inv.entry));
+    }
+
+    /** A call in Tippen connected or ended: learned once each, whatever order or number of times the notices come. */
+    private void called(String siteId, Visitor v, InviteRecord invite) throws SQLException {
+        if (invite.call() == null) return;
+        StoredInvite inv = invite(siteId, invite.inviteId());
+        if (inv.entry == null) sent(siteId, v, invite);
+        if (inv.entry == null) return;
+        InviteEntry before = inv.entry;
+        InviteEntry after = before.progressed(invite.call().connectedAt(), invite.call().endedAt(), invite.call().endReason());
+        if (after.equals(before)) return;
+        inv.entry = after;
+        inv.dirty = true;
+        VisitRow row = rowById(siteId, inv.visitId);
+        if (row == null) return;
+        long at = after.endedAt() != null ? after.endedAt() : after.connectedAt() != null ? after.connectedAt() : invite.sentAt();
+        learned.add(new Learned(Kind.CALL, siteId, at, row, after));
     }
 
     private void facts(String siteId, Visitor v) throws SQLException {

@@ -36,6 +36,7 @@ public final class Errors {
             return send(request, e.status(), e.getMessage(), e.retryAfterSeconds());
         } else if (f instanceof SiteRefusal r) {
             if (r.reason() == SiteRefusal.Reason.NO_SUCH_VISITOR) return send(request, 404, r.getMessage(), 0);
+            if (r.reason() == SiteRefusal.Reason.BUSY) return send(request, 409, r.getMessage(), 0);
             if (r.reason() == SiteRefusal.Reason.WRITE_RATE) return send(request, 429, r.getMessage(), 1);
             return send(request, 503, r.getMessage(), 5);
         } else if (f instanceof StoreException e) {

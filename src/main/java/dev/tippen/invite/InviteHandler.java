@@ -25,9 +25,15 @@ public final class InviteHandler {
     private final RateLimits limits;
 
     private final dev.tippen.team.Audit audit;
+    private final dev.tippen.call.CallInvites calls;
+    private final java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> base;
 
-    public InviteHandler(Credentials credentials, Cors cors, Sites sites, RateLimits limits, dev.tippen.team.Audit audit) {
+    /** {@code base}: this server's address as visitors' browsers reach it, for the pages of calls in Tippen. */
+    public InviteHandler(Credentials credentials, Cors cors, Sites sites, RateLimits limits, dev.tippen.team.Audit audit,
+                         dev.tippen.call.CallInvites calls, java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> base) {
         this.audit = audit;
+        this.calls = calls;
+        this.base = base;
         this.credentials = credentials;
         this.cors = cors;
         this.sites = sites;
@@ -44,21 +50,36 @@ public final class InviteHandler {
         String visitorId = string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
         if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
-        String guestUrl = GuestUrl.validate(string(body, "guestUrl"));
         String siteId = caller.siteId();
+        String given = string(body, "guestUrl");
+        if (given == null || given.isBlank()) {
+            // No meeting elsewhere: a call in Tippen itself.
+            calls.invite(caller, visitorId, base.apply(ctx.request())).onSuccess(placed -> {
+                log.info("event=call_invited site={} call={} delivered={}", siteId, placed.callId(), placed.outcome().delivered());
+                audit.record(siteId, caller.auditActor(), "invite.sent", placed.callId(), null);
+                ctx.response().putHeader("Content-Type", "application/json").end(answer(placed.outcome())
+                        .put("call", placed.json()).encode());
+            }).onFailure(ctx::fail);
+            return;
+        }
+        String guestUrl = GuestUrl.validate(given);
         Sender sentBy = caller.actor().person() ? new Sender(caller.actor().userId(), caller.actor().name()) : Sender.API_KEY;
         sites.invite(siteId, visitorId, guestUrl, sentBy)
                 .onSuccess(outcome -> {
                     log.info("event=invite_sent site={} invite={} delivered={} by={}", siteId, outcome.invite().inviteId(), outcome.delivered(),
                             caller.actor().person() ? caller.actor().userId() : "api_key");
                     audit.record(siteId, caller.auditActor(), "invite.sent", outcome.invite().inviteId(), null);
-                    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                            .put("success", true)
-                            .put("delivered", outcome.delivered())
-                            .put("inviteId", outcome.invite().inviteId())
-                            .put("expiresAt", outcome.invite().expiresAt()).encode());
+                    ctx.response().putHeader("Content-Type", "application/json").end(answer(outcome).encode());
                 })
                 .onFailure(ctx::fail);
+    }
+
+    private static JsonObject answer(Sites.InviteOutcome outcome) {
+        return new JsonObject()
+                .put("success", true)
+                .put("delivered", outcome.delivered())
+                .put("inviteId", outcome.invite().inviteId())
+                .put("expiresAt", outcome.invite().expiresAt());
     }
 
     private static JsonObject parse(RoutingContext ctx) {

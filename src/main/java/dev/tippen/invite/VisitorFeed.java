@@ -20,6 +20,11 @@ public final class VisitorFeed implements ChangeListener {
             if (n instanceof Notice.InviteSent s) {
                 String visitorId = s.visitor().visitorId();
                 hub.toVisitor(change.siteId(), change.seq(), visitorId, Text.of(VisitorMessages.videoInvite(visitorId, s.invite())));
+            } else if (n instanceof Notice.CallProgressed p && p.invite().call().ended()) {
+                // The overlay closes: a call called off before the visitor joined, or one that ended without its page hearing it.
+                String visitorId = p.visitor().visitorId();
+                hub.toVisitor(change.siteId(), change.seq(), visitorId,
+                        Text.of(VisitorMessages.callEnded(p.invite().inviteId(), p.invite().call().endReason())));
             }
         }
     }

@@ -21,6 +21,25 @@ public final class VisitorMessages {
             g.writeStringField("guestUrl", invite.guestUrl());
             g.writeStringField("inviteId", invite.inviteId());
             g.writeNumberField("expiresAt", invite.expiresAt());
+            // A call in Tippen: the tracker opens its own call page, after asking this socket for a token.
+            if (invite.tippenCall()) g.writeStringField("callId", invite.inviteId());
+        });
+    }
+
+    /** The answer to CALL_JOIN: the call's token, for this socket's browser only. */
+    public static String callToken(String callId, String token) {
+        return WireJson.object(g -> {
+            g.writeStringField("type", "CALL_TOKEN");
+            g.writeStringField("callId", callId);
+            g.writeStringField("token", token);
+        });
+    }
+
+    public static String callEnded(String callId, String reason) {
+        return WireJson.object(g -> {
+            g.writeStringField("type", "CALL_ENDED");
+            g.writeStringField("callId", callId);
+            g.writeStringField("reason", reason);
         });
     }
 }

@@ -31,8 +31,13 @@ public final class VisitorSocket {
     private final VisitorTokens tokens;
 
     private final Hub hub;
+    private final dev.tippen.call.CallInvites calls;
+    private final dev.tippen.site.SiteLanes lanes;
 
-    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Joins joins, Sites sites, VisitorTokens tokens, Hub hub) {
+    public VisitorSocket(Credentials credentials, SocketUpgrade upgrade, Joins joins, Sites sites, VisitorTokens tokens, Hub hub,
+                         dev.tippen.call.CallInvites calls, dev.tippen.site.SiteLanes lanes) {
+        this.calls = calls;
+        this.lanes = lanes;
         this.tokens = tokens;
         this.hub = hub;
         this.credentials = credentials;
@@ -65,6 +70,7 @@ public final class VisitorSocket {
             }
             ClientFrame frame = ClientFrame.parse(text);
             if (frame.ok() && frame.type().equals("PING")) c.send(SocketMessages.pong(System.currentTimeMillis()));
+            else if (frame.ok() && frame.type().equals("CALL_JOIN")) join(c, text);
             else c.send(SocketMessages.error(frame.ok() ? "unknown message type '" + frame.type() + "'" : frame.problem()));
         });
         return joins.join(c, () -> {
@@ -73,6 +79,25 @@ public final class VisitorSocket {
             sites.socketOpened(c.siteId(), c.visitorId());
             return sites.seen(c.siteId(), c.visitorId()).map(seen -> greeting(c, seen, hub));
         });
+    }
+
+    /**
+     * CALL_JOIN: the visitor pressed Join on a call in Tippen. Only a socket carrying the visitor's token
+     * gets the call's ticket, so a socket opened elsewhere with the visitor's id alone joins nothing.
+     */
+    private void join(Connection c, String text) {
+        Object callId = new io.vertx.core.json.JsonObject(text).getValue("callId");
+        if (!(callId instanceof String id) || id.length() > 64) {
+            c.send(SocketMessages.error("CALL_JOIN needs the 'callId' of the invite"));
+        } else if (!c.bound()) {
+            c.send(SocketMessages.error("a call is joined only from the page the visitor was tracked on (its socket carries the visitor's token)"));
+        } else {
+            calls.join(c.siteId(), c.visitorId(), id).onComplete(ar -> lanes.execute(c.siteId(), () -> {
+                if (ar.succeeded()) hub.reply(c, dev.tippen.socket.Text.of(VisitorMessages.callToken(id, ar.result())));
+                else hub.reply(c, dev.tippen.socket.Text.of(SocketMessages.error(ar.cause() instanceof dev.tippen.visitor.SiteRefusal r
+                        ? r.getMessage() : "the call could not be joined; try again")));
+            }));
+        }
     }
 
     /** CONNECTED, then the invite still waiting for this visitor, if any. */

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  */
 public final class Connection {
     public enum Kind {
-        DASHBOARD, VISITOR;
+        DASHBOARD, VISITOR, CALL;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -33,10 +33,12 @@ public final class Hub {
     private static final class SiteSockets {
         final Set<Connection> dashboards = new LinkedHashSet<>();
         final Map<String, List<Connection>> visitors = new HashMap<>();
+        /** Call sockets: held here only so that closing a key, a session or a site closes them too. */
+        final Set<Connection> calls = new LinkedHashSet<>();
         final Map<Connection, ArrayDeque<Held>> held = new HashMap<>();
 
         boolean empty() {
-            return dashboards.isEmpty() && visitors.isEmpty();
+            return dashboards.isEmpty() && visitors.isEmpty() && calls.isEmpty();
         }
     }
 
@@ -52,6 +54,10 @@ public final class Hub {
         SiteSockets s = sites.computeIfAbsent(c.siteId(), k -> new SiteSockets());
         if (c.kind() == Connection.Kind.DASHBOARD) {
             s.dashboards.add(c);
+            return;
+        }
+        if (c.kind() == Connection.Kind.CALL) {
+            s.calls.add(c);
             return;
         }
         List<Connection> tabs = s.visitors.computeIfAbsent(c.visitorId(), k -> new ArrayList<>(1));
@@ -76,6 +82,8 @@ public final class Hub {
         s.held.remove(c);
         if (c.kind() == Connection.Kind.DASHBOARD) {
             s.dashboards.remove(c);
+        } else if (c.kind() == Connection.Kind.CALL) {
+            s.calls.remove(c);
         } else {
             List<Connection> tabs = s.visitors.get(c.visitorId());
             if (tabs != null && tabs.remove(c) && tabs.isEmpty()) s.visitors.remove(c.visitorId());
@@ -219,9 +227,10 @@ public final class Hub {
         return List.copyOf(sites.keySet());
     }
 
-    /** On the site's lane. */
+    /** On the site's lane: whether the site has dashboards or visitor sockets here (call sockets hear no changes). */
     public boolean hasSockets(String siteId) {
-        return sites.containsKey(siteId);
+        SiteSockets s = sites.get(siteId);
+        return s != null && (!s.dashboards.isEmpty() || !s.visitors.isEmpty());
     }
 
     /** From any thread: each site's work is handed to its lane. */
@@ -232,6 +241,7 @@ public final class Hub {
                 if (s == null) return;
                 List<Connection> all = new ArrayList<>(s.dashboards);
                 s.visitors.values().forEach(all::addAll);
+                all.addAll(s.calls);
                 all.forEach(action);
             });
         }
@@ -247,6 +257,7 @@ public final class Hub {
                 List<io.vertx.core.Future<Void>> closing = new ArrayList<>();
                 s.dashboards.forEach(c -> closing.add(c.closing(code, reason)));
                 s.visitors.values().forEach(tabs -> tabs.forEach(c -> closing.add(c.closing(code, reason))));
+                s.calls.forEach(c -> closing.add(c.closing(code, reason)));
                 return io.vertx.core.Future.join(closing).mapEmpty();
             }));
         }

@@ -37,6 +37,8 @@ public final class SocketUpgrade {
     private final int maxControlFramesPerSecond;
     private final RateLimit messageRate;
     private final AtomicInteger open = new AtomicInteger();
+    /** A call's negotiation sends a burst of candidates and descriptions; a page ever needs far fewer than this. */
+    static final RateLimit CALL_MESSAGES = new RateLimit(50, 200);
 
     /**
      * {@code maxSockets}: the node's socket budget (0: none); past it, new sockets get 503 while open
@@ -118,7 +120,8 @@ public final class SocketUpgrade {
             ws.exceptionHandler(err -> {
                 if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
             });
-            Connection c = new Connection(ws, spec, writeQueueBytes, maxControlFramesPerSecond, messageRate, metrics);
+            Connection c = new Connection(ws, spec, writeQueueBytes, maxControlFramesPerSecond,
+                    kind == Connection.Kind.CALL ? CALL_MESSAGES : messageRate, metrics);
             ws.frameHandler(c::frame);
             Runnable onClose = onOpen.apply(ws, c);
             wheel.add(c);

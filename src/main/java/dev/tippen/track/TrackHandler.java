@@ -119,7 +119,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
     }
 
     private void fail(HttpServerRequest req, Throwable e) {
-        if (e instanceof SiteRefusal r && r.reason() != SiteRefusal.Reason.NO_SUCH_VISITOR) {
+        if (e instanceof SiteRefusal r && r.reason() != SiteRefusal.Reason.NO_SUCH_VISITOR && r.reason() != SiteRefusal.Reason.BUSY) {
             metrics.rateLimited(r.limit());
         } else if (e instanceof ApiError a && a.status() == 408) {
             metrics.rateLimited("body_timeout");

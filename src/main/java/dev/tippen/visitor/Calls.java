@@ -22,6 +22,26 @@ public record Calls(String guestUrl, Long declinedAt, List<InviteRecord> invites
         return last.pending() ? last : null;
     }
 
+    /** The call in Tippen the visitor is in (joined, not ended), if any. */
+    public InviteRecord inCall() {
+        if (invites.isEmpty()) return null;
+        InviteRecord last = invites.get(invites.size() - 1);
+        return last.inCall() ? last : null;
+    }
+
+    /** The invite by that id, if it is still among the most recent. */
+    public InviteRecord invite(String inviteId) {
+        for (InviteRecord i : invites) if (i.inviteId().equals(inviteId)) return i;
+        return null;
+    }
+
+    /** The invite of the same id replaced by {@code updated}. */
+    Calls replaced(InviteRecord updated) {
+        List<InviteRecord> next = new ArrayList<>(invites);
+        for (int i = 0; i < next.size(); i++) if (next.get(i).inviteId().equals(updated.inviteId())) next.set(i, updated);
+        return new Calls(guestUrl, declinedAt, next);
+    }
+
     Calls sent(InviteRecord invite, long now) {
         List<InviteRecord> next = new ArrayList<>(invites.size() + 1);
         for (InviteRecord i : invites) next.add(i.pending() ? i.closed(InviteRecord.EXPIRED, now) : i);

@@ -12,7 +12,7 @@ public sealed interface Notice {
 
     /** Notices the history and notifications are built from; stored in the same step as the change. */
     sealed interface Recorded extends Notice permits PageViewed, VisitEnded, InviteSent, InviteAnswered, InviteLapsed,
-            FactsChanged, VisitorErased {
+            CallProgressed, FactsChanged, VisitorErased {
         /** The visitor the notice is about. */
         String visitorId();
     }
@@ -54,6 +54,13 @@ public sealed interface Notice {
 
     /** An invite nobody answered in time, or that a newer invite replaced. */
     record InviteLapsed(Visitor visitor, InviteRecord invite) implements Recorded {
+        public String visitorId() {
+            return visitor.visitorId();
+        }
+    }
+
+    /** A call in Tippen connected or ended ({@code invite.call()} says which). */
+    record CallProgressed(Visitor visitor, InviteRecord invite) implements Recorded {
         public String visitorId() {
             return visitor.visitorId();
         }

@@ -11,6 +11,8 @@ public final class SiteRefusal extends RuntimeException {
         SERVER_FULL,
         /** The data dir's disk is below its free-space watermark: 503 for new visitors, known ones keep working. */
         DISK_LOW,
+        /** The visitor is in a call already: 409. */
+        BUSY,
         /** The site stores more bytes a second than its share of the disk's writes: 429, try again in a second. */
         WRITE_RATE
     }
@@ -28,7 +30,7 @@ public final class SiteRefusal extends RuntimeException {
             case SERVER_FULL -> "visitors_node";
             case DISK_LOW -> "disk_low";
             case WRITE_RATE -> "track_bytes_site";
-            case NO_SUCH_VISITOR -> "none";
+            case NO_SUCH_VISITOR, BUSY -> "none";
         };
     }
 

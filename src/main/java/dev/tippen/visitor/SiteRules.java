@@ -2,6 +2,7 @@ package dev.tippen.visitor;
 
 import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.OfflineEnrichment;
+import dev.tippen.visitor.Notice.CallProgressed;
 import dev.tippen.visitor.Notice.FactsChanged;
 import dev.tippen.visitor.Notice.InviteAnswered;
 import dev.tippen.visitor.Notice.InviteLapsed;
@@ -203,14 +204,21 @@ public final class SiteRules {
 
     // ---- requests from the sales team ----------------------------------------------------------------
 
-    /** An invite to a live visitor; {@code inviteId} is chosen by the caller, so deciding again gives the same invite. */
-    public Change invite(Visitor v, String inviteId, String guestUrl, Sender sentBy, long now) {
+    /**
+     * An invite to a live visitor; {@code inviteId} is chosen by the caller, so deciding again gives the
+     * same invite. {@code call}: an invite to a call in Tippen itself, whose page is {@code guestUrl}. A
+     * visitor in a call gets no other invite until it ends.
+     */
+    public Change invite(Visitor v, String inviteId, String guestUrl, Sender sentBy, boolean call, long now) {
         if (v == null || !v.live()) {
             throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no live visitor '" + (v == null ? "?" : v.visitorId())
                     + "' on this site");
         }
+        if (v.calls().inCall() != null) {
+            throw new SiteRefusal(SiteRefusal.Reason.BUSY, "the visitor is in a call; invite again once it ends");
+        }
         InviteRecord invite = new InviteRecord(inviteId, guestUrl, now, now + settings.inviteTtl().toMillis(),
-                InviteRecord.PENDING, null, sentBy);
+                InviteRecord.PENDING, null, sentBy, call ? CallProgress.OPEN : null);
         InviteRecord replaced = v.pendingInvite();
         Calls calls = v.calls().sent(invite, now);
         Visitor next = v.with(VisitorStatus.VIDEO_INVITED, "video_invite", v.visit(), calls);
@@ -220,6 +228,74 @@ public final class SiteRules {
         notices.add(new InviteSent(next, invite));
         if (shown(next)) notices.add(new VisitorChanged(next, "video_invite"));
         return new Change(v, next, notices, false);
+    }
+
+    /**
+     * The visitor's browser asked to join call {@code callId}: a waiting invite is accepted, one already
+     * accepted stays as it is. Refused unless the call is the visitor's and neither ended nor lapsed.
+     */
+    public Change callJoined(Visitor v, String callId, long now) {
+        InviteRecord call = v == null ? null : v.calls().invite(callId);
+        if (call == null || !call.tippenCall() || call.call().ended() || !v.live()) {
+            throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no call '" + callId + "' waits for this visitor");
+        }
+        if (call.inCall()) return Change.none(v);
+        if (!call.waiting(now)) throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "the invite to call '" + callId + "' is over");
+        Calls calls = v.calls().answered(InviteRecord.ACCEPTED, now);
+        Visitor next = v.with(VisitorStatus.IN_CALL, EventType.VIDEO_ACCEPTED.wire(), v.visit(), calls);
+        List<Notice> notices = new ArrayList<>(2);
+        if (shown(next)) notices.add(new VisitorChanged(next, EventType.VIDEO_ACCEPTED.wire()));
+        notices.add(new InviteAnswered(next, calls.invite(callId)));
+        return new Change(v, next, notices, false);
+    }
+
+    /** Both browsers of call {@code callId} are connected; nothing changes for a call that did already, or ended. */
+    public Change callConnected(Visitor v, String callId, long now) {
+        InviteRecord call = v == null ? null : v.calls().invite(callId);
+        if (call == null || !call.inCall() || call.call().connectedAt() != null) return Change.none(v);
+        return progressed(v, call.with(call.call().connected(now)), "call_connected", v.status());
+    }
+
+    /**
+     * Call {@code callId} is over, for {@code reason} ({@link CallProgress}). One not yet joined is
+     * called off: its invite lapses. Nothing changes for a call that ended already.
+     */
+    public Change callEnded(Visitor v, String callId, String reason, long now) {
+        InviteRecord call = v == null ? null : v.calls().invite(callId);
+        if (call == null || !call.tippenCall() || call.call().ended()) return Change.none(v);
+        if (call.pending()) {
+            Calls calls = v.calls().answered(InviteRecord.EXPIRED, now);
+            InviteRecord lapsed = calls.invite(callId);
+            calls = calls.replaced(lapsed.with(lapsed.call().endedBy(CallProgress.CANCELLED, now)));
+            Visitor next = v.with(VisitorStatus.VIDEO_INVITED.equals(v.status()) ? VisitorStatus.ACTIVE : v.status(), "call_ended",
+                    v.visit(), calls);
+            List<Notice> notices = new ArrayList<>(3);
+            if (shown(next)) notices.add(new VisitorChanged(next, "call_ended"));
+            notices.add(new InviteLapsed(next, calls.invite(callId)));
+            notices.add(new CallProgressed(next, calls.invite(callId)));
+            return new Change(v, next, notices, false);
+        }
+        if (!call.inCall()) return Change.none(v);
+        return progressed(v, call.with(call.call().endedBy(reason, now)), "call_ended",
+                VisitorStatus.IN_CALL.equals(v.status()) ? VisitorStatus.ACTIVE : v.status());
+    }
+
+    private Change progressed(Visitor v, InviteRecord updated, String event, String status) {
+        Visitor next = v.with(status, event, v.visit(), v.calls().replaced(updated));
+        List<Notice> notices = new ArrayList<>(2);
+        if (shown(next)) notices.add(new VisitorChanged(next, event));
+        notices.add(new CallProgressed(next, updated));
+        return new Change(v, next, notices, false);
+    }
+
+    /** A visitor leaving in the middle of a call: the call is lost with the visit. */
+    private static Visitor endCall(Visitor v, long now, List<Notice> notices) {
+        InviteRecord call = v.calls().inCall();
+        if (call == null) return v;
+        InviteRecord ended = call.with(call.call().endedBy(CallProgress.LOST, now));
+        Visitor next = v.with(v.status(), v.lastEvent(), v.visit(), v.calls().replaced(ended));
+        notices.add(new CallProgressed(next, ended));
+        return next;
     }
 
     /** A provider's late answer about an address; applied only if the visitor is still at that address. */
@@ -257,7 +333,7 @@ public final class SiteRules {
         List<Notice> notices = new ArrayList<>(3);
         InviteRecord p = v.pendingInvite();
         if (p != null && p.expiresAt() <= now) {
-            boolean waiting = VisitorStatus.VIDEO_INVITED.equals(v.status()) && p.guestUrl().equals(v.calls().guestUrl());
+            boolean waiting = VisitorStatus.VIDEO_INVITED.equals(v.status()) && java.util.Objects.equals(p.guestUrl(), v.calls().guestUrl());
             Calls calls = v.calls().answered(InviteRecord.EXPIRED, now);
             next = waiting ? next.with(VisitorStatus.ACTIVE, "invite_expired", next.visit(), calls)
                     : next.with(next.status(), next.lastEvent(), next.visit(), calls);
@@ -266,6 +342,7 @@ public final class SiteRules {
         }
         Long exitAt = next.visit().exitAt();
         if (next.live() && exitAt != null && exitAt + settings.exitGrace().toMillis() <= now) {
+            next = endCall(next, now, notices);
             boolean wasShown = shown(next);
             next = next.with(VisitorStatus.LEFT, EventType.EXIT.wire(), next.visit().staying(next.visit().pageLoadId()), next.calls());
             if (wasShown) {
@@ -276,6 +353,7 @@ public final class SiteRules {
         }
         if (next.live() && gapEndsVisits() && next.lastActivity() + settings.visitGap().toMillis() <= now) {
             // Idle past the gap: the visit is over, and the visitor off the live list until it comes back.
+            next = endCall(next, now, notices);
             boolean wasShown = shown(next);
             Visitor idle = next;
             next = next.with(VisitorStatus.LEFT, next.lastEvent(), next.visit().staying(next.visit().pageLoadId()), next.calls());
@@ -307,6 +385,7 @@ public final class SiteRules {
             if (v.live()) notices.add(new VisitEnded(v, v.lastActivity(), Removal.INACTIVE));
             InviteRecord p = v.pendingInvite();
             if (p != null) notices.add(new InviteLapsed(v, p.closed(InviteRecord.EXPIRED, now)));
+            endCall(v, now, notices);
         }
         return notices;
     }

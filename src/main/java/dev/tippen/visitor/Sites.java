@@ -45,15 +45,53 @@ public final class Sites {
         });
     }
 
+    /** An invite to a meeting at {@code guestUrl}, elsewhere. */
     public Future<InviteOutcome> invite(String siteId, String visitorId, String guestUrl, Sender sentBy) {
-        String inviteId = inviteIds.get();
+        return invite(siteId, visitorId, inviteIds.get(), guestUrl, sentBy, false);
+    }
+
+    /**
+     * An invite to a call in Tippen: {@code callId} (the invite's id) and its page's address
+     * {@code callUrl} are chosen by the caller, who hands the agent its token for them.
+     */
+    public Future<InviteOutcome> inviteToCall(String siteId, String visitorId, String callId, String callUrl, Sender sentBy) {
+        return invite(siteId, visitorId, callId, callUrl, sentBy, true);
+    }
+
+    private Future<InviteOutcome> invite(String siteId, String visitorId, String inviteId, String guestUrl, Sender sentBy, boolean call) {
         return engine.change(siteId, visitorId, (current, now) -> {
             if (current == null) {
                 throw new SiteRefusal(SiteRefusal.Reason.NO_SUCH_VISITOR, "no live visitor '" + visitorId + "' on this site");
             }
-            Change c = rules.invite(current, inviteId, guestUrl, sentBy, now);
+            Change c = rules.invite(current, inviteId, guestUrl, sentBy, call, now);
             return new Engine.Decision<>(c, c.after().pendingInvite());
         }).map(applied -> new InviteOutcome(applied.result(), applied.visitorSockets()));
+    }
+
+    /** A new call's id, which is also its invite's. */
+    public String newInviteId() {
+        return inviteIds.get();
+    }
+
+    /** The visitor's browser joins the call: completes with the call as it now stands. */
+    public Future<InviteRecord> callJoined(String siteId, String visitorId, String callId) {
+        return engine.change(siteId, visitorId, (current, now) -> {
+            Change c = rules.callJoined(current, callId, now);
+            return new Engine.Decision<>(c, c.after().calls().invite(callId));
+        }).map(Engine.Applied::result);
+    }
+
+    public Future<Void> callConnected(String siteId, String visitorId, String callId) {
+        return engine.change(siteId, visitorId, (current, now) -> new Engine.Decision<Void>(rules.callConnected(current, callId, now), null))
+                .mapEmpty();
+    }
+
+    /** Completes with the call as it ended (null: the visitor or the call is gone). */
+    public Future<InviteRecord> callEnded(String siteId, String visitorId, String callId, String reason) {
+        return engine.change(siteId, visitorId, (current, now) -> {
+            Change c = rules.callEnded(current, callId, reason, now);
+            return new Engine.Decision<>(c, c.after() == null ? null : c.after().calls().invite(callId));
+        }).map(Engine.Applied::result);
     }
 
     /** A provider's late answer about a visitor's address, applied only if the visitor is still there. */

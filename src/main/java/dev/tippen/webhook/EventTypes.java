@@ -10,11 +10,15 @@ final class EventTypes {
     static final String COMPANY_ARRIVED = "company.arrived";
     static final String INVITE_PREFIX = "invite.";
     static final String VISIT_ENDED = "visit.ended";
+    /** A call in Tippen connected. */
+    static final String CALL_STARTED = "call.started";
+    /** A call in Tippen ended; the message carries its record. */
+    static final String CALL_ENDED = "call.ended";
     /** Sent by {@code POST /api/webhooks/{id}/test} only. */
     static final String TEST = "webhook.test";
 
     static final List<String> ALL = List.of(VISITOR_ARRIVED, VISITOR_RETURNED, COMPANY_ARRIVED, "invite.sent", "invite.accepted",
-            "invite.declined", "invite.expired", VISIT_ENDED);
+            "invite.declined", "invite.expired", VISIT_ENDED, CALL_STARTED, CALL_ENDED);
     static final Set<String> KNOWN = Set.copyOf(ALL);
 
     private EventTypes() {}

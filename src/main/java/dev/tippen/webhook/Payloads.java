@@ -37,6 +37,9 @@ final class Payloads {
         } else if (e instanceof HistoryEvent.InviteChanged i) {
             out.add(message(EventTypes.invite(i.invite().outcome()), i, i.visit(),
                     new JsonObject().put("invite", HistoryJson.invite(i.invite()))));
+        } else if (e instanceof HistoryEvent.CallChanged c) {
+            out.add(message(c.call().endedAt() == null ? EventTypes.CALL_STARTED : EventTypes.CALL_ENDED, c, c.visit(),
+                    new JsonObject().put("call", HistoryJson.call(c.call(), c.visit().visitorId(), c.visit().visitId()))));
         } else if (e instanceof HistoryEvent.VisitEnded v) {
             out.add(message(EventTypes.VISIT_ENDED, v, v.visit(), new JsonObject()));
         }

@@ -71,9 +71,17 @@ final class SlackMessage {
             case EventTypes.VISITOR_RETURNED -> who + " is back (visit " + (visit == null ? "?" : visit.getInteger("visitNumber", 0)) + ")";
             case EventTypes.COMPANY_ARRIVED -> who + " visits for the first time today";
             case EventTypes.VISIT_ENDED -> who + " left your site";
+            case EventTypes.CALL_STARTED -> who + " is on a call with " + agent(data);
+            case EventTypes.CALL_ENDED -> who + ": call with " + agent(data) + " ended";
             case EventTypes.TEST -> "Test message from Tippen";
             default -> type.startsWith(EventTypes.INVITE_PREFIX) ? who + ": invite " + type.substring(EventTypes.INVITE_PREFIX.length()) : who;
         };
+    }
+
+    private static String agent(JsonObject data) {
+        JsonObject call = data.getJsonObject("call");
+        JsonObject agent = call == null ? null : call.getJsonObject("agent");
+        return agent == null ? "your team" : clip(String.valueOf(agent.getString("name")), 80);
     }
 
     private static String company(JsonObject visit) {

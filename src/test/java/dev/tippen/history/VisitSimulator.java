@@ -92,7 +92,7 @@ public final class VisitSimulator {
     }
 
     public Visitor invite(String visitorId, String inviteId, long now) {
-        return apply(rules.invite(live.get(visitorId), inviteId, "https://meet.example/" + inviteId, dev.tippen.visitor.Sender.API_KEY, now), now);
+        return apply(rules.invite(live.get(visitorId), inviteId, "https://meet.example/" + inviteId, dev.tippen.visitor.Sender.API_KEY, false, now), now);
     }
 
     /** A provider's late answer: the visit's company changes after the fact. */

@@ -177,7 +177,7 @@ class TeamConsoleTest {
         return d;
     }
 
-    private static void joinAs(ChromeDriver driver, WebDriverWait wait, String name) {
+    static void joinAs(ChromeDriver driver, WebDriverWait wait, String name) {
         wait.until(d -> d.findElement(By.id("join-name"))).sendKeys(name);
         driver.findElement(By.id("join-password")).sendKeys(TeamTest.PASSWORD);
         driver.findElement(By.xpath("//button[text()='Join']")).click();

@@ -47,7 +47,7 @@ class SiteRulesTest {
             return switch (this) {
                 case NONE -> null;
                 case ACTIVE -> active;
-                case INVITED -> RULES.invite(active, "inv_1", "https://meet.example/1", Sender.API_KEY, 2_000).after();
+                case INVITED -> RULES.invite(active, "inv_1", "https://meet.example/1", Sender.API_KEY, false, 2_000).after();
                 case IN_CALL -> RULES.track(INVITED.make(), event(EventType.VIDEO_ACCEPTED), 3_000, null).after();
                 case EXITING -> RULES.track(active, event(EventType.EXIT), 2_000, null).after();
                 case LEFT -> RULES.settle(EXITING.make(), 2_000 + GRACE).after();
@@ -296,9 +296,9 @@ class SiteRulesTest {
 
     @Test
     void anInviteGoesOnlyToALiveVisitorAndLapsesUnanswered() {
-        assertThatThrownBy(() -> RULES.invite(null, "inv", "https://m.example/", Sender.API_KEY, 0)).isInstanceOf(SiteRefusal.class);
-        assertThatThrownBy(() -> RULES.invite(State.LEFT.make(), "inv", "https://m.example/", Sender.API_KEY, 0)).isInstanceOf(SiteRefusal.class);
-        Change sent = RULES.invite(State.ACTIVE.make(), "inv_1", "https://meet.example/1", Sender.API_KEY, 2_000);
+        assertThatThrownBy(() -> RULES.invite(null, "inv", "https://m.example/", Sender.API_KEY, false, 0)).isInstanceOf(SiteRefusal.class);
+        assertThatThrownBy(() -> RULES.invite(State.LEFT.make(), "inv", "https://m.example/", Sender.API_KEY, false, 0)).isInstanceOf(SiteRefusal.class);
+        Change sent = RULES.invite(State.ACTIVE.make(), "inv_1", "https://meet.example/1", Sender.API_KEY, false, 2_000);
         assertThat(kinds(sent)).containsExactly("InviteSent", "VisitorChanged");
         Visitor invited = sent.after();
         assertThat(invited.pendingInvite().expiresAt()).isEqualTo(2_000 + Duration.ofMinutes(5).toMillis());
@@ -324,7 +324,7 @@ class SiteRulesTest {
     @Test
     void aNewerInviteReplacesAPendingOne() {
         Visitor invited = State.INVITED.make();
-        Change again = RULES.invite(invited, "inv_2", "https://meet.example/2", Sender.API_KEY, 2_500);
+        Change again = RULES.invite(invited, "inv_2", "https://meet.example/2", Sender.API_KEY, false, 2_500);
         assertThat(kinds(again)).containsExactly("InviteLapsed", "InviteSent", "VisitorChanged");
         assertThat(again.after().calls().invites()).extracting(InviteRecord::outcome)
                 .containsExactly(InviteRecord.EXPIRED, InviteRecord.PENDING);

@@ -41,7 +41,8 @@ public final class Embedded {
                 new VisitorBudget(sizes.maxVisitors()), DiskSpace.watch(dataDir, sizes.minFreeDiskBytes()), sizes.siteWriteBytesPerSecond(),
                 metrics, clock);
         SqliteOutbox outbox = new SqliteOutbox(db, store, engine);
-        Backend backend = new Backend(engine, keys, broker, presence, outbox);
+        Backend backend = new Backend(engine, keys, broker, presence, outbox, new dev.tippen.call.LocalSignals(),
+                new dev.tippen.call.LocalAgentLines());
         return engine.restore(store.restore()).map(backend).onFailure(err -> backend.close());
     }
 }

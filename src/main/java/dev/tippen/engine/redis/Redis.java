@@ -27,6 +27,9 @@ public final class Redis {
         RedisBroker broker = new RedisBroker(vertx, link, lanes, stream, presence, rules, metrics, clock);
         RedisEngine engine = new RedisEngine(vertx, link, lanes, writes, broker, presence, rules);
         engine.start(new RedisSweeper(vertx, link, engine, writes, rules, metrics, clock, nodeId));
-        return new Backend(engine, new RedisKeyStore(link), broker, presence, new RedisOutbox(link, writes, rules, nodeId));
+        RedisSignals signals = new RedisSignals(vertx, link);
+        signals.start();
+        return new Backend(engine, new RedisKeyStore(link), broker, presence, new RedisOutbox(link, writes, rules, nodeId), signals,
+                new RedisAgentLines(link));
     }
 }

@@ -1,0 +1,87 @@
+package dev.tippen.history;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** The calls in Tippen a site placed, as the history keeps them with its invites, and the agents' feedback on them. */
+public final class CallLog {
+    private CallLog() {}
+
+    /** One call's record: its invite's entry, and whose visit it was. */
+    public record Call(InviteEntry entry, String visitorId, String visitId) {}
+
+    /** A page of calls, newest first, and the cursor of the next (null at the end). */
+    public record Page(List<Call> calls, String nextCursor) {}
+
+    /** Where a page starts: after the call sent at {@code sentAt} with id {@code callId}. */
+    public record Cursor(long sentAt, String callId) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((sentAt + ":" + callId).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Null when the text is not a cursor this server made. */
+        public static Cursor decode(String text) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                int colon = s.indexOf(':');
+                if (colon <= 0 || colon == s.length() - 1 || s.length() > 200) return null;
+                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+
+    static Page page(Connection c, String siteId, Cursor after, int limit) throws SQLException {
+        String sql = "SELECT " + InviteEntry.COLUMNS + ", visitor_id, visit_id FROM invites WHERE site_id = ? AND is_call = 1"
+                + (after == null ? "" : " AND (sent_at < ? OR (sent_at = ? AND invite_id < ?))")
+                + " ORDER BY sent_at DESC, invite_id DESC LIMIT ?";
+        List<Call> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, siteId);
+            if (after != null) {
+                ps.setLong(i++, after.sentAt());
+                ps.setLong(i++, after.sentAt());
+                ps.setString(i++, after.callId());
+            }
+            ps.setInt(i, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Call(InviteEntry.read(rs, 1), rs.getString(InviteEntry.COLUMN_COUNT + 1),
+                            rs.getString(InviteEntry.COLUMN_COUNT + 2)));
+                }
+            }
+        }
+        String next = null;
+        if (out.size() > limit) {
+            out = out.subList(0, limit);
+            InviteEntry last = out.get(limit - 1).entry();
+            next = new Cursor(last.sentAt(), last.inviteId()).encode();
+        }
+        return new Page(List.copyOf(out), next);
+    }
+
+    /** Stores the agent's word on a call; false when the history holds no such call (yet). */
+    static boolean feedback(Connection c, String siteId, String callId, InviteEntry.Feedback f) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE invites SET lead_quality = ?, rating = ?, notes = ?, feedback_by_id = ?, "
+                + "feedback_at = ? WHERE site_id = ? AND invite_id = ? AND is_call = 1")) {
+            ps.setString(1, f.leadQuality());
+            if (f.rating() == null) ps.setNull(2, Types.INTEGER);
+            else ps.setInt(2, f.rating());
+            ps.setString(3, f.notes());
+            ps.setString(4, f.byId());
+            ps.setLong(5, f.at());
+            ps.setString(6, siteId);
+            ps.setString(7, callId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.tippen.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tippen.site.KeyStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A call in Tippen, in Debian's Chromium with fake camera and microphone: the agent invites from the
+ * console, a page carrying the served tracker presses Join, both see the other's video (frames decoded
+ * and rising, per getStats), and the call ends three ways: the agent hangs up, the visitor hangs up,
+ * the visitor's tab closes. Each record says how long it lasted and how it ended.
+ */
+class CallTest {
+    static final String[] FAKE_MEDIA = {"--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required"};
+
+    @Test
+    void anAgentCallsAVisitorAndEitherSideEndsIt() throws Exception {
+        dev.tippen.Needs.present(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        // Headless Chromium is a bot by its User-Agent: this server shows bots, so the tracker's tab is listed.
+        try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true)))) {
+            KeyStore.CreatedSite site = server.createSite("Acme");
+            HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            String page = "<!doctype html><html><head><title>Pricing</title></head><body><h1>Pricing</h1>"
+                    + "<script src=\"" + server.base + "/tippen-tracker.js\" data-tippen-api-key=\"" + site.publicKey() + "\"></script></body></html>";
+            pages.createContext("/pricing", ex -> BrowserTest.respond(ex, page));
+            pages.start();
+            String pageUrl = "http://127.0.0.1:" + pages.getAddress().getPort() + "/pricing";
+            List<ChromeDriver> drivers = new ArrayList<>();
+            Steps steps = new Steps();
+            try {
+                steps.at("The agent joins the team and opens the console.");
+                ChromeDriver agent = browser(drivers);
+                WebDriverWait agentWait = new WebDriverWait(agent, Duration.ofSeconds(15));
+                agent.get(server.base + "/console/join#" + TeamTest.ownerLink(server, site.site().siteId(), "ann@example.com"));
+                TeamConsoleTest.joinAs(agent, agentWait, "Ann Agent");
+
+                ChromeDriver visitor = browser(drivers);
+                WebDriverWait visitorWait = new WebDriverWait(visitor, Duration.ofSeconds(15));
+                visitor.get(pageUrl);
+                String visitorId = visitorWait.until(d -> (String) ((JavascriptExecutor) d).executeScript(
+                        "return window.__tippen && window.__tippen.visitorId"));
+
+                steps.at("Call 1: the agent invites with no guest URL, the visitor joins, both see video, the agent hangs up.");
+                long t0 = System.nanoTime();
+                invite(agent, agentWait, visitorId);
+                joinFromPage(visitor, visitorWait);
+                bothSeeVideo(agent, visitor, agentWait, visitorWait);
+                System.out.printf("call: both sides decoding video %.1f s after the invite%n", (System.nanoTime() - t0) / 1e9);
+                assertThat(agent.findElement(By.cssSelector(".call-view")).getText()).contains("Connected").contains("Connection:");
+                assertThat(liveRow(server, site, visitorId).getJsonArray("invites").getJsonObject(0).getJsonObject("call")
+                        .getString("state")).isEqualTo("connected");
+                Files.createDirectories(Path.of("target"));
+                Files.write(Path.of("target/call-agent.png"), agent.getScreenshotAs(OutputType.BYTES));
+                Files.write(Path.of("target/call-visitor.png"), visitor.getScreenshotAs(OutputType.BYTES));
+                Thread.sleep(1200); // a call of a second or more: its duration counts whole seconds
+                agent.findElement(By.xpath("//section[@class='call-view']//button[text()='Hang up']")).click();
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view.ended")).getText().contains("The agent hung up."));
+                inCallFrame(visitor, visitorWait, d -> d.findElement(By.id("state")).getText().contains("The agent hung up."));
+
+                steps.at("The agent's feedback is saved with the record.");
+                new Select(agent.findElement(By.id("lead-quality"))).selectByVisibleText("Hot");
+                new Select(agent.findElement(By.id("call-rating"))).selectByVisibleText("5");
+                agent.findElement(By.id("call-notes")).sendKeys("Wants a demo <b>next week</b>");
+                agentWait.until(d -> {
+                    d.findElement(By.xpath("//button[text()='Save feedback']")).click();
+                    return d.findElement(By.cssSelector(".call-view")).getText().contains("Feedback saved.")
+                            || !d.findElements(By.cssSelector(".call-view [role=alert]")).isEmpty() && false;
+                });
+                JsonObject first = awaitCall(server, site, 0, c -> c.getString("endReason") != null);
+                assertThat(first.getString("endReason")).isEqualTo("agent_hung_up");
+                assertThat(first.getString("visitorId")).isEqualTo(visitorId);
+                assertThat(first.getString("visitId")).isNotNull();
+                assertThat(first.getJsonObject("agent").getString("name")).isEqualTo("Ann Agent");
+                assertThat(first.getLong("durationSeconds")).isGreaterThan(0);
+                assertThat(first.getLong("secondsToConnect")).isNotNull();
+                assertThat(first.getJsonObject("feedback").getString("leadQuality")).isEqualTo("hot");
+                assertThat(first.getJsonObject("feedback").getInteger("rating")).isEqualTo(5);
+                agent.findElement(By.xpath("//section[contains(@class,'call-view')]//button[text()='Close']")).click();
+
+                steps.at("Call 2: the visitor hangs up from the call's page.");
+                invite(agent, agentWait, visitorId);
+                joinFromPage(visitor, visitorWait);
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
+                Thread.sleep(1200);
+                inCallFrame(visitor, visitorWait, d -> {
+                    d.findElement(By.id("hangup")).click();
+                    return true;
+                });
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view.ended")).getText().contains("The visitor hung up."));
+                JsonObject second = awaitCall(server, site, 0, c -> c.getString("endReason") != null);
+                assertThat(second.getString("endReason")).isEqualTo("visitor_hung_up");
+                assertThat(second.getLong("durationSeconds")).isGreaterThan(0);
+                agent.findElement(By.xpath("//section[contains(@class,'call-view')]//button[text()='Close']")).click();
+
+                steps.at("Call 3: the visitor's tab closes mid-call; the call ends as lost within 20 s.");
+                invite(agent, agentWait, visitorId);
+                joinFromPage(visitor, visitorWait);
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
+                visitor.quit();
+                drivers.remove(visitor);
+                long closed = System.nanoTime();
+                JsonObject third = awaitCall(server, site, 0, c -> c.getString("endReason") != null);
+                double seconds = (System.nanoTime() - closed) / 1e9;
+                System.out.printf("call: the closed tab's call ended as %s after %.1f s%n", third.getString("endReason"), seconds);
+                assertThat(third.getString("endReason")).isEqualTo("lost");
+                assertThat(seconds).isLessThan(20);
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view.ended")).getText().contains("The call was lost."));
+
+                steps.at("The report counts the agent's calls.");
+                JsonObject report = new JsonObject(server.request("GET", "/api/reports/agents", null, "X-Tippen-API-Key",
+                        site.secretKey()).body());
+                JsonObject ann = report.getJsonArray("rows").getJsonObject(0);
+                assertThat(ann.getLong("calls")).isEqualTo(3);
+                assertThat(ann.getLong("callsConnected")).isEqualTo(3);
+                assertThat(ann.getDouble("connectRate")).isEqualTo(1.0);
+                assertThat(ann.getDouble("meanCallSeconds")).isGreaterThan(0);
+            } catch (Throwable t) {
+                for (int i = 0; i < drivers.size(); i++) {
+                    try {
+                        Files.write(Path.of("target/call-failed-" + i + ".png"), drivers.get(i).getScreenshotAs(OutputType.BYTES));
+                    } catch (RuntimeException ignored) {
+                        // a browser that is gone has no screenshot
+                    }
+                }
+                throw steps.failed(t);
+            } finally {
+                drivers.forEach(WebDriver::quit);
+                pages.stop(0);
+            }
+        }
+    }
+
+    static ChromeDriver browser(List<ChromeDriver> drivers) throws Exception {
+        ChromeDriver d = BrowserTest.chrome(FAKE_MEDIA);
+        drivers.add(d);
+        d.manage().window().setSize(new Dimension(1400, 900));
+        return d;
+    }
+
+    static void invite(ChromeDriver agent, WebDriverWait wait, String visitorId) {
+        wait.until(d -> d.findElement(By.cssSelector("tr[data-visitor='" + visitorId + "'] button.invite"))).click();
+        WebElement url = wait.until(d -> d.findElement(By.id("guest-url")));
+        assertThat(url.getAttribute("value")).isEmpty();
+        agent.findElement(By.xpath("//button[text()='Send invite']")).click();
+        wait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Waiting for the visitor"));
+    }
+
+    static void joinFromPage(ChromeDriver visitor, WebDriverWait wait) {
+        WebElement host = wait.until(d -> d.findElement(By.id("tippen-video-modal")));
+        SearchContext overlay = host.getShadowRoot();
+        wait.until(d -> overlay.findElement(By.cssSelector("[data-tippen-action=join]"))).click();
+        WebElement frame = wait.until(d -> overlay.findElement(By.cssSelector("iframe")));
+        assertThat(frame.getDomAttribute("allow")).startsWith("camera http://127.0.0.1:").doesNotContain("*");
+        assertThat(frame.getDomAttribute("src")).contains("/call/").contains("#");
+    }
+
+    /** Runs {@code check} inside the overlay's call frame until it holds. */
+    static void inCallFrame(ChromeDriver visitor, WebDriverWait wait, java.util.function.Function<WebDriver, Boolean> check) {
+        wait.until(d -> {
+            d.switchTo().defaultContent();
+            SearchContext overlay = d.findElement(By.id("tippen-video-modal")).getShadowRoot();
+            d.switchTo().frame(overlay.findElement(By.cssSelector("iframe")));
+            try {
+                return check.apply(d);
+            } finally {
+                d.switchTo().defaultContent();
+            }
+        });
+    }
+
+    /** Both sides decode the other's video, and their count rises. */
+    static void bothSeeVideo(ChromeDriver agent, ChromeDriver visitor, WebDriverWait agentWait, WebDriverWait visitorWait) throws Exception {
+        agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
+        inCallFrame(visitor, visitorWait, d -> {
+            d.findElement(By.id("camera")).click();
+            return true;
+        });
+        WebDriverWait tenSeconds = new WebDriverWait(agent, Duration.ofSeconds(10));
+        long agentFrames = tenSeconds.until(d -> frames(d) > 0 ? frames(d) : null);
+        long[] visitorFrames = {0};
+        inCallFrame(visitor, new WebDriverWait(visitor, Duration.ofSeconds(10)), d -> (visitorFrames[0] = frames(d)) > 0);
+        Thread.sleep(2500);
+        assertThat(frames(agent)).as("the agent decodes more of the visitor's frames").isGreaterThan(agentFrames);
+        long[] later = {0};
+        inCallFrame(visitor, visitorWait, d -> (later[0] = frames(d)) > visitorFrames[0]);
+        assertThat(later[0]).as("the visitor decodes more of the agent's frames").isGreaterThan(visitorFrames[0]);
+    }
+
+    static long frames(WebDriver d) {
+        Object n = ((JavascriptExecutor) d).executeScript(
+                "return window.tippenCall && window.tippenCall.stats ? window.tippenCall.stats.framesDecoded : 0");
+        return n == null ? 0 : ((Number) n).longValue();
+    }
+
+    static JsonObject liveRow(TestServer server, KeyStore.CreatedSite site, String visitorId) {
+        try (TestServer.Socket dash = server.dashboard(site.secretKey())) {
+            JsonArray list = dash.next("INITIAL_VISITORS").getJsonArray("visitors");
+            for (int i = 0; i < list.size(); i++) {
+                if (visitorId.equals(list.getJsonObject(i).getString("visitorId"))) return list.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("visitor " + visitorId + " is not live");
+    }
+
+    /** The {@code index}th newest call once {@code ready} holds of it, within 20 s. */
+    static JsonObject awaitCall(TestServer server, KeyStore.CreatedSite site, int index, java.util.function.Predicate<JsonObject> ready)
+            throws InterruptedException {
+        long until = System.nanoTime() + 20_000_000_000L;
+        JsonObject last = null;
+        while (System.nanoTime() < until) {
+            TestServer.Response r = server.request("GET", "/api/calls", null, "X-Tippen-API-Key", site.secretKey());
+            if (r.status() == 200) {
+                JsonArray calls = r.json().getJsonArray("calls");
+                if (calls.size() > index) {
+                    last = calls.getJsonObject(index);
+                    if (ready.test(last)) return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such call within 20 s; last seen: " + last);
+    }
+
+    static Map<String, Object> none() {
+        return Map.of();
+    }
+}
