@@ -35,7 +35,8 @@ export function Detail({ v, now, onClose, onInvite }) {
     <h3>Invites</h3>
     ${invites.length === 0 ? html`<p class="sub">None sent yet.</p>` : html`<ul class="invites">
       ${invites.map((i) => html`<li><span class=${'outcome o-' + i.outcome}>${i.outcome}</span> sent ${time(i.sentAt)}${i.sentBy ? ' by ' + i.sentBy.name : ''}
-        ${i.answeredAt ? ' · answered ' + time(i.answeredAt) : ''}<div class="sub">${i.guestUrl}</div></li>`)}
+        ${i.answeredAt ? ' · answered ' + time(i.answeredAt) : ''}<div class="sub">${i.call ? 'Call in Tippen: ' + i.call.state
+          + (i.call.endReason ? ' (' + i.call.endReason.replace(/_/g, ' ') + ')' : '') : i.guestUrl}</div></li>`)}
     </ul>`}
   </aside>`;
 }

@@ -111,6 +111,14 @@ function invitedBy(v, status) {
   return last && last.sentBy ? html`<div class="sub invited-by">Invited by ${last.sentBy.name}</div>` : '';
 }
 
+// A call in Tippen under way: where it stands, and who is on it.
+function callLine(v) {
+  const last = (v.invites || [])[(v.invites || []).length - 1];
+  const call = last && last.call;
+  if (!call || (call.state !== 'connecting' && call.state !== 'connected')) return '';
+  return html`<div class="sub call-line">Call ${call.state}${last.sentBy ? ' · ' + last.sentBy.name : ''}</div>`;
+}
+
 function Row({ v, now, onOpen, onInvite }) {
   const status = statusOf(v, now);
   const link = safeUrl(v.url);
@@ -119,7 +127,7 @@ function Row({ v, now, onOpen, onInvite }) {
   const clicked = (e) => { if (!e.target.closest('button, a')) open(); };
   return html`<tr tabindex="0" class="opens" data-visitor=${v.visitorId} onClick=${clicked}
     onKeyDown=${(e) => { if (e.key === 'Enter' && e.target === e.currentTarget) open(); }}>
-    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}${invitedBy(v, status)}</td>
+    <td><span class=${'status s-' + status.replace(' ', '-')}>${status}</span>${lastAnswer(v, now)}${invitedBy(v, status)}${callLine(v)}</td>
     <td><button type="button" class="linkish" onClick=${open}>${v.company || 'Unknown'}</button>
       <div class="sub">${networkLabel(v.network)}</div></td>
     <td class="wrap">${flag(v.countryCode)}${place(v) || html`<span class="sub">unknown</span>`}</td>

@@ -3,6 +3,7 @@ package dev.tippen.app;
 import dev.tippen.config.Durations;
 import dev.tippen.config.TippenConfig;
 import dev.tippen.access.Access;
+import dev.tippen.call.CallFeed;
 import dev.tippen.call.CallInvites;
 import dev.tippen.call.CallPage;
 import dev.tippen.call.CallRelay;
@@ -266,6 +267,7 @@ public final class App implements AutoCloseable {
         CallTickets callTickets = new CallTickets(tokens);
         CallInvites callInvites = new CallInvites(sites, callTickets, backend.lines());
         CallRelay relay = new CallRelay(vertx, lanes, backend.signals(), sites, backend.lines());
+        stream.subscribe(new CallFeed(relay));
         TippenConfig.CallOptions co = config.calls();
         CallSocket call = new CallSocket(access, credentials, cors, upgrade, lanes, hub, sites, callTickets,
                 new IceServers(new IceServers.Settings(co.stun(), co.turnUrls(), co.turnSecret(), co.turnLifetime(), co.relayOnly())), relay);

@@ -180,6 +180,15 @@ public final class CallRelay {
         }
     }
 
+    /**
+     * On the site's lane: the call ended in the visitor's record, whatever ended it (the visit ended,
+     * a node's relay, a sweep): its parties here hear it now rather than when their own pages notice.
+     */
+    void endedElsewhere(String callId, String reason) {
+        Room room = rooms.get(callId);
+        if (room != null && !room.ended) heard(room, CallMessages.over(reason));
+    }
+
     /** Records the end and tells both parties, wherever they are. */
     private void end(Room room, String reason) {
         if (room.ended) return;

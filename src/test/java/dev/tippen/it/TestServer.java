@@ -360,11 +360,13 @@ public final class TestServer implements AutoCloseable {
         return socket("/ws/visitor?apiKey=" + publicKey + "&visitorId=" + visitorId);
     }
 
-    /** The status a refused upgrade answered with. */
-    public int refusedUpgrade(String pathAndQuery) {
+    /** The status a refused upgrade answered with; {@code headers} as name, value, name, value... */
+    public int refusedUpgrade(String pathAndQuery, String... headers) {
         URI uri = URI.create("ws://127.0.0.1:" + nextPort() + pathAndQuery);
         try {
-            HTTP.newWebSocketBuilder().buildAsync(uri, new Socket()).get(10, TimeUnit.SECONDS).abort();
+            java.net.http.WebSocket.Builder b = HTTP.newWebSocketBuilder();
+            for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+            b.buildAsync(uri, new Socket()).get(10, TimeUnit.SECONDS).abort();
             throw new AssertionError("upgrade to " + pathAndQuery + " was accepted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) return h.getResponse().statusCode();
