@@ -297,5 +297,7 @@ export function endText(reason) {
     lost: 'The call was lost.',
     failed: 'The call could not connect.',
     cancelled: 'The call was called off.',
+    declined: 'The visitor declined the call.',
+    missed: 'Nobody answered the call.',
   })[reason] || 'The call has ended.';
 }

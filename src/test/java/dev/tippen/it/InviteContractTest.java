@@ -36,12 +36,18 @@ class InviteContractTest {
     void unsafeGuestUrlsAreRefused() {
         for (String url : new String[] {"javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
                 "http://evil.example.com/", "/relative/path", "ftp://example.com/x", "vbscript:msgbox(1)",
-                "https://user:pass@example.com/", "https://", "not a url at all", ""}) {
+                "https://user:pass@example.com/", "https://", "not a url at all"}) {
             TestServer.Response r = server.invite(site.secretKey(), "v_target", url);
             assertThat(r.status()).as(url).isEqualTo(400);
             assertThat(r.error()).as(url).contains("guestUrl");
         }
         assertThat(server.invite(site.secretKey(), "v_target", "http://localhost:3000/room").status()).isEqualTo(200);
+        // No guest URL at all is a call in Tippen itself, not a mistake.
+        TestServer.Response call = server.invite(site.secretKey(), "v_target", "");
+        assertThat(call.status()).as(call.body()).isEqualTo(200);
+        assertThat(call.json().getJsonObject("call").getString("ticket")).isNotBlank();
+        assertThat(server.invite(site.secretKey(), "v_target", "https://meet.example.com/next").status())
+                .as("a call not yet joined is replaced by a newer invite like any other").isEqualTo(200);
         assertThat(server.invite(site.secretKey(), "v_target", "https://meet.example.com/room?x=1").status()).isEqualTo(200);
     }
 
