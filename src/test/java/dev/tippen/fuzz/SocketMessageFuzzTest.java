@@ -42,8 +42,8 @@ class SocketMessageFuzzTest {
         server.close();
     }
 
-    @FuzzTest(maxDuration = "40s")
-    @DictionaryEntries({"\"type\"", "\"PING\"", "\"GET_VISITORS\"", "null", "{}", "[]", "\"\\u0000\""})
+    @FuzzTest(maxDuration = "25s")
+    @DictionaryEntries({"\"type\"", "\"PING\"", "\"GET_VISITORS\"", "\"CALL_JOIN\"", "\"callId\"", "null", "{}", "[]", "\"\\u0000\""})
     void socketMessage(FuzzedDataProvider data) {
         FuzzClient.allowLoopbackOnly();
         boolean toDashboard = data.consumeBoolean();
