@@ -193,6 +193,23 @@ function Console({ session, onSignedOut }) {
   const tabs = [['live', 'Live'], ['visits', 'History'], ['companies', 'Companies']].concat(isAdmin ? [['hooks', 'Notifications']] : [])
     .concat([['team', 'Team']]).concat(isAdmin ? [['audit', 'Audit']] : [])
     .concat(session.user && session.user.operator ? [['sites', 'Sites']] : []);
+  // The agent's own call, still on after a reload: its row offers to take it back.
+  const rejoin = canInvite && !call ? {
+    can: (v) => {
+      const last = (v.invites || [])[(v.invites || []).length - 1];
+      if (!last || !last.call || !['invited', 'connecting', 'connected'].includes(last.call.state) || !last.sentBy) return false;
+      return session.user ? last.sentBy.userId === session.user.userId : last.sentBy.type === 'apiKey';
+    },
+    go: async (v) => {
+      const last = v.invites[v.invites.length - 1];
+      try {
+        const body = await request('POST', '/api/calls/' + encodeURIComponent(last.inviteId) + '/ticket', { visitorId: v.visitorId });
+        setCall({ callId: last.inviteId, ticket: body.ticket, name: v.company || 'the visitor', visitorId: v.visitorId });
+      } catch (e) {
+        setMessage(e.message);
+      }
+    },
+  } : null;
   const switchSite = (siteId) => {
     location.search = '?site=' + encodeURIComponent(siteId);
   };
@@ -214,7 +231,7 @@ function Console({ session, onSignedOut }) {
     ${tab === 'live' ? html`<main class=${open ? 'with-detail' : ''}>
       <${Charts} live=${l} version=${version} />
       <div class="live-area">
-        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${canInvite ? setInviting : null} />
+        <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${canInvite ? setInviting : null} rejoin=${rejoin} />
         ${open ? html`<${Detail} v=${openVisitor} now=${now} onClose=${() => setOpen(null)} onInvite=${canInvite ? setInviting : null} />` : ''}
       </div>
     </main>` : ''}

@@ -36,7 +36,7 @@ function matches(v, filter, query, now) {
   return hay.includes(query);
 }
 
-export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite }) {
+export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite, rejoin }) {
   const [filter, setFilter] = useState('All');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState({ key: 'last', dir: -1 });
@@ -85,7 +85,7 @@ export function LiveTable({ visitors, version, now, hiddenBots, onOpen, onInvite
           <th scope="col"><span class="sr">Actions</span></th>
         </tr></thead>
         <tbody>
-          ${list.slice(0, rows).map((v) => html`<${Row} key=${v.visitorId} v=${v} now=${now} onOpen=${onOpen} onInvite=${onInvite} />`)}
+          ${list.slice(0, rows).map((v) => html`<${Row} key=${v.visitorId} v=${v} now=${now} onOpen=${onOpen} onInvite=${onInvite} rejoin=${rejoin} />`)}
         </tbody>
       </table>
       </div>
@@ -119,7 +119,7 @@ function callLine(v) {
   return html`<div class="sub call-line">Call ${call.state}${last.sentBy ? ' · ' + last.sentBy.name : ''}</div>`;
 }
 
-function Row({ v, now, onOpen, onInvite }) {
+function Row({ v, now, onOpen, onInvite, rejoin }) {
   const status = statusOf(v, now);
   const link = safeUrl(v.url);
   const open = () => onOpen(v.visitorId);
@@ -138,6 +138,7 @@ function Row({ v, now, onOpen, onInvite }) {
     <td class="num">${duration(secondsOnSite(v, now))}</td>
     <td class="wrap">${source(v)}</td>
     <td>${ago(v.lastActivity, now)}</td>
-    <td>${onInvite ? html`<button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button>` : ''}</td>
+    <td>${rejoin && rejoin.can(v) ? html`<button type="button" class="invite rejoin" onClick=${() => rejoin.go(v)}>Rejoin call</button>`
+      : onInvite ? html`<button type="button" class="invite" onClick=${() => onInvite(v)}>Invite</button>` : ''}</td>
   </tr>`;
 }

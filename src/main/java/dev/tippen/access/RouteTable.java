@@ -39,7 +39,7 @@ public final class RouteTable {
         put(r, Need.PUBLIC_KEY, "POST /track/visitor", "GET /ws/visitor");
         // Reading: the live list, history, reports, the team.
         put(r, Need.VIEWER, "GET /api/calls");
-        put(r, Need.AGENT, "POST /api/calls/:callId/feedback");
+        put(r, Need.AGENT, "POST /api/calls/:callId/feedback", "POST /api/calls/:callId/ticket");
         put(r, Need.VIEWER, "GET /ws/dashboard", "GET /api/visits", "GET /api/visitors/:visitorId", "GET /api/reports/:dimension",
                 "GET /api/team", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/:tokenId");
         // Acting on visitors.

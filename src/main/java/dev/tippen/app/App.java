@@ -10,6 +10,7 @@ import dev.tippen.call.CallRelay;
 import dev.tippen.call.CallSocket;
 import dev.tippen.call.CallTickets;
 import dev.tippen.call.IceServers;
+import dev.tippen.call.TicketRoute;
 import dev.tippen.console.AccountRoutes;
 import dev.tippen.console.AuditRoutes;
 import dev.tippen.console.ConsoleRoutes;
@@ -268,6 +269,7 @@ public final class App implements AutoCloseable {
         CallInvites callInvites = new CallInvites(sites, callTickets, backend.lines());
         CallRelay relay = new CallRelay(vertx, lanes, backend.signals(), sites, backend.lines());
         stream.subscribe(new CallFeed(relay));
+        metrics.gauge("tippen_call_rooms", "Calls in Tippen with a party's socket on this node", relay::rooms);
         TippenConfig.CallOptions co = config.calls();
         CallSocket call = new CallSocket(access, credentials, cors, upgrade, lanes, hub, sites, callTickets,
                 new IceServers(new IceServers.Settings(co.stun(), co.turnUrls(), co.turnSecret(), co.turnLifetime(), co.relayOnly())), relay);
@@ -298,6 +300,7 @@ public final class App implements AutoCloseable {
         router.get("/openapi.json").handler(ops::openApi);
         console.mount(router);
         new CallPage(config.allowedOrigins()).mount(router);
+        new TicketRoute(callInvites).mount(router);
         if (team != null) {
             new TeamRoutes(team, joinLinks, mailer).mount(router);
             new AuditRoutes(teamRegistry.store()).mount(router);

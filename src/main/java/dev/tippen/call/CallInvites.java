@@ -43,13 +43,35 @@ public final class CallInvites {
         String line = LinePointer.of(siteId, visitorId, callId);
         Sender sentBy = caller.actor().person() ? new Sender(caller.actor().userId(), caller.actor().name()) : Sender.API_KEY;
         // A key is the whole team's, not one agent: only a person has a single line.
-        Future<Boolean> taken = caller.actor().person() ? lines.take(holder, line, this::stillOn) : Future.succeededFuture(true);
+        Future<Boolean> taken = caller.actor().person()
+                ? lines.take(holder, line, this::stillOn).recover(err -> Future.failedFuture(err instanceof ApiError ? err
+                        : ApiError.unavailable("the agent's line cannot be checked right now; try again", 2)))
+                : Future.succeededFuture(true);
         return taken.compose(free -> {
             if (!free) return Future.failedFuture(new ApiError(409, "you are on another call; hang it up first"));
             return sites.inviteToCall(siteId, visitorId, callId, base + "/call/" + callId, sentBy)
                     .onFailure(err -> lines.free(holder, line))
                     .map(outcome -> new Placed(outcome, callId, tickets.issue(new CallTickets.Ticket(siteId, visitorId, callId,
                             CallTickets.Party.AGENT, holder, System.currentTimeMillis() + CallTickets.LIFETIME_MILLIS))));
+        });
+    }
+
+    /**
+     * A new ticket for the agent's own call still waiting or under way: the console was reloaded, or
+     * opened again in another tab, and takes the call back within the time a page may be away.
+     */
+    public Future<String> rejoin(Caller caller, String visitorId, String callId) {
+        String siteId = caller.siteId();
+        return sites.seen(siteId, visitorId).map(seen -> {
+            InviteRecord call = seen.visitor() == null ? null : seen.visitor().calls().invite(callId);
+            long now = System.currentTimeMillis();
+            if (call == null || !call.tippenCall() || call.call().ended() || !(call.inCall() || call.waiting(now))) {
+                throw new ApiError(404, "no call '" + callId + "' of this visitor is waiting or under way");
+            }
+            String sender = call.sentBy().person() ? "user:" + call.sentBy().userId() : "key:" + siteId;
+            if (!sender.equals(holder(caller))) throw new ApiError(403, "this call is " + call.sentBy().name() + "'s");
+            return tickets.issue(new CallTickets.Ticket(siteId, visitorId, callId, CallTickets.Party.AGENT, sender,
+                    now + CallTickets.LIFETIME_MILLIS));
         });
     }
 

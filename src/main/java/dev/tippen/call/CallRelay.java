@@ -79,10 +79,17 @@ public final class CallRelay {
             room.handler = message -> lanes.execute(t.siteId(), () -> heard(room, message));
             room.subscribed = signals.subscribe(t.callId(), room.handler);
         }
-        return room.subscribed.onSuccess(v -> {
+        return room.subscribed.onComplete(ar -> lanes.execute(t.siteId(), () -> {
+            if (ar.failed()) {
+                // Without the seam the parties cannot hear each other: say so rather than wait in silence.
+                log.warn("event=call_signals_unavailable call={} error=\"{}\"", t.callId(), ar.cause().toString());
+                room.subscribed = null;
+                c.close((short) 1011, "calls cannot be signalled right now; try again");
+                return;
+            }
             c.send(configMessage);
             signals.publish(t.callId(), CallMessages.presence(party, true, true));
-        });
+        }));
     }
 
     /** On the site's lane: what a party's page sent. */

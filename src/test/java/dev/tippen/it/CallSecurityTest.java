@@ -120,6 +120,17 @@ class CallSecurityTest {
             // A meeting elsewhere is not a call here: it still goes.
             assertThat(ann.call("POST", "/api/send-video-invite", new JsonObject().put("visitorId", "v_two")
                     .put("guestUrl", "https://meet.example.com/r").encode()).status()).isEqualTo(200);
+            // Ann takes her call back after a reload; the site's key, which did not place it, cannot.
+            String firstId = first.json().getJsonObject("call").getString("callId");
+            TestServer.Response back = ann.call("POST", "/api/calls/" + firstId + "/ticket", new JsonObject().put("visitorId", "v_one").encode());
+            assertThat(back.status()).as(back.body()).isEqualTo(200);
+            assertThat(back.json().getString("ticket")).isNotBlank();
+            TestServer.Response notYours = server.request("POST", "/api/calls/" + firstId + "/ticket",
+                    new JsonObject().put("visitorId", "v_one").encode(), "X-Tippen-API-Key", site.secretKey(), "Content-Type", "application/json");
+            assertThat(notYours.status()).isEqualTo(403);
+            assertThat(notYours.error()).contains("Ann");
+            assertThat(ann.call("POST", "/api/calls/" + firstId + "/ticket", new JsonObject().put("visitorId", "v_two").encode()).status())
+                    .as("not that visitor's call").isEqualTo(404);
             // Hanging up frees the line.
             try (TestServer.Socket agent = TestServer.connect("ws://127.0.0.1:" + server.app.port() + "/ws/call?ticket="
                     + first.json().getJsonObject("call").getString("ticket"), "Cookie", "tippen_session=" + ann.cookie(), "Origin",

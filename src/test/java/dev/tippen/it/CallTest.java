@@ -40,8 +40,13 @@ class CallTest {
         dev.tippen.Needs.present(Files.isExecutable(BrowserTest.CHROMIUM) && Files.isExecutable(BrowserTest.CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         // Headless Chromium is a bot by its User-Agent: this server shows bots, so the tracker's tab is listed.
-        try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true)))) {
+        try (TestServer server = TestServer.start(c -> c.withEnrich(c.enrich().withPrivacy(false, true))
+                .with(b -> b.webhooks = dev.tippen.config.WebhookOptions.defaults().allowingLocal()));
+             Receiver hooks = new Receiver(r -> Receiver.Reply.ok())) {
             KeyStore.CreatedSite site = server.createSite("Acme");
+            WebhookTest.create(server, site.secretKey(), new JsonObject().put("url", hooks.url("/calls"))
+                    .put("events", new JsonArray().add("call.started").add("call.ended"))
+                    .put("filter", new JsonObject().put("skipBots", false)));
             HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             String page = "<!doctype html><html><head><title>Pricing</title></head><body><h1>Pricing</h1>"
                     + "<script src=\"" + server.base + "/tippen-tracker.js\" data-tippen-api-key=\"" + site.publicKey() + "\"></script></body></html>";
@@ -100,10 +105,19 @@ class CallTest {
                 assertThat(first.getJsonObject("feedback").getInteger("rating")).isEqualTo(5);
                 agent.findElement(By.xpath("//section[contains(@class,'call-view')]//button[text()='Close']")).click();
 
-                steps.at("Call 2: the visitor hangs up from the call's page.");
+                steps.at("Call 2: the agent's console reloads mid-call and takes the call back; then the visitor hangs up.");
                 invite(agent, agentWait, visitorId);
                 joinFromPage(visitor, visitorWait);
                 agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
+                inCallFrame(visitor, visitorWait, d -> {
+                    d.findElement(By.id("camera")).click();
+                    return true;
+                });
+                agent.navigate().refresh();
+                agentWait.until(d -> d.findElement(By.cssSelector("tr[data-visitor='" + visitorId + "'] button.rejoin"))).click();
+                agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
+                long rejoined = frames(agent);
+                agentWait.until(d -> frames(d) > rejoined);
                 Thread.sleep(1200);
                 inCallFrame(visitor, visitorWait, d -> {
                     d.findElement(By.id("hangup")).click();
@@ -128,6 +142,17 @@ class CallTest {
                 assertThat(third.getString("endReason")).isEqualTo("lost");
                 assertThat(seconds).isLessThan(20);
                 agentWait.until(d -> d.findElement(By.cssSelector(".call-view.ended")).getText().contains("The call was lost."));
+
+                steps.at("Each call was told to the webhook as it started and ended, the end with its record.");
+                List<Receiver.Request> told = hooks.await("/calls", 6, Duration.ofSeconds(20));
+                List<String> types = told.stream().map(r -> new JsonObject(r.body()).getString("type")).toList();
+                assertThat(types).containsExactlyInAnyOrder("call.started", "call.ended", "call.started", "call.ended", "call.started",
+                        "call.ended");
+                JsonObject firstEnd = told.stream().map(r -> new JsonObject(r.body())).filter(m -> m.getString("type").equals("call.ended"))
+                        .map(m -> m.getJsonObject("data").getJsonObject("call"))
+                        .filter(c -> c.getString("callId").equals(first.getString("callId"))).findFirst().orElseThrow();
+                assertThat(firstEnd.getString("endReason")).isEqualTo("agent_hung_up");
+                assertThat(firstEnd.getLong("durationSeconds")).isGreaterThan(0);
 
                 steps.at("The report counts the agent's calls.");
                 JsonObject report = new JsonObject(server.request("GET", "/api/reports/agents", null, "X-Tippen-API-Key",
