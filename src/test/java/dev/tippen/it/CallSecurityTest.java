@@ -106,6 +106,21 @@ class CallSecurityTest {
     }
 
     @Test
+    void theCallPageKeepsToItself() {
+        try (TestServer server = TestServer.start()) {
+            TestServer.Response page = server.get("/call/inv_abc");
+            assertThat(page.status()).isEqualTo(200);
+            String csp = page.headers().firstValue("content-security-policy").orElseThrow();
+            assertThat(csp).contains("default-src 'none'").contains("script-src 'self'").contains("connect-src 'self'")
+                    .contains("object-src 'none'").contains("frame-ancestors").doesNotContain("unsafe");
+            assertThat(page.headers().firstValue("permissions-policy").orElseThrow()).contains("camera=(self)").contains("microphone=(self)");
+            assertThat(page.headers().firstValue("referrer-policy").orElseThrow()).isEqualTo("no-referrer");
+            assertThat(page.body()).doesNotContain("<script>").contains("/call/static/visitor.js");
+            assertThat(server.get("/call/not%20an%20id").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void anAgentHasOneCallAtATime() throws Exception {
         try (TestServer server = TestServer.start()) {
             KeyStore.CreatedSite site = server.createSite("Lines");

@@ -154,6 +154,14 @@ class CallTest {
                 assertThat(firstEnd.getString("endReason")).isEqualTo("agent_hung_up");
                 assertThat(firstEnd.getLong("durationSeconds")).isGreaterThan(0);
 
+                steps.at("The visit lists its calls' records.");
+                JsonObject visits = new JsonObject(server.request("GET", "/api/visits?visitorId=" + visitorId, null, "X-Tippen-API-Key",
+                        site.secretKey()).body());
+                JsonArray visitCalls = visits.getJsonArray("visits").getJsonObject(0).getJsonArray("calls");
+                assertThat(visitCalls.size()).isEqualTo(3);
+                assertThat(visitCalls.stream().map(c -> ((JsonObject) c).getString("endReason")).toList())
+                        .containsExactlyInAnyOrder("agent_hung_up", "visitor_hung_up", "lost");
+
                 steps.at("The report counts the agent's calls.");
                 JsonObject report = new JsonObject(server.request("GET", "/api/reports/agents", null, "X-Tippen-API-Key",
                         site.secretKey()).body());
