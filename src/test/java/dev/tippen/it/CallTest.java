@@ -105,7 +105,7 @@ class CallTest {
                 assertThat(first.getJsonObject("feedback").getInteger("rating")).isEqualTo(5);
                 agent.findElement(By.xpath("//section[contains(@class,'call-view')]//button[text()='Close']")).click();
 
-                steps.at("Call 2: the agent's console reloads mid-call and takes the call back; then the visitor hangs up.");
+                steps.at("Call 2: the agent's console reloads mid-call and takes the call back; then the visitor closes the overlay.");
                 invite(agent, agentWait, visitorId);
                 joinFromPage(visitor, visitorWait);
                 agentWait.until(d -> d.findElement(By.cssSelector(".call-view")).getText().contains("Connected"));
@@ -119,11 +119,10 @@ class CallTest {
                 long rejoined = frames(agent);
                 agentWait.until(d -> frames(d) > rejoined);
                 Thread.sleep(1200);
-                inCallFrame(visitor, visitorWait, d -> {
-                    d.findElement(By.id("hangup")).click();
-                    return true;
-                });
+                // The overlay's close button hangs up too (through the call page, which alone holds the call).
+                visitor.findElement(By.id("tippen-video-modal")).getShadowRoot().findElement(By.cssSelector("[data-tippen-action=close]")).click();
                 agentWait.until(d -> d.findElement(By.cssSelector(".call-view.ended")).getText().contains("The visitor hung up."));
+                visitorWait.until(d -> d.findElements(By.id("tippen-video-modal")).isEmpty());
                 JsonObject second = awaitCall(server, site, 0, c -> c.getString("endReason") != null);
                 assertThat(second.getString("endReason")).isEqualTo("visitor_hung_up");
                 assertThat(second.getLong("durationSeconds")).isGreaterThan(0);

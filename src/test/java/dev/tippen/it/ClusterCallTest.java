@@ -80,10 +80,13 @@ class ClusterCallTest {
                 assertThat(relayCandidates(agent, turn, (now + 600) + ":fresh")).as(turn.log()).isPositive();
                 assertThat(relayCandidates(agent, turn, (now - 60) + ":expired")).isZero();
 
-                steps.at("The agent on node A hangs up; the visitor on node B hears it.");
-                agent.findElement(org.openqa.selenium.By.xpath("//section[@class='call-view']//button[text()='Hang up']")).click();
-                CallTest.inCallFrame(visitor, visitorWait, d -> d.findElement(org.openqa.selenium.By.id("state")).getText()
-                        .contains("The agent hung up."));
+                steps.at("The visitor on node B hangs up on the call's page; the agent on node A hears it.");
+                CallTest.inCallFrame(visitor, visitorWait, d -> {
+                    d.findElement(org.openqa.selenium.By.id("hangup")).click();
+                    return true;
+                });
+                agentWait.until(d -> d.findElement(org.openqa.selenium.By.cssSelector(".call-view.ended")).getText()
+                        .contains("The visitor hung up."));
             } catch (Throwable t) {
                 for (int i = 0; i < drivers.size(); i++) {
                     Files.write(Path.of("target/call-cluster-failed-" + i + ".png"), drivers.get(i).getScreenshotAs(OutputType.BYTES));
