@@ -28,7 +28,7 @@ export class LiveList {
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(scheme + '//' + location.host + withSite('/ws/dashboard?removals=true'));
+    const ws = new WebSocket(scheme + '//' + location.host + withSite('/ws/dashboard?removals=true&parts=true'));
     this.ws = ws;
     ws.onopen = () => {
       // Marks for the benchmark's break-down of a first render (bench/README.md, "console").
@@ -117,7 +117,15 @@ export class LiveList {
         for (const v of m.visitors || []) next.set(v.visitorId, v);
         this.visitors = next;
         this.hiddenBots = m.hiddenBots || 0;
-        if (this.online.length === 0) this.online.push([Math.floor(Date.now() / 1000), next.size]);
+        // A long list comes first screen first (the most recently active), the rest in VISITORS_MORE.
+        this.loadingMore = !!m.more;
+        if (this.online.length === 0 && !m.more) this.online.push([Math.floor(Date.now() / 1000), next.size]);
+        break;
+      }
+      case 'VISITORS_MORE': {
+        for (const v of m.visitors || []) if (!this.visitors.has(v.visitorId)) this.visitors.set(v.visitorId, v);
+        this.loadingMore = !!m.more;
+        if (!m.more && this.online.length === 0) this.online.push([Math.floor(Date.now() / 1000), this.visitors.size]);
         break;
       }
       case 'VISITOR_UPDATE': {

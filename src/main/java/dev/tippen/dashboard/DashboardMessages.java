@@ -25,6 +25,29 @@ public final class DashboardMessages {
         return list("VISITOR_LIST", visitors, hiddenBots);
     }
 
+    /** The first part of a list sent in parts: INITIAL_VISITORS with {@code "more": true}. */
+    static String firstScreen(Collection<Visitor> visitors, int hiddenBots) {
+        return WireJson.object(g -> {
+            g.writeStringField("type", "INITIAL_VISITORS");
+            g.writeNumberField("hiddenBots", hiddenBots);
+            g.writeBooleanField("more", true);
+            g.writeArrayFieldStart("visitors");
+            for (Visitor v : visitors) visitor(g, v);
+            g.writeEndArray();
+        });
+    }
+
+    /** The next part of a list sent in parts; {@code more}: whether another follows. */
+    static String moreVisitors(Collection<Visitor> visitors, boolean more) {
+        return WireJson.object(g -> {
+            g.writeStringField("type", "VISITORS_MORE");
+            g.writeBooleanField("more", more);
+            g.writeArrayFieldStart("visitors");
+            for (Visitor v : visitors) visitor(g, v);
+            g.writeEndArray();
+        });
+    }
+
     public static String visitorUpdate(Visitor v, String event) {
         return WireJson.object(g -> {
             g.writeStringField("type", "VISITOR_UPDATE");

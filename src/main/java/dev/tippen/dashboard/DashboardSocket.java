@@ -61,11 +61,13 @@ public final class DashboardSocket {
         // The original's dashboards know nothing of VISITOR_REMOVED: only one that says so gets it
         // (asking for no cleanup lists says so too: that option was always for removal-aware dashboards).
         boolean removals = "true".equalsIgnoreCase(req.getParam("removals")) || !cleanupList;
+        // A dashboard that can take its first list in parts (the console) gets its first screen first.
+        boolean parts = "true".equalsIgnoreCase(req.getParam("parts"));
         upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, who.siteId(), who.keyHash(), null,
-                cleanupList, who.sessionHash(), false, removals), this::open);
+                cleanupList, who.sessionHash(), false, removals), (ws, c) -> open(ws, c, parts));
     }
 
-    private Runnable open(ServerWebSocket ws, Connection c) {
+    private Runnable open(ServerWebSocket ws, Connection c, boolean parts) {
         ws.textMessageHandler(text -> {
             c.seen();
             // A console that stays open is in use: its pings keep its session from going idle.
@@ -76,7 +78,8 @@ public final class DashboardSocket {
         log.info("event=dashboard_connected site={}", c.siteId());
         // A dashboard that fell behind is brought up to date with the whole list, in order with the stream.
         c.onCaughtUp(() -> lanes.execute(c.siteId(), () -> feed.refresh(c, "VISITOR_LIST")));
-        Runnable leave = joins.join(c, () -> sites.live(c.siteId()).map(list -> DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
+        Runnable leave = joins.join(c, () -> sites.live(c.siteId()).map(list -> parts ? DashboardFeed.greetingInParts(c, list)
+                : DashboardFeed.greeting(c, "INITIAL_VISITORS", list)));
         return () -> {
             lists.forget(c);
             leave.run();

@@ -29,6 +29,27 @@ final class LiveListMessage {
                 .compose(v -> part(c, visitors, 0));
     }
 
+    /**
+     * On the site's lane, with the socket held: the first screen first. The {@link #PART} most recently
+     * active visitors go in an INITIAL_VISITORS marked {@code "more": true}, which a console shows at
+     * once; the others follow in VISITORS_MORE messages of as many, the last marked {@code "more": false}.
+     * The updates that wait for the greeting come after all of them, as after any list.
+     */
+    static Future<Void> sendFirstScreenFirst(Connection c, List<Visitor> visitors, int hiddenBots) {
+        if (visitors.size() <= PART) return send(c, "INITIAL_VISITORS", visitors, hiddenBots);
+        List<Visitor> recentFirst = new java.util.ArrayList<>(visitors);
+        recentFirst.sort(java.util.Comparator.comparingLong(Visitor::lastActivity).reversed());
+        return c.sendWritten(Text.of(DashboardMessages.firstScreen(recentFirst.subList(0, PART), hiddenBots)))
+                .compose(v -> more(c, recentFirst, PART));
+    }
+
+    private static Future<Void> more(Connection c, List<Visitor> visitors, int from) {
+        int to = Math.min(visitors.size(), from + PART);
+        boolean last = to == visitors.size();
+        Future<Void> written = c.sendWritten(Text.of(DashboardMessages.moreVisitors(visitors.subList(from, to), !last)));
+        return last ? written : written.compose(v -> more(c, visitors, to));
+    }
+
     private static Future<Void> part(Connection c, List<Visitor> visitors, int from) {
         int to = Math.min(visitors.size(), from + PART);
         boolean last = to == visitors.size();
