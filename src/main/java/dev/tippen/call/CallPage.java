@@ -1,12 +1,10 @@
 package dev.tippen.call;
 
+import dev.tippen.http.Resources;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -26,7 +24,7 @@ public final class CallPage {
         this.csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
                 + "media-src 'self' blob: mediastream:; frame-ancestors " + ancestors + "; base-uri 'none'; form-action 'none'; "
                 + "object-src 'none'";
-        this.page = resource(PAGE);
+        this.page = Resources.read(PAGE);
     }
 
     public void mount(Router router) {
@@ -48,12 +46,4 @@ public final class CallPage {
         ctx.next();
     }
 
-    private static Buffer resource(String path) {
-        try (InputStream in = CallPage.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) throw new IllegalStateException("missing resource " + path);
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

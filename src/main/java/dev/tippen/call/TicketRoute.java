@@ -2,9 +2,8 @@ package dev.tippen.call;
 
 import dev.tippen.access.Access;
 import dev.tippen.http.ApiError;
+import dev.tippen.http.JsonBody;
 import dev.tippen.visitor.VisitorIds;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,14 +24,8 @@ public final class TicketRoute {
     private void ticket(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
         if (callId == null || !callId.matches("[A-Za-z0-9_-]{1,64}")) throw ApiError.badRequest("'callId' is not a call's id");
-        Object visitorId;
-        try {
-            Object body = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
-            visitorId = body instanceof JsonObject o ? o.getValue("visitorId") : null;
-        } catch (DecodeException e) {
-            throw ApiError.badRequest("body is not valid JSON");
-        }
-        if (!(visitorId instanceof String v) || !VisitorIds.valid(v)) throw ApiError.badRequest("the body needs the call's 'visitorId'");
+        String v = JsonBody.string(JsonBody.object(ctx), "visitorId");
+        if (v == null || !VisitorIds.valid(v)) throw ApiError.badRequest("the body needs the call's 'visitorId'");
         calls.rejoin(Access.caller(ctx), v, callId).onSuccess(ticket -> ctx.response().putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("callId", callId).put("ticket", ticket).encode())).onFailure(ctx::fail);
     }

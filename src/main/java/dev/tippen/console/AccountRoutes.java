@@ -1,5 +1,6 @@
 package dev.tippen.console;
 
+import dev.tippen.http.JsonBody;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Credentials;
 import dev.tippen.site.ApiKeys;
@@ -50,14 +51,14 @@ public final class AccountRoutes {
 
     private void confirm(RoutingContext ctx) {
         User u = person(ctx);
-        String code = Json.string(Json.object(ctx), "code");
+        String code = JsonBody.string(JsonBody.object(ctx), "code");
         team.totpConfirm(u, code).onSuccess(codes -> TeamRoutes.json(ctx, 200, new JsonObject().put("recoveryCodes", new JsonArray(codes))))
                 .onFailure(ctx::fail);
     }
 
     private void disable(RoutingContext ctx) {
         User u = person(ctx);
-        String password = Json.string(Json.object(ctx), "password");
+        String password = JsonBody.string(JsonBody.object(ctx), "password");
         team.totpDisable(u, password).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 }

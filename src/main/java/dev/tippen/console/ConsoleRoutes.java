@@ -1,5 +1,7 @@
 package dev.tippen.console;
 
+import dev.tippen.http.Resources;
+import dev.tippen.http.JsonBody;
 import dev.tippen.access.Access;
 import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
@@ -26,9 +28,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +59,7 @@ public final class ConsoleRoutes {
     private final RateLimits limits;
     private final String callLinkTemplate;
     private final Demo demo;
-    private final Buffer page = resource("tippen-console/index.html");
+    private final Buffer page = Resources.read("tippen-console/index.html");
 
     /** What the sign-in page says under --demo: the demo owner's e-mail and password, and the demo key. Null without --demo. */
     public record Demo(String email, String password, String key) {}
@@ -175,19 +174,19 @@ public final class ConsoleRoutes {
         requireSameOrigin(ctx);
         String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
         limits.signInFromIp(address);
-        JsonObject body = Json.object(ctx);
+        JsonObject body = JsonBody.object(ctx);
         boolean secure = clientAddress.https(ctx.request());
         if (body.containsKey("secretKey")) {
             signInWithKey(ctx, body, secure);
             return;
         }
         if (team == null) throw new ApiError(400, "this server keeps no accounts (several nodes need --history postgres://...); sign in with the site's secret key");
-        String email = Json.string(body, "email");
-        String password = Json.string(body, "password");
+        String email = JsonBody.string(body, "email");
+        String password = JsonBody.string(body, "password");
         if (email == null || email.isBlank() || email.length() > Team.MAX_EMAIL) throw ApiError.badRequest("'email' is required");
         if (password == null || password.isEmpty()) throw ApiError.badRequest("'password' is required");
         if (password.length() > 1024) throw new ApiError(401, "wrong e-mail or password");
-        team.signIn(email, password, Json.string(body, "code"), address).onSuccess(opened -> signedIn(ctx, opened, secure))
+        team.signIn(email, password, JsonBody.string(body, "code"), address).onSuccess(opened -> signedIn(ctx, opened, secure))
                 .onFailure(e -> failed(ctx, e));
     }
 
@@ -213,7 +212,7 @@ public final class ConsoleRoutes {
     }
 
     private void signInWithKey(RoutingContext ctx, JsonObject body, boolean secure) {
-        String key = Json.string(body, "secretKey");
+        String key = JsonBody.string(body, "secretKey");
         if (key == null || key.isBlank()) throw ApiError.badRequest("'secretKey' must be the site's secret key");
         key = key.trim();
         Authentication a = keys.authenticate(key, KeyRole.SECRET);
@@ -275,10 +274,10 @@ public final class ConsoleRoutes {
         String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
         limits.signInFromIp(address);
         if (team == null) throw new ApiError(404, "this server keeps no accounts");
-        JsonObject body = Json.object(ctx);
-        String token = Json.string(body, "token");
+        JsonObject body = JsonBody.object(ctx);
+        String token = JsonBody.string(body, "token");
         if (token == null || token.isBlank()) throw ApiError.badRequest("'token' is required: open the whole link you were given");
-        String password = Json.string(body, "password");
+        String password = JsonBody.string(body, "password");
         boolean secure = clientAddress.https(ctx.request());
         if (password == null) {
             vertx.executeBlocking(() -> team.link(token), false).onSuccess(link -> {
@@ -293,7 +292,7 @@ public final class ConsoleRoutes {
             }).onFailure(ctx::fail);
             return;
         }
-        team.useLink(token, Json.string(body, "name"), password, Json.string(body, "code"), address)
+        team.useLink(token, JsonBody.string(body, "name"), password, JsonBody.string(body, "code"), address)
                 .onSuccess(opened -> signedIn(ctx, opened, secure)).onFailure(e -> failed(ctx, e));
     }
 
@@ -306,8 +305,8 @@ public final class ConsoleRoutes {
         String address = clientAddress.limitKey(clientAddress.of(ctx.request()));
         limits.signInFromIp(address);
         if (team == null) throw new ApiError(404, "this server keeps no accounts");
-        JsonObject body = Json.object(ctx);
-        String key = Json.string(body, "secretKey");
+        JsonObject body = JsonBody.object(ctx);
+        String key = JsonBody.string(body, "secretKey");
         Caller caller;
         if (key != null && !key.isBlank()) {
             Authentication a = keys.authenticate(key.trim(), KeyRole.SECRET);
@@ -320,11 +319,11 @@ public final class ConsoleRoutes {
         }
         String siteId = caller.siteId();
         if (team.registry().hasTeam(siteId)) throw new ApiError(409, "this site has a team already; ask its owner for an invitation");
-        String email = Json.string(body, "email");
+        String email = JsonBody.string(body, "email");
         if (email == null) throw ApiError.badRequest("missing 'email'");
         boolean secure = clientAddress.https(ctx.request());
         team.invite(siteId, email, Role.OWNER, dev.tippen.team.Audit.Actor.API_KEY, Role.OWNER, java.time.Duration.ofMinutes(5))
-                .compose(link -> team.useLink(link.token(), Json.string(body, "name"), Json.string(body, "password"), null, address))
+                .compose(link -> team.useLink(link.token(), JsonBody.string(body, "name"), JsonBody.string(body, "password"), null, address))
                 .onSuccess(opened -> {
                     log.info("event=site_claimed site={} user={}", siteId, opened.user().userId());
                     team.audit().record(siteId, dev.tippen.team.Audit.Actor.user(opened.user().userId(), opened.user().name()), "site.claimed",
@@ -350,12 +349,4 @@ public final class ConsoleRoutes {
                 .putHeader("Referrer-Policy", "no-referrer").putHeader("X-Frame-Options", "DENY");
     }
 
-    static Buffer resource(String path) {
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) throw new IllegalStateException("missing resource " + path);
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

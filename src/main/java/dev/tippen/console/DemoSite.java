@@ -10,12 +10,12 @@ import java.util.Map;
  * newcomer can open the console in one tab, this site in another, and watch themselves arrive.
  */
 public final class DemoSite {
-    private static final String PAGE = ConsoleRoutes.resource("tippen-demo/page.html").toString();
+    private static final String PAGE = dev.tippen.http.Resources.read("tippen-demo/page.html").toString();
     private final Map<String, Buffer> pages = Map.of(
             "/demo", page("Home", "Widgets that just work", "Click through the pages above: each view shows up in the console's live list."),
             "/demo/pricing", page("Pricing", "Plans for every team", "Starter, Team and Enterprise: a pricing page is where buyers linger."),
             "/demo/contact", page("Contact", "Talk to sales", "Rather talk now? Accept the invite the console sends you."));
-    private final Buffer css = ConsoleRoutes.resource("tippen-demo/demo.css");
+    private final Buffer css = dev.tippen.http.Resources.read("tippen-demo/demo.css");
 
     private static Buffer page(String title, String heading, String lead) {
         return Buffer.buffer(PAGE.replace("{{title}}", title).replace("{{heading}}", heading).replace("{{lead}}", lead));

@@ -1,5 +1,6 @@
 package dev.tippen.console;
 
+import dev.tippen.http.JsonBody;
 import dev.tippen.access.Access;
 import dev.tippen.history.History;
 import dev.tippen.http.ApiError;
@@ -63,7 +64,7 @@ public final class OperatorRoutes {
     private void delete(RoutingContext ctx) {
         User op = Access.operator(ctx);
         String siteId = ctx.pathParam("siteId");
-        String confirm = Json.string(Json.object(ctx), "confirm");
+        String confirm = JsonBody.string(JsonBody.object(ctx), "confirm");
         ctx.vertx().<Site>executeBlocking(() -> {
             Site site = store.site(siteId).orElseThrow(() -> new ApiError(404, "no site '" + (siteId.length() > 40 ? siteId.substring(0, 40) : siteId) + "'"));
             if (!site.name().equals(confirm)) throw ApiError.badRequest("type the site's name exactly as 'confirm' to delete it");
@@ -111,7 +112,7 @@ public final class OperatorRoutes {
     private void suspendUser(RoutingContext ctx) {
         User op = Access.operator(ctx);
         String userId = ctx.pathParam("userId");
-        Object v = Json.object(ctx).getValue("suspended");
+        Object v = JsonBody.object(ctx).getValue("suspended");
         if (!(v instanceof Boolean suspended)) throw ApiError.badRequest("'suspended' must be true or false");
         if (userId.equals(op.userId())) throw new ApiError(409, "an operator cannot suspend themselves");
         ctx.vertx().executeBlocking(() -> {
@@ -165,7 +166,7 @@ public final class OperatorRoutes {
     /** A new site: its keys are in the answer, shown this once. */
     private void create(RoutingContext ctx) {
         User op = Access.operator(ctx);
-        String name = Json.string(Json.object(ctx), "name");
+        String name = JsonBody.string(JsonBody.object(ctx), "name");
         if (name == null || name.isBlank() || name.length() > 200) throw ApiError.badRequest("'name' must be 1-200 characters");
         ctx.vertx().executeBlocking(() -> store.createSite(name.strip(), false), false).onSuccess(created -> {
             audit.record(created.site().siteId(), Audit.Actor.user(op.userId(), op.name()), "site.created", created.site().siteId(), null);
@@ -178,7 +179,7 @@ public final class OperatorRoutes {
     private void suspend(RoutingContext ctx) {
         User op = Access.operator(ctx);
         String siteId = ctx.pathParam("siteId");
-        Object v = Json.object(ctx).getValue("suspended");
+        Object v = JsonBody.object(ctx).getValue("suspended");
         if (!(v instanceof Boolean suspended)) throw ApiError.badRequest("'suspended' must be true or false");
         ctx.vertx().executeBlocking(() -> {
             if (store.site(siteId).isEmpty()) throw new ApiError(404, "no site '" + (siteId.length() > 40 ? siteId.substring(0, 40) : siteId) + "'");

@@ -1,5 +1,6 @@
 package dev.tippen.console;
 
+import dev.tippen.http.JsonBody;
 import dev.tippen.access.Access;
 import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
@@ -75,10 +76,10 @@ public final class TeamRoutes {
 
     private void invite(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
-        JsonObject body = Json.object(ctx);
-        String email = Json.string(body, "email");
+        JsonObject body = JsonBody.object(ctx);
+        String email = JsonBody.string(body, "email");
         if (email == null) throw ApiError.badRequest("missing 'email'");
-        Role role = Role.parse(Json.string(body, "role"));
+        Role role = Role.parse(JsonBody.string(body, "role"));
         String base = links.base(ctx.request());
         team.invite(caller.siteId(), email, role, caller.auditActor(), caller.role(), Team.JOIN_LINK_LIFETIME)
                 .onSuccess(link -> {
@@ -101,7 +102,7 @@ public final class TeamRoutes {
     private void changeRole(RoutingContext ctx) {
         Caller caller = Access.caller(ctx);
         String userId = ctx.pathParam("userId");
-        Role role = Role.parse(Json.string(Json.object(ctx), "role"));
+        Role role = Role.parse(JsonBody.string(JsonBody.object(ctx), "role"));
         team.changeRole(caller.siteId(), userId, role, caller.auditActor(), caller.role())
                 .onSuccess(v -> json(ctx, 200, new JsonObject().put("userId", userId).put("role", role.wire())))
                 .onFailure(ctx::fail);

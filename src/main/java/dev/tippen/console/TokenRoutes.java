@@ -1,5 +1,6 @@
 package dev.tippen.console;
 
+import dev.tippen.http.JsonBody;
 import dev.tippen.access.Access;
 import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
@@ -56,12 +57,12 @@ public final class TokenRoutes {
         if (!caller.actor().person() || caller.sessionHash() == null || registry.token(caller.sessionHash()) != null) {
             throw new ApiError(403, "make tokens from the console, signed in as yourself");
         }
-        JsonObject body = Json.object(ctx);
-        String name = Json.string(body, "name");
+        JsonObject body = JsonBody.object(ctx);
+        String name = JsonBody.string(body, "name");
         if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
             throw ApiError.badRequest("'name' must be 1-100 characters saying what the token is for");
         }
-        String asked = Json.string(body, "role");
+        String asked = JsonBody.string(body, "role");
         Role role = asked == null ? caller.role() : Role.parse(asked);
         if (role == null) throw ApiError.badRequest("'role' must be one of viewer, agent, admin, owner");
         if (!caller.role().atLeast(role)) throw new ApiError(403, "a token's role cannot be above yours (" + caller.role().wire() + ")");

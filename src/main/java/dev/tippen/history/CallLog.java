@@ -1,13 +1,11 @@
 package dev.tippen.history;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /** The calls in Tippen a site placed, as the history keeps them with its invites, and the agents' feedback on them. */
@@ -20,26 +18,7 @@ public final class CallLog {
     /** A page of calls, newest first, and the cursor of the next (null at the end). */
     public record Page(List<Call> calls, String nextCursor) {}
 
-    /** Where a page starts: after the call sent at {@code sentAt} with id {@code callId}. */
-    public record Cursor(long sentAt, String callId) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((sentAt + ":" + callId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** Null when the text is not a cursor this server made. */
-        public static Cursor decode(String text) {
-            try {
-                String s = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                int colon = s.indexOf(':');
-                if (colon <= 0 || colon == s.length() - 1 || s.length() > 200) return null;
-                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-    }
-
-    static Page page(Connection c, String siteId, Cursor after, int limit) throws SQLException {
+    static Page page(Connection c, String siteId, Keyset after, int limit) throws SQLException {
         String sql = "SELECT " + InviteEntry.COLUMNS + ", visitor_id, visit_id FROM invites WHERE site_id = ? AND is_call = 1"
                 + (after == null ? "" : " AND (sent_at < ? OR (sent_at = ? AND invite_id < ?))")
                 + " ORDER BY sent_at DESC, invite_id DESC LIMIT ?";
@@ -48,9 +27,9 @@ public final class CallLog {
             int i = 1;
             ps.setString(i++, siteId);
             if (after != null) {
-                ps.setLong(i++, after.sentAt());
-                ps.setLong(i++, after.sentAt());
-                ps.setString(i++, after.callId());
+                ps.setLong(i++, after.at());
+                ps.setLong(i++, after.at());
+                ps.setString(i++, after.id());
             }
             ps.setInt(i, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
@@ -64,7 +43,7 @@ public final class CallLog {
         if (out.size() > limit) {
             out = out.subList(0, limit);
             InviteEntry last = out.get(limit - 1).entry();
-            next = new Cursor(last.sentAt(), last.inviteId()).encode();
+            next = new Keyset(last.sentAt(), last.inviteId()).encode();
         }
         return new Page(List.copyOf(out), next);
     }

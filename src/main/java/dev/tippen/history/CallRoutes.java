@@ -3,9 +3,8 @@ package dev.tippen.history;
 import dev.tippen.access.Access;
 import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
+import dev.tippen.http.JsonBody;
 import dev.tippen.team.Audit;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -44,7 +43,7 @@ public final class CallRoutes {
     private void list(RoutingContext ctx) {
         Params p = new Params(ctx.queryParams(), Set.of("limit", "cursor"));
         String text = p.text("cursor");
-        CallLog.Cursor cursor = text == null ? null : CallLog.Cursor.decode(text);
+        Keyset cursor = text == null ? null : Keyset.decode(text);
         if (text != null && cursor == null) throw ApiError.badRequest("'cursor' is not one this server gave");
         String siteId = Access.caller(ctx).siteId();
         history().calls(siteId, cursor, p.limit(50, 500)).onSuccess(page -> {
@@ -58,14 +57,7 @@ public final class CallRoutes {
     private void feedback(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
         if (callId == null || !callId.matches("[A-Za-z0-9_-]{1,64}")) throw ApiError.badRequest("'callId' is not a call's id");
-        JsonObject body;
-        try {
-            Object v = ctx.body().buffer() == null ? null : Json.decodeValue(ctx.body().buffer());
-            if (!(v instanceof JsonObject o)) throw ApiError.badRequest("body must be a JSON object");
-            body = o;
-        } catch (DecodeException e) {
-            throw ApiError.badRequest("body is not valid JSON");
-        }
+        JsonObject body = JsonBody.object(ctx);
         Object lead = body.getValue("leadQuality");
         if (lead != null && !(lead instanceof String s && LEAD_QUALITIES.contains(s))) {
             throw ApiError.badRequest("'leadQuality' is one of hot, warm, cold, not_qualified (or null)");

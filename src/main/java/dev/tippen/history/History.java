@@ -127,7 +127,7 @@ public final class History implements AutoCloseable {
         });
     }
 
-    Future<CallLog.Page> calls(String siteId, CallLog.Cursor after, int limit) {
+    Future<CallLog.Page> calls(String siteId, Keyset after, int limit) {
         return query(c -> CallLog.page(c, siteId, after, limit));
     }
 

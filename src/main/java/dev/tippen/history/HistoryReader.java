@@ -61,9 +61,9 @@ final class HistoryReader {
         }
         if (q.cursor() != null) {
             sql.append(" AND (started_at < ? OR (started_at = ? AND visit_id < ?))");
-            args.add(q.cursor().startedAt());
-            args.add(q.cursor().startedAt());
-            args.add(q.cursor().visitId());
+            args.add(q.cursor().at());
+            args.add(q.cursor().at());
+            args.add(q.cursor().id());
         }
         sql.append(" ORDER BY started_at DESC, visit_id DESC LIMIT ?");
         args.add(q.limit() + 1);
@@ -78,7 +78,7 @@ final class HistoryReader {
         if (rows.size() > q.limit()) {
             rows = rows.subList(0, q.limit());
             VisitRow last = rows.get(rows.size() - 1);
-            next = new VisitQuery.Cursor(last.startedAt, last.visitId).encode();
+            next = new Keyset(last.startedAt, last.visitId).encode();
         }
         return new VisitPage(complete(c, q.siteId(), rows), next);
     }

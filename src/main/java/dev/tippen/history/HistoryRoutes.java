@@ -60,7 +60,7 @@ public final class HistoryRoutes {
         if (visitorId != null && !VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' must be " + VisitorIds.RULE);
         String network = p.oneOf("network", NETWORKS, null);
         String cursorText = p.text("cursor");
-        VisitQuery.Cursor cursor = cursorText == null ? null : VisitQuery.Cursor.decode(cursorText);
+        Keyset cursor = cursorText == null ? null : Keyset.decode(cursorText);
         if (cursorText != null && cursor == null) throw ApiError.badRequest("'cursor' is not a cursor from this API's 'nextCursor'");
         String country = p.text("country");
         VisitQuery q = new VisitQuery(siteId, range[0], range[1], visitorId, p.text("company"),

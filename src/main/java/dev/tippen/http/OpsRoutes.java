@@ -4,9 +4,6 @@ import dev.tippen.metrics.TippenMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -21,9 +18,9 @@ public final class OpsRoutes {
 
     private final Supplier<String> unready;
     private final TippenMetrics metrics;
-    private final Buffer tracker = resource("tracker/tippen-tracker.js");
-    private final Buffer openApi = resource("openapi.json");
-    private final String index = resource("public/index.html").toString();
+    private final Buffer tracker = Resources.read("tracker/tippen-tracker.js");
+    private final Buffer openApi = Resources.read("openapi.json");
+    private final String index = Resources.read("public/index.html").toString();
     private final Supplier<List<String>> credits;
     private final String metricsToken;
 
@@ -123,12 +120,4 @@ public final class OpsRoutes {
         else ctx.response().end(body.encode());
     }
 
-    private static Buffer resource(String name) {
-        try (InputStream in = OpsRoutes.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -5,11 +5,11 @@ import dev.tippen.access.Caller;
 import dev.tippen.http.ApiError;
 import dev.tippen.http.Cors;
 import dev.tippen.http.Credentials;
+import dev.tippen.http.JsonBody;
 import dev.tippen.http.RateLimits;
 import dev.tippen.visitor.Sender;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -44,14 +44,14 @@ public final class InviteHandler {
         // A page of another site must not send invites with a secret key it got hold of.
         String origin = ctx.request().getHeader("Origin");
         if (!cors.allows(origin) && !credentials.sameOrigin(ctx.request())) throw new ApiError(403, "origin " + origin + " may not send invites");
-        JsonObject body = parse(ctx);
+        JsonObject body = JsonBody.object(ctx);
         Caller caller = Access.caller(ctx);
         limits.inviteForSite(caller.siteId());
-        String visitorId = string(body, "visitorId");
+        String visitorId = JsonBody.string(body, "visitorId");
         if (visitorId == null) throw ApiError.badRequest("missing 'visitorId'");
         if (!VisitorIds.valid(visitorId)) throw ApiError.badRequest("'visitorId' is not a valid visitor id");
         String siteId = caller.siteId();
-        String given = string(body, "guestUrl");
+        String given = JsonBody.string(body, "guestUrl");
         if (given == null || given.isBlank()) {
             // No meeting elsewhere: a call in Tippen itself.
             calls.invite(caller, visitorId, base.apply(ctx.request())).onSuccess(placed -> {
@@ -82,21 +82,5 @@ public final class InviteHandler {
                 .put("expiresAt", outcome.invite().expiresAt());
     }
 
-    private static JsonObject parse(RoutingContext ctx) {
-        if (ctx.body().buffer() == null || ctx.body().length() == 0) throw ApiError.badRequest("empty body; expected a JSON object");
-        try {
-            Object v = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-            if (v instanceof JsonObject o) return o;
-        } catch (DecodeException e) {
-            throw ApiError.badRequest("body is not valid JSON");
-        }
-        throw ApiError.badRequest("body must be a JSON object");
-    }
 
-    private static String string(JsonObject body, String field) {
-        Object v = body.getValue(field);
-        if (v == null) return null;
-        if (!(v instanceof String s)) throw ApiError.badRequest("'" + field + "' must be a string");
-        return s;
-    }
 }

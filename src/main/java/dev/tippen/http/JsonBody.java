@@ -1,16 +1,15 @@
-package dev.tippen.console;
+package dev.tippen.http;
 
-import dev.tippen.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** A request's JSON object body and its string fields, each fault a 400 that says what is wrong. */
-final class Json {
-    private Json() {
+public final class JsonBody {
+    private JsonBody() {
     }
 
-    static JsonObject object(RoutingContext ctx) {
+    public static JsonObject object(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) throw ApiError.badRequest("empty body; expected a JSON object");
         Object v;
         try {
@@ -23,7 +22,7 @@ final class Json {
     }
 
     /** The field as a string, null when absent; any other type is refused. */
-    static String string(JsonObject body, String field) {
+    public static String string(JsonObject body, String field) {
         Object v = body.getValue(field);
         if (v == null) return null;
         if (!(v instanceof String s)) throw ApiError.badRequest("'" + field + "' must be a string");
