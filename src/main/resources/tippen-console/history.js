@@ -117,7 +117,7 @@ export function Companies() {
   </section>`;
 }
 
-/** Every visit of one visitor, with its trail and its invites. */
+/** Every visit of one visitor, with its trail, its invites and its calls. */
 export function Profile({ visitorId, onBack }) {
   const [p, setP] = useState(null);
   const [error, setError] = useState(null);
@@ -142,6 +142,10 @@ export function Profile({ visitorId, onBack }) {
         })}</ol>
         ${(v.invites || []).length ? html`<ul class="invites">${v.invites.map((i) => html`<li><span class=${'outcome o-' + i.outcome}>${i.outcome}</span>
           sent ${time(i.sentAt)}</li>`)}</ul>` : ''}
+        ${(v.calls || []).length ? html`<ul class="calls">${v.calls.map((c) => html`<li data-call=${c.callId}>Call with ${c.agent.name}
+          ${c.durationSeconds != null ? ' · ' + duration(c.durationSeconds) : ''} · ${c.endReason ? c.endReason.replace(/_/g, ' ') : 'under way'}
+          ${c.feedback ? html`<div class="sub">${[c.feedback.leadQuality && c.feedback.leadQuality.replace('_', ' '),
+            c.feedback.rating && c.feedback.rating + '/5', c.feedback.notes].filter(Boolean).join(' · ')}</div>` : ''}</li>`)}</ul>` : ''}
       </article>`)}` : ''}
   </section>`;
 }

@@ -166,7 +166,7 @@ class HistoryStoreTest {
                 everything.clear();
                 do {
                     HistoryReader.VisitPage p = HistoryReader.visits(c, new VisitQuery(SITE, 0, Long.MAX_VALUE / 2, null, null, null,
-                            null, null, 100, cursor == null ? null : VisitQuery.Cursor.decode(cursor)));
+                            null, null, 100, cursor == null ? null : Keyset.decode(cursor)));
                     everything.addAll(p.visits());
                     cursor = p.nextCursor();
                 } while (cursor != null);
@@ -202,7 +202,7 @@ class HistoryStoreTest {
             try (Connection c = db.reader()) {
                 do {
                     HistoryReader.VisitPage p = HistoryReader.visits(c, new VisitQuery(SITE, 0, Long.MAX_VALUE / 2, null, null, null, null,
-                            null, 25, cursor == null ? null : VisitQuery.Cursor.decode(cursor)));
+                            null, 25, cursor == null ? null : Keyset.decode(cursor)));
                     p.visits().forEach(v -> seen.add(v.visitId()));
                     cursor = p.nextCursor();
                     // Between pages, new visits arrive (newer and, from a lagging outbox, older ones too).
@@ -283,7 +283,7 @@ class HistoryStoreTest {
             String cursor = null;
             do {
                 HistoryReader.VisitPage p = HistoryReader.visits(c, new VisitQuery(SITE, 0, Long.MAX_VALUE / 2, null, null, null, null, null,
-                        500, cursor == null ? null : VisitQuery.Cursor.decode(cursor)));
+                        500, cursor == null ? null : Keyset.decode(cursor)));
                 out.addAll(p.visits());
                 cursor = p.nextCursor();
             } while (cursor != null);

@@ -161,6 +161,13 @@ class CallTest {
                 assertThat(visitCalls.stream().map(c -> ((JsonObject) c).getString("endReason")).toList())
                         .containsExactlyInAnyOrder("agent_hung_up", "visitor_hung_up", "lost");
 
+                steps.at("The visitor's profile in the console lists the calls, with the feedback as text.");
+                agent.get(server.base + "/console?visitor=" + visitorId);
+                agentWait.until(d -> d.findElements(By.cssSelector("ul.calls li")).size() == 3);
+                String listed = agent.findElement(By.cssSelector("ul.calls")).getText();
+                assertThat(listed).contains("Call with Ann Agent").contains("agent hung up").contains("visitor hung up").contains("lost")
+                        .contains("hot · 5/5 · Wants a demo <b>next week</b>");
+
                 steps.at("The report counts the agent's calls.");
                 JsonObject report = new JsonObject(server.request("GET", "/api/reports/agents", null, "X-Tippen-API-Key",
                         site.secretKey()).body());
