@@ -132,7 +132,7 @@ public final class CallRelay {
         room.present.put(t.party(), false);
         signals.publish(t.callId(), CallMessages.presence(t.party(), false, false));
         long timer = vertx.setTimer(RETURN_MILLIS, id -> lanes.execute(t.siteId(), () -> {
-            if (room.lostTimers.get(t.party()) == null || room.lostTimers.get(t.party()) != id) return;
+            if (!id.equals(room.lostTimers.get(t.party()))) return; // cancelled, or a newer absence's timer
             room.lostTimers.remove(t.party());
             if (Boolean.TRUE.equals(room.present.get(t.party()))) forget(room);
             else end(room, CallProgress.LOST);

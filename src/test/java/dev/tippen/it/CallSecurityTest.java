@@ -106,6 +106,43 @@ class CallSecurityTest {
     }
 
     @Test
+    void aPartyWhosePageGoesAndStaysAwayLosesTheCall() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.with(b -> b.exitGrace = java.time.Duration.ofSeconds(60)))) {
+            KeyStore.CreatedSite site = server.createSite("Lost");
+            String token = server.track(site.publicKey(), "pageview", "v_gone").json().getString("visitorToken");
+            String origin = server.base.toString();
+            String ws = "ws://127.0.0.1:" + server.app.port();
+            try (TestServer.Socket page = server.socket("/ws/visitor?apiKey=" + site.publicKey() + "&visitorId=v_gone&token=" + token)) {
+                page.next("CONNECTED");
+                JsonObject call = server.post("/api/send-video-invite", new JsonObject().put("visitorId", "v_gone").encode(),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", site.secretKey()).json().getJsonObject("call");
+                page.send(new JsonObject().put("type", "CALL_JOIN").put("callId", call.getString("callId")).encode());
+                String visitorTicket = page.next("CALL_TOKEN").getString("token");
+                try (TestServer.Socket agent = TestServer.connect(ws + "/ws/call?ticket=" + call.getString("ticket"),
+                        "X-Tippen-API-Key", site.secretKey())) {
+                    agent.next("CALL_CONFIG");
+                    TestServer.Socket visitor = TestServer.connect(ws + "/ws/call?ticket=" + visitorTicket, "Origin", origin);
+                    visitor.next("CALL_CONFIG");
+                    assertThat(agent.next("PEER").getBoolean("present")).isTrue();
+                    // The call page goes (its visitor's own page stays, so the visit goes on).
+                    visitor.close();
+                    assertThat(agent.next("PEER").getBoolean("present")).isFalse();
+                    long gone = System.nanoTime();
+                    JsonObject ended = null;
+                    while (ended == null && System.nanoTime() - gone < 20_000_000_000L) {
+                        JsonObject m = agent.messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                        if (m != null && "CALL_ENDED".equals(m.getString("type"))) ended = m;
+                    }
+                    assertThat(ended).as("CALL_ENDED within 20 s").isNotNull();
+                    double seconds = (System.nanoTime() - gone) / 1e9;
+                    assertThat(ended.getString("reason")).as("never connected, so failed rather than lost").isEqualTo("failed");
+                    assertThat(seconds).isBetween(9.0, 15.0);
+                }
+            }
+        }
+    }
+
+    @Test
     void theCallPageKeepsToItself() {
         try (TestServer server = TestServer.start()) {
             TestServer.Response page = server.get("/call/inv_abc");
