@@ -3,16 +3,25 @@ package dev.tippen.socket;
 import dev.tippen.config.RateLimit;
 import dev.tippen.metrics.TippenMetrics;
 import io.github.bucket4j.Bucket;
-import java.time.Duration;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -23,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * closed rather than allowed to hold memory. A single message larger than the budget is written when
  * nothing else is pending, so a big site's full list reaches a healthy dashboard.
  *
- * <p>The budget is counted here rather than read from {@code writeQueueFull()}: for writes from
- * another thread (the site's lane), Vert.x 5 reports the queue full after 16 pending messages,
- * whatever their size, which closed healthy dashboards during bursts.
+ * <p>Messages go to Netty directly, in batches ({@link LoopWriter}): one hand-over per event loop and
+ * one flush per socket per batch, where Vert.x's socket took a task, a promise and a flush for each.
+ * So the budget is counted here: what waits for the next batch, plus what the channel still holds.
  *
  * <p>Control frames count too. Vert.x answers every PING with a PONG by itself, outside any budget,
  * so a peer that sends pings and never reads would pile pongs up in the channel until the heap is
@@ -71,6 +80,16 @@ public final class Connection {
     private volatile Bucket messages;
     private volatile long refusedNoticeAt;
     private final Channel channel;
+    /** Vert.x's handler in the channel: frames written here pass the WebSocket encoder before it. */
+    private final ChannelHandlerContext ctx;
+    private final LoopWriter writer;
+    private final Queue<Queued> pending = new ConcurrentLinkedQueue<>();
+    /** 1 while the socket is marked on its loop's writer: one mark per batch however many messages. */
+    private volatile int markedFlag;
+    private static final AtomicIntegerFieldUpdater<Connection> MARKED = AtomicIntegerFieldUpdater.newUpdater(Connection.class, "markedFlag");
+    /** Bytes (with frame headers) handed to the channel so far; on the socket's loop only. */
+    private long handedBytes;
+    /** Bytes queued for the socket's next batch, not yet handed to the channel. */
     private volatile long queuedBytes;
     /** Everything handed to this socket so far, in bytes: what a list it asked for cost, measured. */
     private volatile long writtenBytes;
@@ -81,7 +100,7 @@ public final class Connection {
     private volatile boolean closing;
     /** 1 while a dashboard's updates are being dropped for its backlog ({@link #sendUpdate}). */
     private volatile int behindFlag;
-    /** When a write to this socket last completed: a dashboard behind that takes nothing for this long has stopped reading. */
+    /** A dashboard behind whose peer takes no bytes for this long has stopped reading. */
     static final long STALLED_MILLIS = 5_000;
     private volatile long progressAt = System.currentTimeMillis();
     private volatile Runnable catchUp;
@@ -96,15 +115,17 @@ public final class Connection {
      * {@code maxControlFramesPerSecond}: pings, pongs and closes the peer may send a second (0: no
      * limit); {@code messageRate}: the messages it may send (null: no limit).
      */
-    public Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, int maxControlFramesPerSecond, RateLimit messageRate,
-                      TippenMetrics metrics) {
+    Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, int maxControlFramesPerSecond, RateLimit messageRate,
+               TippenMetrics metrics, LoopWriter.PerLoop writers) {
         this.ws = ws;
         this.spec = spec;
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxControlFramesPerSecond = maxControlFramesPerSecond;
         this.messageRate = messageRate;
         this.metrics = metrics;
-        this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext().channel() : null;
+        this.ctx = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+        this.channel = ctx == null ? null : ctx.channel();
+        this.writer = channel == null ? null : writers.of(channel.eventLoop());
     }
 
     /**
@@ -112,7 +133,7 @@ public final class Connection {
      * Data frames pass; a control frame over the allowance, or one whose answer leaves the channel
      * with more unread bytes than the budget, cuts the peer off.
      */
-    public void frame(WebSocketFrame frame) {
+    public void frame(io.vertx.core.http.WebSocketFrame frame) {
         WebSocketFrameType type = frame.type();
         if (type != WebSocketFrameType.PING && type != WebSocketFrameType.PONG && type != WebSocketFrameType.CLOSE) return;
         long second = System.nanoTime() / 1_000_000_000L;
@@ -191,32 +212,85 @@ public final class Connection {
 
     /** From the site's lane: the message's bytes are shared with its other recipients. */
     public boolean send(Text text) {
-        return write(text) != null;
+        return enqueue(Frame.WHOLE, text.utf8(), null);
     }
 
     /**
      * As {@link #send(Text)}, completing once the message has left for the peer: a list is sent this
      * way, so that what follows it is measured against the backlog without it.
      */
-    public io.vertx.core.Future<Void> sendWritten(Text text) {
-        io.vertx.core.Future<Void> written = write(text);
-        return written == null ? io.vertx.core.Future.failedFuture("socket closed") : written;
+    public Future<Void> sendWritten(Text text) {
+        Promise<Void> written = Promise.promise();
+        if (!enqueue(Frame.WHOLE, text.utf8(), written)) written.tryFail("socket closed");
+        return written.future();
     }
 
-    /** The write of one whole message, or null when the socket is closed or past its budget. */
-    private io.vertx.core.Future<Void> write(Text text) {
-        if (closing || ws.isClosed()) return null;
-        long size = text.size();
-        if (!admit(size)) return null;
-        boolean big = size > maxQueuedBytes;
-        if (big) OVERSIZED.addAndGet(this, size);
-        // Vert.x's public frame factories take a String and encode it for each socket; a message that
-        // goes to thousands of dashboards is encoded once and its bytes shared, which only the frame
-        // class behind those factories accepts (pinned with Vert.x's version, like the rest of it).
-        return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, text.payload(), true)).andThen(done -> {
-            if (big) OVERSIZED.addAndGet(this, -size);
-            written(size);
-        });
+    /** How a queued message is framed: a whole text message, or one fragment of a long one. */
+    private enum Frame { WHOLE, FIRST, MIDDLE, LAST }
+
+    /** A message waiting for its socket's next batch; {@code written} (or null) completes once it is written. */
+    private record Queued(Frame frame, byte[] bytes, Promise<Void> written) {}
+
+    /**
+     * Queues one message for the socket's loop ({@link LoopWriter}); false when the socket is closed or
+     * past its budget. The bytes are not copied: a message for many sockets is encoded once.
+     */
+    private boolean enqueue(Frame frame, byte[] bytes, Promise<Void> written) {
+        if (closing || ws.isClosed()) return false;
+        long size = bytes.length;
+        if (!admit(size)) return false;
+        if (size > maxQueuedBytes) OVERSIZED.addAndGet(this, size);
+        pending.offer(new Queued(frame, bytes, written));
+        if (writer == null) drain();
+        else if (markedFlag == 0 && MARKED.compareAndSet(this, 0, 1)) writer.mark(this);
+        return true;
+    }
+
+    /**
+     * On the socket's loop, once per batch: everything queued goes to the channel, then one flush.
+     * Written straight to Netty below Vert.x's socket (its frame classes and outbound queue cost a
+     * task and a flush per message); Vert.x still answers pings and writes closes, which
+     * {@link #closing} orders after what was queued before it.
+     */
+    void drain() {
+        MARKED.set(this, 0);
+        boolean any = false;
+        for (Queued q; (q = pending.poll()) != null; ) {
+            int size = q.bytes().length;
+            QUEUED.addAndGet(this, -size);
+            boolean big = size > maxQueuedBytes;
+            if (ctx == null || !ctx.channel().isActive()) {
+                if (big) OVERSIZED.addAndGet(this, -size);
+                if (q.written() != null) q.written().tryFail("socket closed");
+                continue;
+            }
+            ByteBuf payload = Unpooled.wrappedBuffer(q.bytes());
+            WebSocketFrame frame = switch (q.frame()) {
+                case WHOLE -> new TextWebSocketFrame(true, 0, payload);
+                case FIRST -> new TextWebSocketFrame(false, 0, payload);
+                case MIDDLE -> new ContinuationWebSocketFrame(false, 0, payload);
+                case LAST -> new ContinuationWebSocketFrame(true, 0, payload);
+            };
+            handedBytes += size + headerBytes(size);
+            if (!big && q.written() == null) {
+                ctx.write(frame, ctx.voidPromise());
+            } else {
+                Promise<Void> written = q.written();
+                ctx.write(frame).addListener(f -> {
+                    if (big) OVERSIZED.addAndGet(this, -size);
+                    if (written == null) return;
+                    if (f.isSuccess()) written.tryComplete();
+                    else written.tryFail(f.cause());
+                });
+            }
+            any = true;
+        }
+        if (any) ctx.flush();
+    }
+
+    /** A server's frame header (RFC 6455, unmasked): what the channel holds for a message besides its bytes. */
+    private static int headerBytes(long size) {
+        return size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
     }
 
     /**
@@ -236,17 +310,13 @@ public final class Connection {
         if (!BEHIND.compareAndSet(this, 0, 1)) return true;
         metrics.dashboardBehind();
         progressAt = System.currentTimeMillis();
-        watchBacklog(Long.MAX_VALUE);
+        if (channel != null) channel.eventLoop().execute(() -> watchBacklog(handedBytes - outboundBytes()));
         return true;
     }
 
-    /**
-     * What the peer has not taken yet: the larger of what this class counted and what Netty still
-     * holds. A write's future can complete before its bytes leave Netty's buffer, so the count alone
-     * can say "empty" while half a megabyte waits; the buffer alone misses what is on its way to it.
-     */
+    /** What the peer has not taken yet: what waits for the socket's next batch, and what the channel holds. */
     private long backlog() {
-        return Math.max(queuedBytes, outboundBytes());
+        return queuedBytes + outboundBytes();
     }
 
     /** For a dashboard: how it is brought up to date once it has taken the backlog it fell behind with. */
@@ -267,27 +337,21 @@ public final class Connection {
 
     /**
      * While behind, on the socket's event loop every 50 ms: once the backlog is down to a quarter of
-     * the budget the dashboard is caught up; while it shrinks the peer is reading; if it has not
-     * shrunk for {@link #STALLED_MILLIS} the peer has stopped, and is closed.
+     * the budget the dashboard is caught up; while the peer takes bytes it is reading; if it has
+     * taken none for {@link #STALLED_MILLIS} it has stopped, and is closed.
      */
-    private void watchBacklog(long before) {
+    private void watchBacklog(long takenBefore) {
         if (channel == null) return;
         channel.eventLoop().schedule(() -> {
             if (behindFlag != 1 || closing || ws.isClosed()) return;
-            long now = backlog();
-            if (now <= maxQueuedBytes / 4) {
+            if (backlog() <= maxQueuedBytes / 4) {
                 caughtUp();
                 return;
             }
-            if (now < before) progressAt = System.currentTimeMillis();
-            if (!stalled()) watchBacklog(now);
+            long taken = handedBytes - outboundBytes();
+            if (taken > takenBefore) progressAt = System.currentTimeMillis();
+            if (!stalled()) watchBacklog(taken);
         }, 50, TimeUnit.MILLISECONDS);
-    }
-
-    /** On the socket's event loop, as a write completes. */
-    private void written(long size) {
-        progressAt = System.currentTimeMillis();
-        QUEUED.addAndGet(this, -size);
     }
 
     /** Once per falling behind, from whichever thread sees the backlog gone first. */
@@ -301,27 +365,23 @@ public final class Connection {
      * Completes once written, so the next fragment is made only then; the caller holds the socket's
      * other messages back until the last one. Fails when the socket is closed or stopped reading.
      */
-    public io.vertx.core.Future<Void> sendFragment(String part, boolean first, boolean last) {
-        if (closing || ws.isClosed()) return io.vertx.core.Future.failedFuture("socket closed");
-        io.vertx.core.buffer.Buffer b = io.vertx.core.buffer.Buffer.buffer(part);
-        long size = b.length();
-        if (!admit(size)) return io.vertx.core.Future.failedFuture("socket closed: slow consumer");
-        // A fragment is this socket's own: the public factories do.
-        io.vertx.core.http.WebSocketFrame frame = first ? io.vertx.core.http.WebSocketFrame.textFrame(part, last)
-                : io.vertx.core.http.WebSocketFrame.continuationFrame(b, last);
-        return ws.writeFrame(frame).andThen(done -> written(size));
+    public Future<Void> sendFragment(String part, boolean first, boolean last) {
+        Frame frame = first ? (last ? Frame.WHOLE : Frame.FIRST) : (last ? Frame.LAST : Frame.MIDDLE);
+        Promise<Void> written = Promise.promise();
+        if (!enqueue(frame, part.getBytes(StandardCharsets.UTF_8), written)) written.tryFail("socket closed or stopped reading");
+        return written.future();
     }
 
     /** Whether the socket has room for {@code size} more bytes; a socket that has not taken what it was sent is closed. */
     private boolean admit(long size) {
         WRITTEN.addAndGet(this, size);
-        long queued = QUEUED.addAndGet(this, size);
+        long backlog = QUEUED.addAndGet(this, size) + outboundBytes();
         // A message bigger than the budget (a large site's list) still goes to a socket whose backlog
         // before it is within the budget and holds no other such message, and the budget grows by its
         // size until it is written: only a backlog of unread writes beyond that means a stalled reader.
         // (A dashboard that fell behind has at most a quarter of its budget left when its list goes.)
-        boolean over = size > maxQueuedBytes ? queued - size > maxQueuedBytes || oversized > 0 : queued > maxQueuedBytes + oversized;
-        if (over || outboundBytes() > maxQueuedBytes + oversized) {
+        boolean over = size > maxQueuedBytes ? backlog - size > maxQueuedBytes || oversized > 0 : backlog > maxQueuedBytes + oversized;
+        if (over) {
             QUEUED.addAndGet(this, -size);
             metrics.slowSocketClosed(spec.kind().label());
             cutOff("socket_write_budget", "slow consumer: stopped reading");
@@ -337,18 +397,28 @@ public final class Connection {
 
     /** Bytes written to the socket that the peer has not taken yet. */
     public long queuedBytes() {
-        return queuedBytes;
+        return backlog();
     }
 
     public void close(short code, String reason) {
         closing(code, reason);
     }
 
-    /** Closes the socket; completes once it is closed (at once when it was already closing). */
-    public io.vertx.core.Future<Void> closing(short code, String reason) {
-        if (closing) return io.vertx.core.Future.succeededFuture();
+    /**
+     * Closes the socket after what was queued for it; completes once it is closed (at once when it
+     * was already closing). The close is Vert.x's (its handshake and handlers), written on the socket's
+     * loop once the messages before it have gone to the channel.
+     */
+    public Future<Void> closing(short code, String reason) {
+        if (closing) return Future.succeededFuture();
         closing = true;
-        return ws.close(code, reason);
+        if (channel == null) return ws.close(code, reason);
+        Promise<Void> closed = Promise.promise();
+        channel.eventLoop().execute(() -> {
+            drain();
+            ws.close(code, reason).onComplete(closed);
+        });
+        return closed.future();
     }
 
     /**

@@ -37,6 +37,7 @@ public final class SocketUpgrade {
     private final int maxControlFramesPerSecond;
     private final RateLimit messageRate;
     private final AtomicInteger open = new AtomicInteger();
+    private final LoopWriter.PerLoop writers = new LoopWriter.PerLoop();
     /** A call's negotiation sends a burst of candidates and descriptions; a page ever needs far fewer than this. */
     static final RateLimit CALL_MESSAGES = new RateLimit(50, 200);
 
@@ -121,7 +122,7 @@ public final class SocketUpgrade {
                 if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
             });
             Connection c = new Connection(ws, spec, writeQueueBytes, maxControlFramesPerSecond,
-                    kind == Connection.Kind.CALL ? CALL_MESSAGES : messageRate, metrics);
+                    kind == Connection.Kind.CALL ? CALL_MESSAGES : messageRate, metrics, writers);
             ws.frameHandler(c::frame);
             Runnable onClose = onOpen.apply(ws, c);
             wheel.add(c);

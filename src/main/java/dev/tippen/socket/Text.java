@@ -1,7 +1,5 @@
 package dev.tippen.socket;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,10 +27,6 @@ public final class Text {
         byte[] b = utf8;
         if (b == null) utf8 = b = json.getBytes(StandardCharsets.UTF_8);
         return b;
-    }
-
-    ByteBuf payload() {
-        return Unpooled.wrappedBuffer(utf8());
     }
 
     int size() {
