@@ -142,6 +142,8 @@ function Console({ session, onSignedOut }) {
       live.current.close();
     };
   }, []);
+  // The open visitor's trail is asked for as its detail opens, and kept up to date while it is open.
+  useEffect(() => live.current.watch(tab === 'live' ? open : null), [open, tab]);
   useEffect(() => {
     if (live.current.ended) onSignedOut(live.current.ended);
     // Effects run once the render is on screen: the end of the first render, for the benchmark.
@@ -232,7 +234,7 @@ function Console({ session, onSignedOut }) {
       <${Charts} live=${l} version=${version} />
       <div class="live-area">
         <${LiveTable} visitors=${l.visitors} now=${now} version=${version} hiddenBots=${l.hiddenBots} onOpen=${setOpen} onInvite=${canInvite ? setInviting : null} rejoin=${rejoin} />
-        ${open ? html`<${Detail} v=${openVisitor} now=${now} onClose=${() => setOpen(null)} onInvite=${canInvite ? setInviting : null} />` : ''}
+        ${open ? html`<${Detail} v=${openVisitor} trail=${l.trail(open)} now=${now} onClose=${() => setOpen(null)} onInvite=${canInvite ? setInviting : null} />` : ''}
       </div>
     </main>` : ''}
     ${tab === 'visits' && !profile ? html`<main><${Visits} onProfile=${setProfile} /></main>` : ''}

@@ -2,11 +2,10 @@ import { html, useState, useEffect, useRef } from './lib.js';
 import { request } from './api.js';
 import { safeUrl, flag, duration, time, networkLabel, statusOf, source, place, count } from './format.js';
 
-/** One live visitor: this visit's trail, who they are, their invites. */
-export function Detail({ v, now, onClose, onInvite }) {
+/** One live visitor: this visit's trail (asked for as the detail opens: null until it comes), who they are, their invites. */
+export function Detail({ v, trail, now, onClose, onInvite }) {
   if (!v) return html`<aside class="detail" aria-label="Visitor"><p>This visitor has left the site.</p>
     <button type="button" onClick=${onClose}>Close</button></aside>`;
-  const trail = v.trail || [];
   const invites = v.invites || [];
   return html`<aside class="detail" aria-labelledby="detail-heading">
     <div class="detail-head">
@@ -24,8 +23,9 @@ export function Detail({ v, now, onClose, onInvite }) {
       <dt>Visitor id</dt><dd><code>${v.visitorId}</code></dd>
     </dl>
     <h3>Pages this visit</h3>
+    ${trail === null ? html`<p class="sub">Loading the pages…</p>` : ''}
     <ol class="trail">
-      ${trail.map((p) => {
+      ${(trail || v.trail || []).map((p) => {
         const link = safeUrl(p.url);
         return html`<li><span class="title">${p.title || p.url}</span>
           ${link ? html`<a class="sub" href=${link} target="_blank" rel="noopener noreferrer">${p.url}</a>` : html`<span class="sub">${p.url}</span>`}

@@ -1,6 +1,8 @@
 import { withSite } from './api.js';
 // The live list: the dashboard socket (authenticated by the session cookie), its messages queued and
 // applied once per animation frame, so a burst of updates costs one render, not one per message.
+// Visitors come without their trails (trails=false): the trail of the one visitor whose detail is
+// open is asked for (GET_TRAIL) as it opens and again whenever that visitor changes.
 
 const MINUTES = 60;
 /** Messages waiting to be applied at most; past it the backlog is dropped and the list fetched afresh. */
@@ -22,19 +24,24 @@ export class LiveList {
     this.onArrival = onArrival;
     this.backoff = 500;
     this.version = 0;
+    this.watched = null; // { visitorId, trail, asking, again }
     this.connect();
     this.sampler = setInterval(() => this.sample(), 5000);
   }
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(scheme + '//' + location.host + withSite('/ws/dashboard?removals=true&parts=true'));
+    const ws = new WebSocket(scheme + '//' + location.host + withSite('/ws/dashboard?removals=true&parts=true&trails=false'));
     this.ws = ws;
     ws.onopen = () => {
       // Marks for the benchmark's break-down of a first render (bench/README.md, "console").
       performance.mark('tippen-socket-open');
       this.backoff = 500;
       this.connected = true;
+      if (this.watched) {
+        this.watched.asking = false;
+        this.askTrail();
+      }
       this.changed();
     };
     ws.onmessage = (e) => {
@@ -67,6 +74,31 @@ export class LiveList {
     this.ping = this.ping || setInterval(() => {
       if (this.ws && this.ws.readyState === 1) this.ws.send('{"type":"PING"}');
     }, 25000);
+  }
+
+  /** The visitor whose detail is open (null: none): its trail is kept up to date. */
+  watch(visitorId) {
+    if (this.watched && this.watched.visitorId === visitorId) return;
+    this.watched = visitorId ? { visitorId, trail: null, asking: false, again: false } : null;
+    this.askTrail();
+  }
+
+  /** The open visitor's trail, or null until it has come. */
+  trail(visitorId) {
+    return this.watched && this.watched.visitorId === visitorId ? this.watched.trail : null;
+  }
+
+  /** One question at a time: a change while one is out asks again once its answer is in. */
+  askTrail() {
+    const w = this.watched;
+    if (!w || !this.ws || this.ws.readyState !== 1) return;
+    if (w.asking) {
+      w.again = true;
+      return;
+    }
+    w.asking = true;
+    w.again = false;
+    this.ws.send(JSON.stringify({ type: 'GET_TRAIL', visitorId: w.visitorId }));
   }
 
   close() {
@@ -135,6 +167,15 @@ export class LiveList {
         this.visitors.set(v.visitorId, v);
         if (m.event === 'pageview') this.countPageView();
         if (!known) this.onArrival(v);
+        if (this.watched && this.watched.visitorId === v.visitorId) this.askTrail();
+        break;
+      }
+      case 'VISITOR_TRAIL': {
+        const w = this.watched;
+        if (!w || w.visitorId !== m.visitorId) break;
+        w.trail = m.trail || [];
+        w.asking = false;
+        if (w.again) this.askTrail();
         break;
       }
       case 'VISITOR_REMOVED':

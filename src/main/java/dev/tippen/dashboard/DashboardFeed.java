@@ -13,11 +13,13 @@ import dev.tippen.visitor.VisitorStatus;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dashboards' subscription to the change stream: each notice a dashboard shows is encoded once
- * per change, and only when the site has a dashboard on this node, then written to every one.
+ * per change and form (with trails, and without for dashboards that ask for trails one at a time),
+ * only when the site has a dashboard on this node taking that form, then written to every one.
  *
  * <p>Two kinds of dashboard listen. One that says it understands removals (the console) hears a
  * departure as VISITOR_REMOVED. The original's kind knows only INITIAL_VISITORS, VISITOR_UPDATE,
@@ -53,27 +55,29 @@ public final class DashboardFeed implements ChangeListener {
         boolean departed = false;
         boolean listed = false;
         for (Notice n : change.notices()) {
-            String json;
+            Function<Connection, Text> text;
             Hub.Audience audience = Hub.Audience.EVERY;
             boolean state = true;
             if (n instanceof Notice.VisitorChanged c) {
-                json = DashboardMessages.visitorUpdate(c.visitor(), c.event());
+                text = new Hub.Forms(trails -> DashboardMessages.visitorUpdate(c.visitor(), c.event(), trails));
                 if (VisitorStatus.LEFT.equals(c.visitor().status())) audience = Hub.Audience.REMOVAL_AWARE;
             } else if (n instanceof Notice.VisitorsRemoved r) {
-                json = DashboardMessages.visitorsRemoved(r.visitorIds(), r.reason().wire());
+                Text removed = Text.of(DashboardMessages.visitorsRemoved(r.visitorIds(), r.reason().wire()));
+                text = socket -> removed;
                 audience = Hub.Audience.REMOVAL_AWARE;
                 departed = true;
             } else if (n instanceof Notice.ListRefreshed l) {
-                json = DashboardMessages.visitorList(l.visitors(), l.hiddenBots());
+                text = new Hub.Forms(trails -> DashboardMessages.visitorList(l.visitors(), l.hiddenBots(), trails));
                 audience = Hub.Audience.LIST_READERS;
                 listed = true;
             } else if (n instanceof Notice.InviteSent s) {
-                json = DashboardMessages.videoInviteSent(s.visitor().visitorId(), s.invite().guestUrl(), s.invite().inviteId());
+                Text sent = Text.of(DashboardMessages.videoInviteSent(s.visitor().visitorId(), s.invite().guestUrl(), s.invite().inviteId()));
+                text = socket -> sent;
                 state = false; // an event, not a state a later list would carry
             } else {
                 continue;
             }
-            hub.toDashboards(siteId, seq, Text.of(json), audience, state);
+            hub.toDashboards(siteId, seq, text, audience, state);
         }
         if (listed) listSentAt.put(siteId, System.currentTimeMillis());
         else if (departed && hub.hasListReaders(siteId)) departuresList(siteId);

@@ -17,43 +17,59 @@ import java.util.List;
 public final class DashboardMessages {
     private DashboardMessages() {}
 
-    public static String initialVisitors(Collection<Visitor> visitors, int hiddenBots) {
-        return list("INITIAL_VISITORS", visitors, hiddenBots);
+    /**
+     * {@code trails} in every list and update below: whether each visitor carries its visit's trail.
+     * The original's dashboards and the default do; a dashboard that asks for a trail when it shows one
+     * ({@code trails=false}, the console) gets visitors without it, a third of the bytes or less.
+     */
+    public static String initialVisitors(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+        return list("INITIAL_VISITORS", visitors, hiddenBots, trails);
     }
 
-    public static String visitorList(Collection<Visitor> visitors, int hiddenBots) {
-        return list("VISITOR_LIST", visitors, hiddenBots);
+    public static String visitorList(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+        return list("VISITOR_LIST", visitors, hiddenBots, trails);
     }
 
     /** The first part of a list sent in parts: INITIAL_VISITORS with {@code "more": true}. */
-    static String firstScreen(Collection<Visitor> visitors, int hiddenBots) {
+    static String firstScreen(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
         return WireJson.object(g -> {
             g.writeStringField("type", "INITIAL_VISITORS");
             g.writeNumberField("hiddenBots", hiddenBots);
             g.writeBooleanField("more", true);
             g.writeArrayFieldStart("visitors");
-            for (Visitor v : visitors) visitor(g, v);
+            for (Visitor v : visitors) visitor(g, v, trails);
             g.writeEndArray();
         });
     }
 
     /** The next part of a list sent in parts; {@code more}: whether another follows. */
-    static String moreVisitors(Collection<Visitor> visitors, boolean more) {
+    static String moreVisitors(Collection<Visitor> visitors, boolean more, boolean trails) {
         return WireJson.object(g -> {
             g.writeStringField("type", "VISITORS_MORE");
             g.writeBooleanField("more", more);
             g.writeArrayFieldStart("visitors");
-            for (Visitor v : visitors) visitor(g, v);
+            for (Visitor v : visitors) visitor(g, v, trails);
             g.writeEndArray();
         });
     }
 
-    public static String visitorUpdate(Visitor v, String event) {
+    public static String visitorUpdate(Visitor v, String event, boolean trails) {
         return WireJson.object(g -> {
             g.writeStringField("type", "VISITOR_UPDATE");
             g.writeFieldName("visitor");
-            visitor(g, v);
+            visitor(g, v, trails);
             g.writeStringField("event", event);
+        });
+    }
+
+    /** The answer to GET_TRAIL: one live visitor's current visit and its trail, or {@code trail: []} once it has gone. */
+    public static String visitorTrail(String visitorId, Visitor v) {
+        return WireJson.object(g -> {
+            g.writeStringField("type", "VISITOR_TRAIL");
+            g.writeStringField("visitorId", visitorId);
+            Visit visit = v == null ? null : v.visit();
+            g.writeStringField("visitId", visit == null ? null : visit.visitId());
+            trail(g, visit, v == null ? 0 : v.lastActivity());
         });
     }
 
@@ -76,12 +92,12 @@ public final class DashboardMessages {
         });
     }
 
-    private static String list(String type, Collection<Visitor> visitors, int hiddenBots) {
+    private static String list(String type, Collection<Visitor> visitors, int hiddenBots, boolean trails) {
         return WireJson.object(g -> {
             g.writeStringField("type", type);
             g.writeNumberField("hiddenBots", hiddenBots);
             g.writeArrayFieldStart("visitors");
-            for (Visitor v : visitors) visitor(g, v);
+            for (Visitor v : visitors) visitor(g, v, trails);
             g.writeEndArray();
         });
     }
@@ -92,18 +108,18 @@ public final class DashboardMessages {
     }
 
     /** Visitors {@code from..to} of a list sent in parts, each but the list's first preceded by a comma. */
-    static String listPart(List<Visitor> visitors, int from, int to) {
+    static String listPart(List<Visitor> visitors, int from, int to, boolean trails) {
         return WireJson.fragment(g -> {
             for (int i = from; i < to; i++) {
                 if (i > 0) g.writeRaw(',');
-                visitor(g, visitors.get(i));
+                visitor(g, visitors.get(i), trails);
             }
         });
     }
 
     static final String LIST_TAIL = "]}";
 
-    static void visitor(JsonGenerator g, Visitor v) throws IOException {
+    static void visitor(JsonGenerator g, Visitor v, boolean trails) throws IOException {
         g.writeStartObject();
         g.writeStringField("visitorId", v.visitorId());
         g.writeStringField("website", v.website());
@@ -128,7 +144,7 @@ public final class DashboardMessages {
         WireJson.time(g, "videoDeclinedAt", v.calls().declinedAt());
         g.writeStringField("lastEvent", v.lastEvent());
         profile(g, v.profile());
-        visit(g, v.visit(), v.lastActivity());
+        visit(g, v.visit(), v.lastActivity(), trails);
         invites(g, v.calls().invites());
         g.writeEndObject();
     }
@@ -158,8 +174,8 @@ public final class DashboardMessages {
         g.writeStringField("enrichedBy", p == null ? null : p.source());
     }
 
-    /** The visit: where it came in, its campaign tags and the trail of its last pages (the current one last). */
-    private static void visit(JsonGenerator g, Visit visit, long lastActivity) throws IOException {
+    /** The visit: where it came in, its campaign tags and (when asked for) the trail of its last pages, the current one last. */
+    private static void visit(JsonGenerator g, Visit visit, long lastActivity, boolean trails) throws IOException {
         g.writeStringField("visitId", visit == null ? null : visit.visitId());
         g.writeStringField("entryUrl", visit == null ? null : visit.entryUrl());
         g.writeStringField("entryReferrer", visit == null ? null : visit.entryReferrer());
@@ -175,6 +191,10 @@ public final class DashboardMessages {
             g.writeStringField("content", utm.content());
             g.writeEndObject();
         }
+        if (trails) trail(g, visit, lastActivity);
+    }
+
+    private static void trail(JsonGenerator g, Visit visit, long lastActivity) throws IOException {
         g.writeArrayFieldStart("trail");
         if (visit != null) {
             for (PageVisit p : visit.trail()) {

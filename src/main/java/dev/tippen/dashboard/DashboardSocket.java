@@ -14,6 +14,7 @@ import dev.tippen.socket.SocketMessages;
 import dev.tippen.socket.SocketUpgrade;
 import dev.tippen.socket.Text;
 import dev.tippen.visitor.Sites;
+import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
@@ -63,8 +64,10 @@ public final class DashboardSocket {
         boolean removals = "true".equalsIgnoreCase(req.getParam("removals")) || !cleanupList;
         // A dashboard that can take its first list in parts (the console) gets its first screen first.
         boolean parts = "true".equalsIgnoreCase(req.getParam("parts"));
+        // One that asks for a visitor's trail when it shows it (the console) gets visitors without trails.
+        boolean trails = !"false".equalsIgnoreCase(req.getParam("trails"));
         upgrade.upgrade(req, new Connection.Spec(Connection.Kind.DASHBOARD, who.siteId(), who.keyHash(), null,
-                cleanupList, who.sessionHash(), false, removals), (ws, c) -> open(ws, c, parts));
+                cleanupList, who.sessionHash(), false, removals, trails), (ws, c) -> open(ws, c, parts));
     }
 
     private Runnable open(ServerWebSocket ws, Connection c, boolean parts) {
@@ -99,8 +102,21 @@ public final class DashboardSocket {
         switch (frame.type()) {
             case "PING" -> reply(c, SocketMessages.pong(System.currentTimeMillis()));
             case "GET_VISITORS" -> lists.ask(c, () -> feed.refresh(c, "VISITOR_LIST"));
-            default -> reply(c, SocketMessages.error("unknown message type '" + frame.type() + "'; expected PING or GET_VISITORS"));
+            case "GET_TRAIL" -> trail(c, frame.string("visitorId"));
+            default -> reply(c, SocketMessages.error("unknown message type '" + frame.type() + "'; expected PING, GET_VISITORS or GET_TRAIL"));
         }
+    }
+
+    /** One live visitor's trail, for a dashboard that shows it (an empty trail once the visitor has gone). */
+    private void trail(Connection c, String visitorId) {
+        if (!VisitorIds.valid(visitorId)) {
+            reply(c, SocketMessages.error("GET_TRAIL needs a 'visitorId' of " + VisitorIds.RULE));
+            return;
+        }
+        sites.seen(c.siteId(), visitorId).onComplete(ar -> {
+            if (ar.succeeded()) reply(c, DashboardMessages.visitorTrail(visitorId, ar.result().visitor()));
+            else reply(c, SocketMessages.error("the trail could not be read just now; ask again shortly"));
+        });
     }
 
     private void reply(Connection c, String json) {

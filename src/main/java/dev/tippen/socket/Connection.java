@@ -62,10 +62,16 @@ public final class Connection {
      * that opened it (null for a key given in the URL), so signing out closes it. {@code bound}: a
      * visitor socket that presented its visitor's token, so it is the tracker's own. {@code removals}: a
      * dashboard that understands VISITOR_REMOVED; the others are told of departures the original's way,
-     * by a fresh VISITOR_LIST.
+     * by a fresh VISITOR_LIST. {@code trails}: a dashboard sent each visitor's trail in lists and updates;
+     * one that asks for trails only when it shows one (the console) is sent lighter visitors.
      */
     public record Spec(Kind kind, String siteId, String keyHash, String visitorId, boolean wantsCleanupList,
-                       String sessionId, boolean bound, boolean removals) {}
+                       String sessionId, boolean bound, boolean removals, boolean trails) {
+        public Spec(Kind kind, String siteId, String keyHash, String visitorId, boolean wantsCleanupList,
+                    String sessionId, boolean bound, boolean removals) {
+            this(kind, siteId, keyHash, visitorId, wantsCleanupList, sessionId, bound, removals, true);
+        }
+    }
 
     private static final AtomicLongFieldUpdater<Connection> QUEUED = AtomicLongFieldUpdater.newUpdater(Connection.class, "queuedBytes");
     private static final AtomicLongFieldUpdater<Connection> OVERSIZED = AtomicLongFieldUpdater.newUpdater(Connection.class, "oversized");
@@ -482,6 +488,11 @@ public final class Connection {
     /** A dashboard that understands VISITOR_REMOVED (and so needs no list to learn of departures). */
     public boolean removals() {
         return spec.removals();
+    }
+
+    /** A dashboard sent every visitor's trail (the original kind and the default); false: on request only. */
+    public boolean trails() {
+        return spec.trails();
     }
 
     public boolean wantsCleanupList() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sockets open on this node, per site: who is connected, nothing about what they say. A site's
@@ -100,26 +101,41 @@ public final class Hub {
         LIST_READERS
     }
 
-    /** On the site's lane: a message numbered {@code seq} in its site's stream to its audience. Returns how many got it. */
-    public int toDashboards(String siteId, long seq, Text text, Audience audience) {
-        return toDashboards(siteId, seq, text, audience, false);
-    }
-
     /**
-     * As {@link #toDashboards(String, long, Text, Audience)}; a {@code stateUpdate} (a visitor's
-     * state, a removal, a list) may be left out for a dashboard that has fallen behind, which gets a
-     * fresh list instead once it catches up ({@link Connection#sendUpdate}).
+     * On the site's lane: a message numbered {@code seq} in its site's stream to its audience, in the
+     * form each dashboard takes ({@code text}: made once per form, see {@link Forms}). A
+     * {@code stateUpdate} (a visitor's state, a removal, a list) may be left out for a dashboard that
+     * has fallen behind, which gets a fresh list instead once it catches up ({@link Connection#sendUpdate}).
+     * Returns how many got it.
      */
-    public int toDashboards(String siteId, long seq, Text text, Audience audience, boolean stateUpdate) {
+    public int toDashboards(String siteId, long seq, Function<Connection, Text> text, Audience audience, boolean stateUpdate) {
         SiteSockets s = sites.get(siteId);
         if (s == null || s.dashboards.isEmpty()) return 0;
         int sent = 0;
         for (Connection c : s.dashboards) {
             if (audience == Audience.REMOVAL_AWARE && !c.removals()) continue;
             if (audience == Audience.LIST_READERS && (c.removals() || !c.wantsCleanupList())) continue;
-            if (send(s, c, seq, text, stateUpdate)) sent++;
+            if (send(s, c, seq, text.apply(c), stateUpdate)) sent++;
         }
         return sent;
+    }
+
+    /** A message in the two forms dashboards take, with trails and without, each encoded at most once. */
+    public static final class Forms implements Function<Connection, Text> {
+        private final Function<Boolean, String> encode;
+        private Text withTrails;
+        private Text withoutTrails;
+
+        /** {@code encode}: the message's JSON, with the visitors' trails or without. Used on the site's lane only. */
+        public Forms(Function<Boolean, String> encode) {
+            this.encode = encode;
+        }
+
+        @Override
+        public Text apply(Connection c) {
+            if (c.trails()) return withTrails != null ? withTrails : (withTrails = Text.of(encode.apply(true)));
+            return withoutTrails != null ? withoutTrails : (withoutTrails = Text.of(encode.apply(false)));
+        }
     }
 
     /** On the site's lane: whether the site has dashboards here that learn of departures from lists. */

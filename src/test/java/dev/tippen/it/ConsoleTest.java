@@ -104,6 +104,11 @@ class ConsoleTest {
                 WebElement detail = wait.until(d -> d.findElement(By.cssSelector("aside.detail")));
                 wait.until(d -> detail.findElements(By.cssSelector(".trail li")).size() == 2);
                 assertThat(detail.getText()).contains("Pages this visit").contains("https://example.com/pricing");
+                // The trail is asked for as the detail opens, and again as the open visitor moves on.
+                server.post("/track/visitor", TestServer.trackBody("pageview", "v_console1", "https://example.com/checkout"),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
+                wait.until(d -> detail.findElements(By.cssSelector(".trail li")).size() == 3);
+                assertThat(detail.getText()).contains("https://example.com/checkout");
                 for (int i = 2; i <= 4; i++) {
                     server.post("/track/visitor", TestServer.trackBody("pageview", "v_demo" + i, "https://example.com/docs/" + i),
                             "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
@@ -158,7 +163,7 @@ class ConsoleTest {
                 wait.until(d -> statusOf(d, "v_demo3").equals("active declined"));
 
                 steps.at("An exit removes the row.");
-                server.post("/track/visitor", TestServer.trackBody("exit", "v_console1", "https://example.com/pricing"),
+                server.post("/track/visitor", TestServer.trackBody("exit", "v_console1", "https://example.com/checkout"),
                         "Content-Type", "application/json", "X-Tippen-API-Key", site.publicKey());
                 wait.until(d -> d.findElements(By.cssSelector("tr[data-visitor=v_console1]")).isEmpty());
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A dashboard that asks for its list in parts (the console) gets the most recently active visitors
  * first and the rest after, every visitor once and before any update; the original's dashboards
- * still get one complete INITIAL_VISITORS.
+ * still get one complete INITIAL_VISITORS. One that asks for trails one at a time gets visitors
+ * without them, and a visitor's trail when it asks.
  */
 class GreetingInPartsTest {
 
@@ -55,6 +56,39 @@ class GreetingInPartsTest {
                 JsonObject whole = original.next("INITIAL_VISITORS");
                 assertThat(whole.containsKey("more")).isFalse();
                 assertThat(whole.getJsonArray("visitors").size()).isGreaterThanOrEqualTo(n);
+            }
+        }
+    }
+
+    @Test
+    void aConsoleGetsVisitorsWithoutTrailsAndAsksForTheOneItShows() {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Trails");
+            assertThat(server.track(site.publicKey(), "pageview", "v_1").status()).isEqualTo(200);
+            try (TestServer.Socket console = server.socket("/ws/dashboard?removals=true&parts=true&trails=false&apiKey=" + site.secretKey());
+                 TestServer.Socket original = server.originalDashboard(site.secretKey())) {
+                JsonObject first = console.next("INITIAL_VISITORS").getJsonArray("visitors").getJsonObject(0);
+                assertThat(first.containsKey("trail")).isFalse();
+                assertThat(first.getString("visitId")).isNotNull();
+                assertThat(original.next("INITIAL_VISITORS").getJsonArray("visitors").getJsonObject(0).getJsonArray("trail").size()).isEqualTo(1);
+
+                assertThat(server.track(site.publicKey(), "pageview", "v_1").status()).isEqualTo(200);
+                assertThat(console.next("VISITOR_UPDATE").getJsonObject("visitor").containsKey("trail")).isFalse();
+                assertThat(original.next("VISITOR_UPDATE").getJsonObject("visitor").getJsonArray("trail").size()).isEqualTo(2);
+
+                console.send("{\"type\":\"GET_TRAIL\",\"visitorId\":\"v_1\"}");
+                JsonObject trail = console.next("VISITOR_TRAIL");
+                assertThat(trail.getString("visitorId")).isEqualTo("v_1");
+                assertThat(trail.getString("visitId")).isEqualTo(first.getString("visitId"));
+                assertThat(trail.getJsonArray("trail").size()).isEqualTo(2);
+
+                console.send("{\"type\":\"GET_TRAIL\",\"visitorId\":\"nobody\"}");
+                JsonObject gone = console.next("VISITOR_TRAIL");
+                assertThat(gone.getJsonArray("trail")).isEmpty();
+                assertThat(gone.getString("visitId")).isNull();
+
+                console.send("{\"type\":\"GET_TRAIL\",\"visitorId\":\"<script>\"}");
+                assertThat(console.next("ERROR").getString("error")).contains("visitorId");
             }
         }
     }
