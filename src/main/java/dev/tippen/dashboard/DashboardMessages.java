@@ -3,6 +3,7 @@ package dev.tippen.dashboard;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tippen.enrich.Enrichment;
 import dev.tippen.enrich.Profile;
+import dev.tippen.socket.Text;
 import dev.tippen.socket.WireJson;
 import dev.tippen.visitor.InviteRecord;
 import dev.tippen.visitor.PageVisit;
@@ -22,17 +23,17 @@ public final class DashboardMessages {
      * The original's dashboards and the default do; a dashboard that asks for a trail when it shows one
      * ({@code trails=false}, the console) gets visitors without it, a third of the bytes or less.
      */
-    public static String initialVisitors(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+    public static Text initialVisitors(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
         return list("INITIAL_VISITORS", visitors, hiddenBots, trails);
     }
 
-    public static String visitorList(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+    public static Text visitorList(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
         return list("VISITOR_LIST", visitors, hiddenBots, trails);
     }
 
     /** The first part of a list sent in parts: INITIAL_VISITORS with {@code "more": true}. */
-    static String firstScreen(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
-        return WireJson.object(g -> {
+    static Text firstScreen(Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+        return WireJson.text(g -> {
             g.writeStringField("type", "INITIAL_VISITORS");
             g.writeNumberField("hiddenBots", hiddenBots);
             g.writeBooleanField("more", true);
@@ -43,8 +44,8 @@ public final class DashboardMessages {
     }
 
     /** The next part of a list sent in parts; {@code more}: whether another follows. */
-    static String moreVisitors(Collection<Visitor> visitors, boolean more, boolean trails) {
-        return WireJson.object(g -> {
+    static Text moreVisitors(Collection<Visitor> visitors, boolean more, boolean trails) {
+        return WireJson.text(g -> {
             g.writeStringField("type", "VISITORS_MORE");
             g.writeBooleanField("more", more);
             g.writeArrayFieldStart("visitors");
@@ -53,8 +54,8 @@ public final class DashboardMessages {
         });
     }
 
-    public static String visitorUpdate(Visitor v, String event, boolean trails) {
-        return WireJson.object(g -> {
+    public static Text visitorUpdate(Visitor v, String event, boolean trails) {
+        return WireJson.text(g -> {
             g.writeStringField("type", "VISITOR_UPDATE");
             g.writeFieldName("visitor");
             visitor(g, v, trails);
@@ -92,8 +93,8 @@ public final class DashboardMessages {
         });
     }
 
-    private static String list(String type, Collection<Visitor> visitors, int hiddenBots, boolean trails) {
-        return WireJson.object(g -> {
+    private static Text list(String type, Collection<Visitor> visitors, int hiddenBots, boolean trails) {
+        return WireJson.text(g -> {
             g.writeStringField("type", type);
             g.writeNumberField("hiddenBots", hiddenBots);
             g.writeArrayFieldStart("visitors");

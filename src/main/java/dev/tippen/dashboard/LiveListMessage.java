@@ -22,8 +22,8 @@ final class LiveListMessage {
         if (visitors.size() <= PART) {
             // Complete once written: the socket is released only then, so the updates that waited are
             // measured against its own backlog, not against the list, and a list never calls for another.
-            return c.sendWritten(Text.of(type.equals("INITIAL_VISITORS") ? DashboardMessages.initialVisitors(visitors, hiddenBots, c.trails())
-                    : DashboardMessages.visitorList(visitors, hiddenBots, c.trails())));
+            return c.sendWritten(type.equals("INITIAL_VISITORS") ? DashboardMessages.initialVisitors(visitors, hiddenBots, c.trails())
+                    : DashboardMessages.visitorList(visitors, hiddenBots, c.trails()));
         }
         return c.sendFragment(DashboardMessages.listHead(type, hiddenBots), true, false)
                 .compose(v -> part(c, visitors, 0));
@@ -39,14 +39,14 @@ final class LiveListMessage {
         if (visitors.size() <= PART) return send(c, "INITIAL_VISITORS", visitors, hiddenBots);
         List<Visitor> recentFirst = new java.util.ArrayList<>(visitors);
         recentFirst.sort(java.util.Comparator.comparingLong(Visitor::lastActivity).reversed());
-        return c.sendWritten(Text.of(DashboardMessages.firstScreen(recentFirst.subList(0, PART), hiddenBots, c.trails())))
+        return c.sendWritten(DashboardMessages.firstScreen(recentFirst.subList(0, PART), hiddenBots, c.trails()))
                 .compose(v -> more(c, recentFirst, PART));
     }
 
     private static Future<Void> more(Connection c, List<Visitor> visitors, int from) {
         int to = Math.min(visitors.size(), from + PART);
         boolean last = to == visitors.size();
-        Future<Void> written = c.sendWritten(Text.of(DashboardMessages.moreVisitors(visitors.subList(from, to), !last, c.trails())));
+        Future<Void> written = c.sendWritten(DashboardMessages.moreVisitors(visitors.subList(from, to), !last, c.trails()));
         return last ? written : written.compose(v -> more(c, visitors, to));
     }
 

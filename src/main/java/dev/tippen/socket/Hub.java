@@ -122,19 +122,19 @@ public final class Hub {
 
     /** A message in the two forms dashboards take, with trails and without, each encoded at most once. */
     public static final class Forms implements Function<Connection, Text> {
-        private final Function<Boolean, String> encode;
+        private final Function<Boolean, Text> encode;
         private Text withTrails;
         private Text withoutTrails;
 
         /** {@code encode}: the message's JSON, with the visitors' trails or without. Used on the site's lane only. */
-        public Forms(Function<Boolean, String> encode) {
+        public Forms(Function<Boolean, Text> encode) {
             this.encode = encode;
         }
 
         @Override
         public Text apply(Connection c) {
-            if (c.trails()) return withTrails != null ? withTrails : (withTrails = Text.of(encode.apply(true)));
-            return withoutTrails != null ? withoutTrails : (withoutTrails = Text.of(encode.apply(false)));
+            if (c.trails()) return withTrails != null ? withTrails : (withTrails = encode.apply(true));
+            return withoutTrails != null ? withoutTrails : (withoutTrails = encode.apply(false));
         }
     }
 

@@ -7,22 +7,30 @@ import java.nio.charset.StandardCharsets;
  * shared, each socket writing them through a wrapper of its own rather than a copy.
  */
 public final class Text {
-    private final String json;
+    private String json;
     private byte[] utf8;
 
-    private Text(String json) {
+    private Text(String json, byte[] utf8) {
         this.json = json;
+        this.utf8 = utf8;
     }
 
     public static Text of(String json) {
-        return new Text(json);
+        return new Text(json, null);
     }
 
+    /** A message already encoded (see {@link WireJson#text}). */
+    public static Text ofUtf8(byte[] utf8) {
+        return new Text(null, utf8);
+    }
+
+    /** Touched from one thread at a time (the site's lane), so the lazy conversions need no lock. */
     public String json() {
-        return json;
+        String j = json;
+        if (j == null) json = j = new String(utf8, StandardCharsets.UTF_8);
+        return j;
     }
 
-    /** Touched from the site's lane only, so the lazy encoding needs no lock. */
     byte[] utf8() {
         byte[] b = utf8;
         if (b == null) utf8 = b = json.getBytes(StandardCharsets.UTF_8);

@@ -55,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fanout-rates", split = ",", defaultValue = "500,2000,5000", description = "fanout: events/s (default ${DEFAULT-VALUE}).")
     List<Integer> fanoutRates;
 
+    @Option(names = "--fanout-console", description = "fanout: dashboards connect as the console does (no trails, removals, parts) instead of as the original's.")
+    boolean fanoutConsole;
+
     @Option(names = "--dashboards", defaultValue = "20", description = "fanout: dashboards on the site (default ${DEFAULT-VALUE}).")
     int dashboards;
 
@@ -469,7 +472,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void fanout(Vertx vertx) throws Exception {
         for (int rate : fanoutRates) {
-            compare("fanout", server -> FanoutScenario.run(vertx, server, dashboards, rate, warmup, seconds), "latency_p99_ms");
+            String query = fanoutConsole ? FanoutScenario.CONSOLE : "";
+            compare("fanout", server -> FanoutScenario.run(vertx, server, server, dashboards, rate, warmup, seconds, query), "latency_p99_ms");
         }
     }
 

@@ -28,7 +28,15 @@ final class FanoutScenario {
 
     static Map<String, Object> run(Vertx vertx, ChildServer server, int dashboards, int rate, int warmupSeconds,
                                    int seconds) throws Exception {
-        return run(vertx, server, server, dashboards, rate, warmupSeconds, seconds);
+        return run(vertx, server, server, dashboards, rate, warmupSeconds, seconds, "");
+    }
+
+    /** As the console connects: removals, the first list in parts, visitors without trails. */
+    static final String CONSOLE = "&removals=true&parts=true&trails=false";
+
+    static Map<String, Object> run(Vertx vertx, ChildServer server, ChildServer watched, int dashboards, int rate,
+                                   int warmupSeconds, int seconds) throws Exception {
+        return run(vertx, server, watched, dashboards, rate, warmupSeconds, seconds, "");
     }
 
     /**
@@ -36,7 +44,7 @@ final class FanoutScenario {
      * cluster measures the cross-node path (Redis script, Pub/Sub, the other node's sockets).
      */
     static Map<String, Object> run(Vertx vertx, ChildServer server, ChildServer watched, int dashboards, int rate,
-                                   int warmupSeconds, int seconds) throws Exception {
+                                   int warmupSeconds, int seconds, String dashboardQuery) throws Exception {
         Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
         int base = pacer.warmup(); // on the wire, seq + base: warm-up events carry numbers below base
         AtomicIntegerArray outcome = new AtomicIntegerArray(pacer.total);
@@ -49,7 +57,7 @@ final class FanoutScenario {
         for (int d = 0; d < dashboards; d++) {
             BitSet received = new BitSet(pacer.total);
             seen.add(received);
-            open.add(await(Load.open(sockets, watched.port(), "/ws/dashboard?apiKey=" + server.secretKey, m -> {
+            open.add(await(Load.open(sockets, watched.port(), "/ws/dashboard?apiKey=" + server.secretKey + dashboardQuery, m -> {
                 int seq = Load.seq(m, "VISITOR_UPDATE") - base;
                 if (seq < 0 || seq >= pacer.total) return;
                 latencies.recordNanos(System.nanoTime() - pacer.dueNanos(seq));
@@ -93,6 +101,7 @@ final class FanoutScenario {
         sockets.close();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("dashboards", dashboards);
+        r.put("dashboard_kind", dashboardQuery.isEmpty() ? "original" : "console");
         r.put("rate_per_s", rate);
         r.put("sent", pacer.total);
         r.put("acked", acked);
