@@ -8,9 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -216,9 +213,9 @@ public final class Connection {
         return send(Text.of(json));
     }
 
-    /** From the site's lane: the message's bytes are shared with its other recipients. */
+    /** From the site's lane: the message's frame is shared with its other recipients. */
     public boolean send(Text text) {
-        return enqueue(Frame.WHOLE, text.utf8(), null);
+        return enqueue(text.wire(), null);
     }
 
     /**
@@ -227,26 +224,24 @@ public final class Connection {
      */
     public Future<Void> sendWritten(Text text) {
         Promise<Void> written = Promise.promise();
-        if (!enqueue(Frame.WHOLE, text.utf8(), written)) written.tryFail("socket closed");
+        if (!enqueue(text.wire(), written)) written.tryFail("socket closed");
         return written.future();
     }
 
-    /** How a queued message is framed: a whole text message, or one fragment of a long one. */
-    private enum Frame { WHOLE, FIRST, MIDDLE, LAST }
-
-    /** A message waiting for its socket's next batch; {@code written} (or null) completes once it is written. */
-    private record Queued(Frame frame, byte[] bytes, Promise<Void> written) {}
+    /** A frame waiting for its socket's next batch; {@code written} (or null) completes once it is written. */
+    private record Queued(byte[] wire, Promise<Void> written) {}
 
     /**
-     * Queues one message for the socket's loop ({@link LoopWriter}); false when the socket is closed or
-     * past its budget. The bytes are not copied: a message for many sockets is encoded once.
+     * Queues one frame ({@link WireFrame}) for the socket's loop ({@link LoopWriter}); false when the
+     * socket is closed or past its budget. The bytes are not copied: a message for many sockets is
+     * encoded and framed once.
      */
-    private boolean enqueue(Frame frame, byte[] bytes, Promise<Void> written) {
+    private boolean enqueue(byte[] wire, Promise<Void> written) {
         if (closing || ws.isClosed()) return false;
-        long size = bytes.length;
+        long size = wire.length;
         if (!admit(size)) return false;
         if (size > maxQueuedBytes) OVERSIZED.addAndGet(this, size);
-        pending.offer(new Queued(frame, bytes, written));
+        pending.offer(new Queued(wire, written));
         if (writer == null) drain();
         else if (markedFlag == 0 && MARKED.compareAndSet(this, 0, 1)) writer.mark(this);
         return true;
@@ -255,14 +250,14 @@ public final class Connection {
     /**
      * On the socket's loop, once per batch: everything queued goes to the channel, then one flush.
      * Written straight to Netty below Vert.x's socket (its frame classes and outbound queue cost a
-     * task and a flush per message); Vert.x still answers pings and writes closes, which
-     * {@link #closing} orders after what was queued before it.
+     * task and a flush per message), as framed bytes the WebSocket encoder passes through; Vert.x
+     * still answers pings and writes closes, which {@link #closing} orders after what was queued before it.
      */
     void drain() {
         MARKED.set(this, 0);
         boolean any = false;
         for (Queued q; (q = pending.poll()) != null; ) {
-            int size = q.bytes().length;
+            int size = q.wire().length;
             QUEUED.addAndGet(this, -size);
             boolean big = size > maxQueuedBytes;
             if (ctx == null || !ctx.channel().isActive()) {
@@ -270,14 +265,8 @@ public final class Connection {
                 if (q.written() != null) q.written().tryFail("socket closed");
                 continue;
             }
-            ByteBuf payload = Unpooled.wrappedBuffer(q.bytes());
-            WebSocketFrame frame = switch (q.frame()) {
-                case WHOLE -> new TextWebSocketFrame(true, 0, payload);
-                case FIRST -> new TextWebSocketFrame(false, 0, payload);
-                case MIDDLE -> new ContinuationWebSocketFrame(false, 0, payload);
-                case LAST -> new ContinuationWebSocketFrame(true, 0, payload);
-            };
-            handedBytes += size + headerBytes(size);
+            ByteBuf frame = Unpooled.wrappedBuffer(q.wire());
+            handedBytes += size;
             if (!big && q.written() == null) {
                 ctx.write(frame, ctx.voidPromise());
             } else {
@@ -292,11 +281,6 @@ public final class Connection {
             any = true;
         }
         if (any) ctx.flush();
-    }
-
-    /** A server's frame header (RFC 6455, unmasked): what the channel holds for a message besides its bytes. */
-    private static int headerBytes(long size) {
-        return size < 126 ? 2 : size <= 0xFFFF ? 4 : 10;
     }
 
     /**
@@ -372,9 +356,10 @@ public final class Connection {
      * other messages back until the last one. Fails when the socket is closed or stopped reading.
      */
     public Future<Void> sendFragment(String part, boolean first, boolean last) {
-        Frame frame = first ? (last ? Frame.WHOLE : Frame.FIRST) : (last ? Frame.LAST : Frame.MIDDLE);
         Promise<Void> written = Promise.promise();
-        if (!enqueue(frame, part.getBytes(StandardCharsets.UTF_8), written)) written.tryFail("socket closed or stopped reading");
+        if (!enqueue(WireFrame.of(part.getBytes(StandardCharsets.UTF_8), first, last), written)) {
+            written.tryFail("socket closed or stopped reading");
+        }
         return written.future();
     }
 

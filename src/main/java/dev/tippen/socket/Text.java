@@ -3,12 +3,13 @@ package dev.tippen.socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A text message encoded once for all its recipients: the UTF-8 bytes are made on first use and
- * shared, each socket writing them through a wrapper of its own rather than a copy.
+ * A text message encoded once for all its recipients: its UTF-8 bytes and its frame are made on
+ * first use and shared, each socket writing them through a wrapper of its own rather than a copy.
  */
 public final class Text {
     private String json;
     private byte[] utf8;
+    private byte[] wire;
 
     private Text(String json, byte[] utf8) {
         this.json = json;
@@ -37,7 +38,10 @@ public final class Text {
         return b;
     }
 
-    int size() {
-        return utf8().length;
+    /** The message as one final text frame, made once for all its recipients. */
+    byte[] wire() {
+        byte[] w = wire;
+        if (w == null) wire = w = WireFrame.of(utf8(), true, true);
+        return w;
     }
 }
