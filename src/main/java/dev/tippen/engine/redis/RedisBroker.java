@@ -40,8 +40,6 @@ final class RedisBroker implements Broker, AutoCloseable {
         long lastSeq;
     }
 
-    private final Vertx vertx;
-    private final RedisLink link;
     private final SiteLanes lanes;
     private final ChangeListener stream;
     private final RedisPresence presence;
@@ -49,55 +47,35 @@ final class RedisBroker implements Broker, AutoCloseable {
     private final TippenMetrics metrics;
     private final Clock clock;
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private volatile RedisConnection connection;
-    private volatile boolean closed;
+    private final Subscriber subscriber;
 
     RedisBroker(Vertx vertx, RedisLink link, SiteLanes lanes, ChangeListener stream, RedisPresence presence, SiteRules rules,
                 TippenMetrics metrics, Clock clock) {
-        this.vertx = vertx;
-        this.link = link;
         this.lanes = lanes;
         this.stream = stream;
         this.presence = presence;
         this.rules = rules;
         this.metrics = metrics;
         this.clock = clock;
+        this.subscriber = new Subscriber(vertx, link, "subscriber", this::onPush, this::connected,
+                () -> log.warn("event=subscriber_lost note=\"reconnecting; dashboards get a fresh list once back\""));
     }
 
     void start() {
-        connect();
+        subscriber.start();
     }
 
-    private void connect() {
-        if (closed) return;
-        link.client().connect().onComplete(ar -> {
-            if (ar.failed()) {
-                vertx.setTimer(500, id -> connect());
-                return;
-            }
-            RedisConnection c = ar.result();
-            c.handler(this::onPush);
-            c.exceptionHandler(err -> log.debug("event=subscriber_error error=\"{}\"", err.toString()));
-            c.endHandler(v -> lost(c));
-            connection = c;
-            // Whatever was subscribed before is subscribed again, and its sockets resynchronised: the
-            // messages published while the connection was down are gone.
-            for (String siteId : List.copyOf(subscriptions.keySet())) {
-                Subscription fresh = new Subscription();
-                subscriptions.put(siteId, fresh);
-                sendSubscribe(c, siteId, fresh);
-                // Only once subscribed: a snapshot taken before could miss what is published meanwhile.
-                fresh.confirmed.future().onSuccess(v -> lanes.execute(siteId, () -> resync(siteId)));
-            }
-        });
-    }
-
-    private void lost(RedisConnection c) {
-        if (connection != c) return;
-        connection = null;
-        if (!closed) {
-            log.warn("event=subscriber_lost note=\"reconnecting; dashboards get a fresh list once back\"");
-            vertx.setTimer(500, id -> connect());
+    /**
+     * Whatever was subscribed before is subscribed again, and its sockets resynchronised: the
+     * messages published while the connection was down are gone.
+     */
+    private void connected(RedisConnection c) {
+        for (String siteId : List.copyOf(subscriptions.keySet())) {
+            Subscription fresh = new Subscription();
+            subscriptions.put(siteId, fresh);
+            sendSubscribe(c, siteId, fresh);
+            // Only once subscribed: a snapshot taken before could miss what is published meanwhile.
+            fresh.confirmed.future().onSuccess(v -> lanes.execute(siteId, () -> resync(siteId)));
         }
     }
 
@@ -108,7 +86,7 @@ final class RedisBroker implements Broker, AutoCloseable {
         if (s != null) return s.confirmed.future();
         s = new Subscription();
         subscriptions.put(siteId, s);
-        RedisConnection c = connection;
+        RedisConnection c = subscriber.connection();
         if (c == null) return Future.failedFuture(new IllegalStateException("not connected to Redis"));
         sendSubscribe(c, siteId, s);
         return s.confirmed.future();
@@ -126,7 +104,7 @@ final class RedisBroker implements Broker, AutoCloseable {
     @Override
     public void unlisten(String siteId) {
         if (subscriptions.remove(siteId) == null) return;
-        RedisConnection c = connection;
+        RedisConnection c = subscriber.connection();
         if (c != null) c.send(Request.cmd(Command.UNSUBSCRIBE).arg(new SiteKeys(siteId).channel()));
     }
 
@@ -191,9 +169,6 @@ final class RedisBroker implements Broker, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        RedisConnection c = connection;
-        connection = null;
-        if (c != null) c.close();
+        subscriber.close();
     }
 }

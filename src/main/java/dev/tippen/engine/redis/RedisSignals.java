@@ -26,44 +26,23 @@ final class RedisSignals implements Signals {
     private static final Logger log = LoggerFactory.getLogger(RedisSignals.class);
     private static final String PREFIX = SiteKeys.PREFIX + "call:";
 
-    private final Vertx vertx;
     private final RedisLink link;
+    private final Subscriber subscriber;
     private final Map<String, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
-    private volatile RedisConnection connection;
     private volatile Promise<Void> connected = Promise.promise();
-    private volatile boolean closed;
 
     RedisSignals(Vertx vertx, RedisLink link) {
-        this.vertx = vertx;
         this.link = link;
+        this.subscriber = new Subscriber(vertx, link, "signals", this::onPush, this::connected, () -> connected = Promise.promise());
     }
 
     void start() {
-        connect();
+        subscriber.start();
     }
 
-    private void connect() {
-        if (closed) return;
-        link.client().connect().onComplete(ar -> {
-            if (ar.failed()) {
-                vertx.setTimer(500, id -> connect());
-                return;
-            }
-            RedisConnection c = ar.result();
-            c.handler(this::onPush);
-            c.exceptionHandler(err -> log.debug("event=signals_error error=\"{}\"", err.toString()));
-            c.endHandler(v -> lost(c));
-            connection = c;
-            for (String callId : List.copyOf(handlers.keySet())) c.send(Request.cmd(Command.SUBSCRIBE).arg(PREFIX + callId));
-            connected.tryComplete();
-        });
-    }
-
-    private void lost(RedisConnection c) {
-        if (connection != c) return;
-        connection = null;
-        connected = Promise.promise();
-        if (!closed) vertx.setTimer(500, id -> connect());
+    private void connected(RedisConnection c) {
+        for (String callId : List.copyOf(handlers.keySet())) c.send(Request.cmd(Command.SUBSCRIBE).arg(PREFIX + callId));
+        connected.tryComplete();
     }
 
     private void onPush(Response r) {
@@ -82,7 +61,7 @@ final class RedisSignals implements Signals {
         handlers.get(callId).add(handler);
         if (!first) return Future.succeededFuture();
         return connected.future().compose(v -> {
-            RedisConnection c = connection;
+            RedisConnection c = subscriber.connection();
             if (c == null) return Future.failedFuture("not connected to Redis");
             return c.send(Request.cmd(Command.SUBSCRIBE).arg(PREFIX + callId)).mapEmpty();
         });
@@ -94,7 +73,7 @@ final class RedisSignals implements Signals {
             list.remove(handler);
             return list.isEmpty() ? null : list;
         });
-        RedisConnection c = connection;
+        RedisConnection c = subscriber.connection();
         if (left == null && c != null) c.send(Request.cmd(Command.UNSUBSCRIBE).arg(PREFIX + callId));
     }
 
@@ -106,9 +85,6 @@ final class RedisSignals implements Signals {
 
     @Override
     public void close() {
-        closed = true;
-        RedisConnection c = connection;
-        connection = null;
-        if (c != null) c.close();
+        subscriber.close();
     }
 }
