@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -101,6 +102,8 @@ public final class Connection {
     private volatile long lastSeen = System.currentTimeMillis();
     private long lastTurn = lastSeen; // touched only by the thread that pings this socket
     private volatile boolean closing;
+    /** Cut off for abuse: frames still queued are dropped rather than written after the close. */
+    private volatile boolean cut;
     /** 1 while a dashboard's updates are being dropped for its backlog ({@link #sendUpdate}). */
     private volatile int behindFlag;
     /** A dashboard behind whose peer takes no bytes for this long has stopped reading. */
@@ -192,6 +195,7 @@ public final class Connection {
     private void cutOff(String limit, String reason) {
         if (closing) return;
         closing = true;
+        cut = true; // what waits for the next batch is dropped: nothing may follow the close frame
         metrics.rateLimited(limit);
         if (channel == null) {
             ws.close(SLOW_CONSUMER, reason);
@@ -260,7 +264,7 @@ public final class Connection {
             int size = q.wire().length;
             QUEUED.addAndGet(this, -size);
             boolean big = size > maxQueuedBytes;
-            if (ctx == null || !ctx.channel().isActive()) {
+            if (cut || ctx == null || !ctx.channel().isActive()) {
                 if (big) OVERSIZED.addAndGet(this, -size);
                 if (q.written() != null) q.written().tryFail("socket closed");
                 continue;
@@ -405,10 +409,14 @@ public final class Connection {
         closing = true;
         if (channel == null) return ws.close(code, reason);
         Promise<Void> closed = Promise.promise();
-        channel.eventLoop().execute(() -> {
-            drain();
-            ws.close(code, reason).onComplete(closed);
-        });
+        try {
+            channel.eventLoop().execute(() -> {
+                drain();
+                ws.close(code, reason).onComplete(closed);
+            });
+        } catch (RejectedExecutionException stopping) {
+            return ws.close(code, reason); // the loop is shutting down: nothing queued will be written anyway
+        }
         return closed.future();
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,7 +28,14 @@ final class LoopWriter implements Runnable {
     /** From any thread: {@code c} has messages waiting; at most one task is queued on the loop at a time. */
     void mark(Connection c) {
         marked.offer(c);
-        if (!scheduled.get() && scheduled.compareAndSet(false, true)) loop.execute(this);
+        if (scheduled.get() || !scheduled.compareAndSet(false, true)) return;
+        try {
+            loop.execute(this);
+        } catch (RejectedExecutionException stopping) {
+            // The node is stopping and its loops with it: the sockets are closing, nothing is written.
+            marked.clear();
+            scheduled.set(false);
+        }
     }
 
     /** On the loop: a socket marked while this runs is written here, or by the task it queues. */
