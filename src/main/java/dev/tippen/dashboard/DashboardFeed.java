@@ -108,30 +108,10 @@ public final class DashboardFeed implements ChangeListener {
 
     /** INITIAL_VISITORS with the most recently active first and {@code "more": true}, the rest in VISITORS_MORE after it. */
     static Joins.Greeting greetingInParts(Connection c, dev.tippen.visitor.Engine.LiveList list) {
-        return new Joins.Greeting() {
-            @Override
-            public long seq() {
-                return list.seq();
-            }
-
-            @Override
-            public io.vertx.core.Future<Void> send() {
-                return LiveListMessage.sendFirstScreenFirst(c, list.visitors(), list.hiddenBots());
-            }
-        };
+        return Joins.Greeting.of(list.seq(), () -> LiveListMessage.sendFirstScreenFirst(c, list.visitors(), list.hiddenBots()));
     }
 
     static Joins.Greeting greeting(Connection c, String type, dev.tippen.visitor.Engine.LiveList list) {
-        return new Joins.Greeting() {
-            @Override
-            public long seq() {
-                return list.seq();
-            }
-
-            @Override
-            public io.vertx.core.Future<Void> send() {
-                return LiveListMessage.send(c, type, list.visitors(), list.hiddenBots());
-            }
-        };
+        return Joins.Greeting.of(list.seq(), () -> LiveListMessage.send(c, type, list.visitors(), list.hiddenBots()));
     }
 }

@@ -102,23 +102,15 @@ public final class VisitorSocket {
 
     /** CONNECTED, then the invite still waiting for this visitor, if any. */
     private static Joins.Greeting greeting(Connection c, Engine.Seen seen, Hub hub) {
-        return new Joins.Greeting() {
-            @Override
-            public long seq() {
-                return seen.seq();
+        return Joins.Greeting.of(seen.seq(), () -> {
+            c.send(VisitorMessages.connected(c.visitorId()));
+            InviteRecord invite = seen.visitor() == null ? null : seen.visitor().pendingInvite();
+            // On the lane: a socket without the token hears no invite while one with it is here.
+            boolean mayHear = c.bound() || !hub.hasBoundVisitorSocket(c.siteId(), c.visitorId());
+            if (invite != null && mayHear && invite.waiting(System.currentTimeMillis())) {
+                c.send(VisitorMessages.videoInvite(c.visitorId(), invite));
             }
-
-            @Override
-            public Future<Void> send() {
-                c.send(VisitorMessages.connected(c.visitorId()));
-                InviteRecord invite = seen.visitor() == null ? null : seen.visitor().pendingInvite();
-                // On the lane: a socket without the token hears no invite while one with it is here.
-                boolean mayHear = c.bound() || !hub.hasBoundVisitorSocket(c.siteId(), c.visitorId());
-                if (invite != null && mayHear && invite.waiting(System.currentTimeMillis())) {
-                    c.send(VisitorMessages.videoInvite(c.visitorId(), invite));
-                }
-                return Future.succeededFuture();
-            }
-        };
+            return Future.succeededFuture();
+        });
     }
 }

@@ -25,6 +25,21 @@ public final class Joins {
 
         /** On the site's lane; completes once written (a long list is streamed a part at a time). */
         Future<Void> send();
+
+        /** A snapshot numbered {@code seq}, sent by {@code send}. */
+        static Greeting of(long seq, Supplier<Future<Void>> send) {
+            return new Greeting() {
+                @Override
+                public long seq() {
+                    return seq;
+                }
+
+                @Override
+                public Future<Void> send() {
+                    return send.get();
+                }
+            };
+        }
     }
 
     private final SiteLanes lanes;

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * first use and shared, each socket writing them through a wrapper of its own rather than a copy.
  */
 public final class Text {
-    private String json;
+    private final String json;
     private byte[] utf8;
     private byte[] wire;
 
@@ -25,13 +25,7 @@ public final class Text {
         return new Text(null, utf8);
     }
 
-    /** Touched from one thread at a time (the site's lane), so the lazy conversions need no lock. */
-    public String json() {
-        String j = json;
-        if (j == null) json = j = new String(utf8, StandardCharsets.UTF_8);
-        return j;
-    }
-
+    /** Touched from one thread at a time (the site's lane), so the lazy encoding needs no lock. */
     byte[] utf8() {
         byte[] b = utf8;
         if (b == null) utf8 = b = json.getBytes(StandardCharsets.UTF_8);
