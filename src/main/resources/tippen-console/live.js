@@ -24,7 +24,7 @@ export class LiveList {
     this.onArrival = onArrival;
     this.backoff = 500;
     this.version = 0;
-    this.watched = null; // { visitorId, trail, asking, again }
+    this.watched = null; // { visitorId, trail, asking, again, timer }
     this.connect();
     this.sampler = setInterval(() => this.sample(), 5000);
   }
@@ -79,7 +79,8 @@ export class LiveList {
   /** The visitor whose detail is open (null: none): its trail is kept up to date. */
   watch(visitorId) {
     if (this.watched && this.watched.visitorId === visitorId) return;
-    this.watched = visitorId ? { visitorId, trail: null, asking: false, again: false } : null;
+    if (this.watched) clearTimeout(this.watched.timer);
+    this.watched = visitorId ? { visitorId, trail: null, asking: false, again: false, timer: 0 } : null;
     this.askTrail();
   }
 
@@ -88,7 +89,10 @@ export class LiveList {
     return this.watched && this.watched.visitorId === visitorId ? this.watched.trail : null;
   }
 
-  /** One question at a time: a change while one is out asks again once its answer is in. */
+  /**
+   * One question at a time: a change while one is out asks again once its answer is in. A question
+   * unanswered for 5 s (refused over the socket's message allowance) is asked again.
+   */
   askTrail() {
     const w = this.watched;
     if (!w || !this.ws || this.ws.readyState !== 1) return;
@@ -99,6 +103,12 @@ export class LiveList {
     w.asking = true;
     w.again = false;
     this.ws.send(JSON.stringify({ type: 'GET_TRAIL', visitorId: w.visitorId }));
+    clearTimeout(w.timer);
+    w.timer = setTimeout(() => {
+      if (this.watched !== w || !w.asking) return;
+      w.asking = false;
+      this.askTrail();
+    }, 5000);
   }
 
   close() {
@@ -175,6 +185,7 @@ export class LiveList {
         if (!w || w.visitorId !== m.visitorId) break;
         w.trail = m.trail || [];
         w.asking = false;
+        clearTimeout(w.timer);
         if (w.again) this.askTrail();
         break;
       }
