@@ -140,6 +140,8 @@ class ConsoleLayoutTest {
                 // beside it, and the detail has its own Invite.
                 driver.findElement(By.cssSelector("tr[data-visitor=v_fabrikam] td.num")).click();
                 WebElement detail = wait.until(d -> d.findElement(By.cssSelector("aside.detail")));
+                // The trail is asked for as the detail opens: its pages come a moment after the facts.
+                wait.until(d -> !detail.findElements(By.cssSelector(".trail li")).isEmpty());
                 assertThat(detail.getText()).contains("Fabrikam, Inc.").contains("Salesforce integration");
                 assertThat(detail.findElement(By.cssSelector("button.invite")).isDisplayed()).isTrue();
                 int detailLeft = detail.getRect().getX();
