@@ -275,12 +275,15 @@ public final class Connection {
                 ctx.write(frame, ctx.voidPromise());
             } else {
                 Promise<Void> written = q.written();
-                ctx.write(frame).addListener(f -> {
+                // Netty completes a write's promise before it takes the bytes off the channel's count:
+                // what follows (the next part of a list) is admitted only once they are off, in a task
+                // after this one, or the part just written would count against the next.
+                ctx.write(frame).addListener(f -> ctx.executor().execute(() -> {
                     if (big) OVERSIZED.addAndGet(this, -size);
                     if (written == null) return;
                     if (f.isSuccess()) written.tryComplete();
                     else written.tryFail(f.cause());
-                });
+                }));
             }
             any = true;
         }
