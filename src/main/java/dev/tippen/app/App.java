@@ -155,7 +155,8 @@ public final class App implements AutoCloseable {
         if (config.redis() != null) return Redis.open(config.redis(), vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC());
         TippenConfig.Limits l = config.limits();
         boolean historyReads = !config.history().store().equals(TippenConfig.HistoryOptions.OFF);
-        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.maxVisitors(), l.storeLockWaitMillis(),
+        return await(Embedded.open(config.dataDir(), new Embedded.Sizes(l.storeQueueCapacity(), l.storeMaxBatch(), l.visitorBytes(), l.visitorBytesPerSite(),
+                l.maxVisitors(), l.storeLockWaitMillis(),
                 l.minFreeDiskBytes(), l.siteWriteBytesPerSecond()),
                 historyReads, vertx, lanes, hub, stream, rules, metrics, Clock.systemUTC()));
     }
@@ -333,10 +334,11 @@ public final class App implements AutoCloseable {
             throw e;
         }
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={} "
-                        + "heap_mb={} max_visitors={} max_sockets={}",
+                        + "heap_mb={} visitor_memory_mb={} max_visitors={} max_sockets={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
-                es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20, config.limits().maxVisitors(),
+                es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20,
+                config.limits().visitorBytes() >> 20, config.limits().maxVisitors() > 0 ? config.limits().maxVisitors() : "none",
                 config.limits().maxSockets());
         return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front), teamDb, audit);
     }

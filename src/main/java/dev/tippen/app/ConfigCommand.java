@@ -1,5 +1,6 @@
 package dev.tippen.app;
 
+import dev.tippen.config.ByteSizes;
 import dev.tippen.config.ConfigRules;
 import dev.tippen.config.ConfigSources;
 import dev.tippen.config.ConfigText;
@@ -62,8 +63,10 @@ final class ConfigCommand implements Runnable {
         /** What a 0 ("size it to the heap") comes to in this JVM, beside the 0. */
         private static Map<String, String> derived(TippenConfig c) {
             String heap = "this heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB): ";
-            return Map.of("max-visitors", heap + c.limits().maxVisitors(), "max-visitors-per-site", heap + c.limits().maxVisitorsPerSite(),
-                    "max-sockets", heap + c.limits().maxSockets(), "max-sockets-per-site", heap + c.limits().maxSocketsPerSite());
+            TippenConfig.Limits l = c.limits();
+            return Map.of("visitor-memory", heap + ByteSizes.format(l.visitorBytes()),
+                    "visitor-memory-per-site", heap + ByteSizes.format(l.visitorBytesPerSite()),
+                    "max-sockets", heap + l.maxSockets(), "max-sockets-per-site", heap + l.maxSocketsPerSite());
         }
     }
 

@@ -1,18 +1,35 @@
 package dev.tippen.config;
 
 /**
- * What one visitor and one socket cost at most, measured (docs/operations.md, "Memory budgets"):
- * the figures the default budgets divide the heap by.
+ * What one visitor and one socket hold, measured (docs/operations.md, "Memory budgets"): the figures
+ * the default budgets are made of.
  */
 public final class Budgets {
     /**
-     * A visitor with every field at its cap in characters the JVM keeps in two bytes, and its trail
-     * full: the worst a public key can send (measured by MemoryBudgetTest at about 20 KiB). A typical
-     * visitor costs a tenth of it.
+     * What a live visitor holds besides its fields' characters: its objects' headers, its place in
+     * the site's maps and order, its trail's entries. With {@link #visitorBytes}'s eighth, a margin
+     * of about a sixth over what MemoryBudgetTest measures for typical visitors (2.7 KiB of heap for
+     * 1.9 KiB stored) and for the largest (19 KiB for 19 KiB stored).
      */
-    public static final long VISITOR_BYTES = 24 * 1024;
-    /** An idle socket's share of the heap, with room for its write buffers. */
+    public static final int VISITOR_FIXED_BYTES = 1024;
+    /**
+     * The most one visitor can cost: every field at its cap in characters the JVM keeps in two bytes,
+     * its trail full (about 19 KiB measured). What a site's count budget is made of with Redis, where
+     * the node does not hold the visitors.
+     */
+    public static final long VISITOR_MOST_BYTES = 24 * 1024;
+    /** An idle visitor socket's share of the heap: 17.6 KiB measured by MemoryBudgetTest, with room for its write buffers. */
     public static final long SOCKET_BYTES = 24 * 1024;
 
     private Budgets() {}
+
+    /**
+     * What a visitor whose stored form is {@code storedBytes} long is charged against the budgets.
+     * A character takes at most as many bytes in the heap as in its UTF-8 (one for Latin-1 text, two
+     * otherwise, against one to three), so the stored form bounds the characters; an eighth more
+     * covers the objects that hold them, which grow with the trail as its stored entries do.
+     */
+    public static int visitorBytes(int storedBytes) {
+        return VISITOR_FIXED_BYTES + storedBytes + (storedBytes >> 3);
+    }
 }

@@ -27,6 +27,11 @@ public final class ByteSizes {
         return n << shift;
     }
 
+    /** Rounded for people: whole MB from 10 MB, else whole KB (6,321,012,736 as "6028 MB"). */
+    public static String approx(long bytes) {
+        return bytes >= 10L << 20 ? Math.round(bytes / 1048576.0) + " MB" : Math.round(bytes / 1024.0) + " KB";
+    }
+
     /** The largest whole unit: 536870912 as "512MB". */
     public static String format(long bytes) {
         String[] units = {"B", "KB", "MB", "GB", "TB"};

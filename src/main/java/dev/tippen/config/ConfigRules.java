@@ -120,12 +120,29 @@ public final class ConfigRules {
         long freeDisk = ByteSizes.parse(o.minFreeDisk);
         long historyPerSite = ByteSizes.parse(o.maxHistoryBytesPerSite);
         long siteWrites = ByteSizes.parse(o.trackBytesSite);
+        long visitorBytes = ByteSizes.parse(o.visitorMemory);
+        long visitorBytesPerSite = ByteSizes.parse(o.visitorMemoryPerSite);
+        if (visitorBytes != 0 && visitorBytes < (1 << 20) || visitorBytesPerSite != 0 && visitorBytesPerSite < (1 << 20)) {
+            throw new IllegalArgumentException("--visitor-memory and --visitor-memory-per-site must be 0 (sized to the heap) or at least 1MB");
+        }
         Limits heap = Limits.forHeapOnly(heapBytes);
-        int visitors = o.maxVisitors > 0 ? o.maxVisitors : heap.maxVisitors();
+        long nodeBytes = visitorBytes > 0 ? visitorBytes : heap.visitorBytes();
+        long siteBytes = visitorBytesPerSite > 0 ? Math.min(visitorBytesPerSite, nodeBytes) : nodeBytes / 2;
+        // Every idle socket holds about the same, so its budget is a count; what it may queue is --socket-write-budget.
         int sockets = o.maxSockets > 0 ? o.maxSockets : heap.maxSockets();
-        return heap.withBudgets(visitors, sockets).with(b -> {
-            if (o.maxVisitorsPerSite > 0) b.maxVisitorsPerSite = o.maxVisitorsPerSite;
-            if (o.maxSocketsPerSite > 0) b.maxSocketsPerSite = o.maxSocketsPerSite;
+        int perSite = o.maxVisitorsPerSite > 0 ? o.maxVisitorsPerSite : Limits.siteShare(o.maxVisitors);
+        if (perSite == 0 && o.redis != null && !o.redis.isBlank()) {
+            // Redis holds the visitors, not this heap: a site's share of what the heap would hold at the most each can cost.
+            perSite = Limits.siteShare((int) Math.min(Integer.MAX_VALUE, nodeBytes / Budgets.VISITOR_MOST_BYTES));
+        }
+        int siteVisitors = perSite;
+        return heap.with(b -> {
+            b.visitorBytes = nodeBytes;
+            b.visitorBytesPerSite = siteBytes;
+            b.maxVisitors = o.maxVisitors;
+            b.maxVisitorsPerSite = siteVisitors;
+            b.maxSockets = sockets;
+            b.maxSocketsPerSite = o.maxSocketsPerSite > 0 ? o.maxSocketsPerSite : Limits.siteShare(sockets);
             b.controlFramesPerSecond = o.socketControlFrames;
             b.socketWriteQueueBytes = (int) writeBudget;
             b.headerTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, headerWait.toMillis());

@@ -59,7 +59,7 @@ public final class ConfigText {
             String value = masked(name, o, o.getValue());
             out.append(name).append(" = ").append(value).append("  # ").append(origins.get(name));
             String comes = derived.get(name);
-            if (comes != null && "0".equals(value)) out.append("; ").append(comes);
+            if (comes != null && ("0".equals(value) || "\"0\"".equals(value))) out.append("; ").append(comes);
             out.append('\n');
         }
         return out.toString();

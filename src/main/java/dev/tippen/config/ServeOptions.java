@@ -154,16 +154,26 @@ public final class ServeOptions {
             description = "Origins whose pages may use the dashboard socket and invite API (default ${DEFAULT-VALUE}). Tracking always accepts any origin.")
     List<String> allowedOrigins;
 
+    @Option(names = "--visitor-memory", defaultValue = "0",
+            description = "What the visitors this node holds in memory may cost, all sites together, each charged what it holds; "
+                    + "past it new visitors get 503 (default 0: half the heap, see docs/operations.md).")
+    String visitorMemory;
+
+    @Option(names = "--visitor-memory-per-site", defaultValue = "0",
+            description = "One site's share of --visitor-memory (more than it: all of it); past it that site's new visitors get 503 (default 0: half the node's).")
+    String visitorMemoryPerSite;
+
     @Option(names = "--max-visitors", defaultValue = "0",
-            description = "Visitors this node holds in memory across all sites; past it new visitors get 503 (default 0: what the heap holds, see docs/operations.md).")
+            description = "A cap on the count of visitors this node holds, on top of --visitor-memory; past it new visitors get 503 (default 0: no cap).")
     int maxVisitors;
 
     @Option(names = "--max-visitors-per-site", defaultValue = "0",
-            description = "Visitors one site may hold; past it that site's new visitors get 503 (default 0: half the node's visitor budget).")
+            description = "A cap on the count of one site's visitors; past it that site's new visitors get 503 "
+                    + "(default 0: half --max-visitors if set, else none; with --redis, a share of what the heap would hold at the most a visitor costs).")
     int maxVisitorsPerSite;
 
     @Option(names = "--max-sockets", defaultValue = "0",
-            description = "Sockets this node holds open; past it new sockets get 503 (default 0: what the heap holds).")
+            description = "Sockets this node holds open; past it new sockets get 503 (default 0: what a quarter of the heap holds).")
     int maxSockets;
 
     @Option(names = "--max-sockets-per-site", defaultValue = "0",

@@ -96,10 +96,14 @@ public record TippenConfig(
             int socketWriteQueueBytes,
             int storeQueueCapacity,
             int storeMaxBatch,
-            /** One site's share of the node's visitors, so one public key cannot take them all. */
+            /** A cap on the count of one site's visitors (0: none, only its share of the bytes); with Redis, the site's budget. */
             int maxVisitorsPerSite,
-            /** Visitors this node holds in memory across all sites (embedded engine). */
+            /** A cap on the count of visitors this node holds in memory (0: none, only the bytes; embedded engine). */
             int maxVisitors,
+            /** What the visitors this node holds in memory may cost, all sites together (embedded engine; see Budgets). */
+            long visitorBytes,
+            /** One site's share of {@link #visitorBytes}, so one public key cannot take them all. */
+            long visitorBytesPerSite,
             /** Sockets this node holds open (0: none beyond the per-address limit). */
             int maxSockets,
             /** One site's share of the node's sockets (0: none). */
@@ -132,19 +136,19 @@ public record TippenConfig(
         }
 
         /**
-         * What no option sets, and the node budgets sized to the heap: half of it for visitors at the
-         * most a visitor can cost, a quarter for sockets at what an idle socket costs, and a site's share
-         * of each half the node's. The limits options set are left at 0 for {@link ConfigRules} to fill.
-         * See docs/operations.md for the measured sizes behind these figures.
+         * What no option sets, and the node budgets sized to the heap: half of it for visitors, each
+         * charged what it holds; a quarter for sockets at what an idle socket costs; a site's share of each half the node's. No count caps on visitors.
+         * The limits options set are left at 0 for {@link ConfigRules} to fill. See docs/operations.md
+         * for the measured sizes behind these figures.
          */
         static Limits forHeapOnly(long heapBytes) {
-            int visitors = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 2 / Budgets.VISITOR_BYTES));
+            long visitorBytes = Math.max(16L << 20, heapBytes / 2);
             int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
-            return new Limits(16 * 1024, 64 * 1024, 0, 100_000, 4_096, siteShare(visitors), visitors, sockets,
+            return new Limits(16 * 1024, 64 * 1024, 0, 100_000, 4_096, 0, 0, visitorBytes, visitorBytes / 2, sockets,
                     siteShare(sockets), 10_000, 0, 0, 0, 0, 0);
         }
 
-        /** Node budgets, each site's share following them. */
+        /** Count caps on the node's visitors and sockets, each site's share half of them. */
         public Limits withBudgets(int visitors, int sockets) {
             return with(b -> {
                 b.maxVisitors = visitors;
@@ -182,6 +186,8 @@ public record TippenConfig(
         public int storeMaxBatch;
         public int maxVisitorsPerSite;
         public int maxVisitors;
+        public long visitorBytes;
+        public long visitorBytesPerSite;
         public int maxSockets;
         public int maxSocketsPerSite;
         public int storeLockWaitMillis;
@@ -199,6 +205,8 @@ public record TippenConfig(
             storeMaxBatch = l.storeMaxBatch();
             maxVisitorsPerSite = l.maxVisitorsPerSite();
             maxVisitors = l.maxVisitors();
+            visitorBytes = l.visitorBytes();
+            visitorBytesPerSite = l.visitorBytesPerSite();
             maxSockets = l.maxSockets();
             maxSocketsPerSite = l.maxSocketsPerSite();
             storeLockWaitMillis = l.storeLockWaitMillis();
@@ -211,7 +219,7 @@ public record TippenConfig(
 
         Limits build() {
             return new Limits(maxBodyBytes, maxFrameBytes, socketWriteQueueBytes, storeQueueCapacity, storeMaxBatch, maxVisitorsPerSite,
-                    maxVisitors, maxSockets, maxSocketsPerSite, storeLockWaitMillis, controlFramesPerSecond, headerTimeoutMillis,
+                    maxVisitors, visitorBytes, visitorBytesPerSite, maxSockets, maxSocketsPerSite, storeLockWaitMillis, controlFramesPerSecond, headerTimeoutMillis,
                     minFreeDiskBytes, maxHistoryBytesPerSite, siteWriteBytesPerSecond);
         }
     }

@@ -49,7 +49,8 @@ public final class ConnectionGuard {
         this.perAddress = new CountsPerKey(perAddress);
         this.headerTimeoutMillis = headerTimeoutMillis;
         long usable = Math.max(64, descriptorLimit - FILES);
-        this.reserve = (int) Math.max(32, Math.min(2_000, usable / 20));
+        // A fortieth: enough for operators and dashboards, while a 20,000-descriptor limit still takes 19,000 visitor sockets.
+        this.reserve = (int) Math.max(32, Math.min(1_000, usable / 40));
         this.general = (int) Math.min(Integer.MAX_VALUE, usable - reserve);
         this.reservedPrefixes = Set.copyOf(reservedPrefixes);
         metrics.gauge("tippen_open_connections", "Open TCP connections (HTTP and upgraded sockets)", open::get);

@@ -18,9 +18,9 @@ public final class SiteRefusal extends RuntimeException {
     }
 
     /** A site at its share of the node's visitors, named so its operator knows which limit bit. */
-    public static SiteRefusal siteFull(int share) {
+    public static SiteRefusal siteFull(String share) {
         return new SiteRefusal(Reason.SITE_FULL, "this site holds " + share
-                + " live visitors, its share of this server (--max-visitors-per-site); new visitors are refused until some leave");
+                + ", its share of this server; new visitors are refused until some leave");
     }
 
     /** The name the limit is counted and logged under. */

@@ -57,7 +57,16 @@ class ServeCommandTest {
     @Test
     void theLimitsHaveTheirDocumentedDefaults() {
         TippenConfig c = config();
-        assertThat(c.limits().maxVisitorsPerSite()).isEqualTo(c.limits().maxVisitors() / 2);
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(c.limits().visitorBytes()).isEqualTo(Math.max(16L << 20, heap / 2));
+        assertThat(c.limits().visitorBytesPerSite()).isEqualTo(c.limits().visitorBytes() / 2);
+        assertThat(c.limits().maxVisitors()).as("no count cap unless set").isZero();
+        assertThat(c.limits().maxVisitorsPerSite()).isZero();
+        assertThat(config("--max-visitors", "100").limits().maxVisitorsPerSite()).isEqualTo(50);
+        assertThat(config("--visitor-memory", "2GB", "--visitor-memory-per-site", "1TB").limits().visitorBytesPerSite()).isEqualTo(2L << 30);
+        assertThat(config("--redis", "redis://127.0.0.1:6379", "--visitor-memory", "240MB").limits().maxVisitorsPerSite())
+                .as("Redis's per-site count from the worst case").isEqualTo(240 * 1024 / 24 / 2);
+        assertThatThrownBy(() -> config("--visitor-memory", "100KB")).hasMessageContaining("at least 1MB");
         assertThat(c.limits().maxSocketsPerSite()).isEqualTo(c.limits().maxSockets() / 2);
         assertThat(c.limits().controlFramesPerSecond()).isEqualTo(10);
         assertThat(c.limits().headerTimeoutMillis()).isEqualTo(10_000);

@@ -3,6 +3,7 @@ package dev.tippen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tippen.site.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,73 @@ class FairSharesTest {
             }
             assertThat(server.metric("tippen_rate_limited_total{limit=\"visitors_site\"}")).isEqualTo(30);
         }
+    }
+
+    @Test
+    void visitorsAreChargedWhatTheyHoldAndGiveItBackWhenTheyLeave() {
+        // 48 KiB for visitors, a site's share half of it: a few dozen small visitors, each charged from its stored size.
+        Duration ttl = Duration.ofSeconds(2);
+        try (TestServer server = TestServer.start(c -> c.withTimes(ttl, Duration.ofMillis(200), Duration.ofMinutes(2))
+                .withLimits(c.limits().with(b -> {
+                    b.visitorBytes = 48 * 1024;
+                    b.visitorBytesPerSite = 24 * 1024;
+                })))) {
+            KeyStore.CreatedSite flood = server.createSite("Flood");
+            KeyStore.CreatedSite other = server.createSite("Other");
+            KeyStore.CreatedSite third = server.createSite("Third");
+            int accepted = fill(server, flood.publicKey(), "flood_");
+            TestServer.Response refused = server.track(flood.publicKey(), "pageview", "flood_late");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.error()).contains("24 KB of live visitors (" + accepted + " of them)").contains("its share");
+            double charged = server.metric("tippen_visitor_memory_bytes");
+            assertThat(charged).as("the site's share, with no room for one more visitor").isBetween(24 * 1024 - charged / accepted, 24 * 1024.0);
+            assertThat(accepted).as("each small visitor is charged about two kilobytes").isBetween(8, 16);
+
+            // A known visitor's next pages grow its charge, past the share, and are never refused.
+            for (int p = 0; p < 5; p++) {
+                assertThat(server.post("/track/visitor", TestServer.trackBody("pageview", "flood_0", "https://shop.example/next/" + p + "/" + "x".repeat(900)),
+                        "Content-Type", "application/json", "X-Tippen-API-Key", flood.publicKey()).status()).isEqualTo(200);
+            }
+            assertThat(server.metric("tippen_visitor_memory_bytes")).isGreaterThan(24 * 1024.0);
+
+            // Another site has its own share, until the node's budget is spent.
+            int others = fill(server, other.publicKey(), "other_");
+            assertThat(others).isPositive();
+            TestServer.Response full = server.track(third.publicKey(), "pageview", "third_0");
+            assertThat(full.status()).isEqualTo(503);
+            assertThat(full.error()).contains("as many visitors as it can");
+            assertThat(server.metric("tippen_visitor_memory_budget_bytes")).isEqualTo(48 * 1024.0);
+
+            // Once they expire, every charge is given back and new visitors come in again.
+            TestServer.eventually("expired visitors give their charge back", Duration.ofSeconds(15),
+                    () -> server.metric("tippen_visitor_memory_bytes") == 0);
+            assertThat(server.track(third.publicKey(), "pageview", "third_0").status()).isEqualTo(200);
+            assertThat(fill(server, flood.publicKey(), "again_")).isEqualTo(accepted);
+        }
+    }
+
+    @Test
+    void visitorsRestoredAtStartAreChargedAsTheyWereBefore() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tippen-charges");
+        double before;
+        String key;
+        try (TestServer server = TestServer.start(dir, c -> c)) {
+            key = server.createSite("Restored").publicKey();
+            for (int i = 0; i < 5; i++) assertThat(server.track(key, "pageview", "r_" + i).status()).isEqualTo(200);
+            before = server.metric("tippen_visitor_memory_bytes");
+        }
+        try (TestServer server = TestServer.start(dir, c -> c)) {
+            assertThat(before).isPositive();
+            assertThat(server.metric("tippen_visitor_memory_bytes")).isEqualTo(before);
+        }
+    }
+
+    /** New visitors of one site until it is refused: how many were taken. */
+    private static int fill(TestServer server, String key, String prefix) {
+        for (int i = 0; i < 200; i++) {
+            if (server.track(key, "pageview", prefix + i).status() != 200) return i;
+        }
+        throw new AssertionError("never refused");
     }
 
     @Test

@@ -87,26 +87,72 @@ class MemoryBudgetTest {
         throw new AssertionError("no heap figure");
     }
 
+    /** An event as the served tracker sends it from an ordinary page. */
+    static String typical(String visitorId, int page) {
+        return new JsonObject().put("event", "pageview").put("website", "shop.example").put("visitor", new JsonObject()
+                .put("visitorId", "v_" + visitorId + "_k3j9x2m1q8")
+                .put("url", "https://shop.example/products/winter-jackets/alpine-" + page + "?utm_source=newsletter")
+                .put("referrer", page == 0 ? "https://www.google.com/" : "https://shop.example/products/winter-jackets")
+                .put("title", "Alpine Jacket " + page + " | Shop Example")
+                .put("userAgent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+                .put("screenResolution", "1920x1080").put("language", "en-US").put("timezone", "Europe/Berlin")
+                .put("timestamp", "2026-12-06T10:15:3" + page + ".123Z").put("pageLoadId", "pl_" + visitorId + "_" + page)).encode();
+    }
+
+    static double metric(DurabilityTest.Child child, String name) throws Exception {
+        String m = TestServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : m.split("\n")) if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+        throw new AssertionError("no " + name);
+    }
+
     /**
-     * The live visitor alone: the history writer's cache of open visits is a fixed cost (24 MB at
-     * most, in the half of the heap the budgets leave), which 800 visitors would share out as
+     * What a visitor holds, measured against what it is charged: never more, so the budget keeps the
+     * heap safe; and for ordinary visitors not much less, so the budget does not turn them away
+     * early. The live visitor alone: the history writer's cache of open visits is a fixed cost (24 MB
+     * at most, in the half of the heap the budgets leave), which the visitors would share out as
      * several KiB each, more or fewer depending on how far the writer had filled it.
      */
     @Test
-    void aWorstCaseVisitorCostsNoMoreThanTheBudgetAssumes() throws Exception {
-        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", List.of("--max-visitors", "100000", "--track-bytes-site", "0", "--history", "off"), List.of(),
-                List.of("-Xmx1g", "-XX:+UseSerialGC"))) {
-            int visitors = 800;
+    void aVisitorIsChargedAtLeastWhatItHolds() throws Exception {
+        List<String> args = List.of("--track-bytes-site", "0", "--history", "off", "--sockets-per-ip", "0", "--connections-per-ip", "0",
+                "--upgrade-limit-ip", "off");
+        try (DurabilityTest.Child child = new DurabilityTest.Child("Measure", args, List.of(), List.of("-Xmx1g", "-XX:+UseSerialGC"))) {
             post(child, fattest("warm", 0), null);
-            double before = heapAfterGc(child);
-            for (int v = 0; v < visitors; v++) {
-                // A full trail: every page of it at its cap.
-                for (int p = 0; p < 21; p++) assertThat(post(child, fattest("v" + v, p), null)).isEqualTo(200);
+            post(child, typical("warm", 0), null);
+            int[] counts = {800, 2_000};
+            String[] kinds = {"largest", "typical"};
+            for (int k = 0; k < 2; k++) {
+                double heapBefore = heapAfterGc(child);
+                double chargedBefore = metric(child, "tippen_visitor_memory_bytes");
+                for (int v = 0; v < counts[k]; v++) {
+                    // The largest: a full trail, every page of it at its cap. The typical: five pages.
+                    for (int p = 0; p < (k == 0 ? 21 : 5); p++) {
+                        assertThat(post(child, k == 0 ? fattest("v" + v, p) : typical("t" + v, p), null)).isEqualTo(200);
+                    }
+                }
+                double held = (heapAfterGc(child) - heapBefore) / counts[k];
+                double charged = (metric(child, "tippen_visitor_memory_bytes") - chargedBefore) / counts[k];
+                System.out.printf("memory budget: a %s visitor holds %.0f bytes of heap and is charged %.0f%n", kinds[k], held, charged);
+                assertThat(held).as("a %s visitor's heap against its charge", kinds[k]).isLessThanOrEqualTo(charged);
+                assertThat(charged).as("a %s visitor's charge against its heap", kinds[k]).isLessThanOrEqualTo(held * 1.5);
             }
-            double perVisitor = (heapAfterGc(child) - before) / visitors;
-            System.out.printf("memory budget: a worst-case visitor costs %.0f bytes of heap (budget assumes %d)%n", perVisitor,
-                    Budgets.VISITOR_BYTES);
-            assertThat(perVisitor).isLessThanOrEqualTo(Budgets.VISITOR_BYTES);
+            // An idle visitor socket, as the served tracker holds one on every page.
+            int sockets = 1_000;
+            double heapBefore = heapAfterGc(child);
+            List<TestServer.Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < sockets; i++) {
+                    open.add(TestServer.connect("ws://127.0.0.1:" + child.port + "/ws/visitor?apiKey=" + child.site.publicKey() + "&visitorId=v_t" + i + "_k3j9x2m1q8"));
+                }
+                for (TestServer.Socket o : open) o.next("CONNECTED");
+                double held = (heapAfterGc(child) - heapBefore) / sockets;
+                System.out.printf("memory budget: an idle socket holds %.0f bytes of heap and is budgeted %d%n", held, Budgets.SOCKET_BYTES);
+                assertThat(held).isLessThanOrEqualTo(Budgets.SOCKET_BYTES);
+                assertThat(Budgets.SOCKET_BYTES).as("a socket's budget against its heap").isLessThanOrEqualTo((long) (held * 1.5));
+            } finally {
+                open.forEach(TestServer.Socket::close);
+            }
         }
     }
 

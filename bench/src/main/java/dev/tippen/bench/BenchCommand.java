@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test a fresh local server and the bare-stack ceiling; one JSON line per scenario.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood");
+    static final List<String> ALL = List.of("track", "fanout", "invite", "idle", "realistic", "many-sites", "flood", "capacity");
     /** Need the IP datasets (./tippen fetch-ip-data) or redis-server, so they run only when asked for. */
     static final List<String> ON_REQUEST = List.of("enrich", "enrich-lookup", "cluster", "history", "history-queries", "console", "webhooks",
             "abuse");
@@ -88,6 +88,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sites", defaultValue = "10000", description = "many-sites: sites (default ${DEFAULT-VALUE}).")
     int manySites;
 
+    @Option(names = "--capacity-visitors", defaultValue = "200000", description = "capacity: typical visitors tracked, two pages each (default ${DEFAULT-VALUE}).")
+    int capacityVisitors;
+
+    @Option(names = "--capacity-sockets", defaultValue = "19000", description = "capacity: of them, how many then hold a visitor socket (default ${DEFAULT-VALUE}).")
+    int capacitySockets;
+
     @Option(names = "--visitors-per-site", defaultValue = "3", description = "many-sites: visitors tracked on each site (default ${DEFAULT-VALUE}).")
     int visitorsPerSite;
 
@@ -131,11 +137,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The load comes from a handful of loopback addresses: abuse limits would measure themselves. The
-     * node's budgets are raised past what the scenarios hold (the defaults follow the 512 MiB heap).
+     * socket budget is raised past what the scenarios hold (the default follows the 512 MiB heap), and
+     * one site may take the node's whole visitor memory (the default: half).
      */
     private static final List<String> NO_LIMITS = List.of("--track-limit-ip=off", "--track-limit-site=off",
             "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--max-sockets=1000000",
-            "--max-visitors=1000000", "--max-sockets-per-site=1000000", "--max-visitors-per-site=1000000",
+            "--visitor-memory-per-site=1TB", "--max-sockets-per-site=1000000",
             "--connections-per-ip=0", "--socket-message-limit=off", "--sign-in-limit-ip=off", "--sign-in-limit-site=off",
             "--min-free-disk=0", "--track-bytes-site=0");
 
@@ -175,6 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case "console" -> console(vertx);
                     case "webhooks" -> webhooks(vertx);
                     case "abuse" -> abuse(vertx);
+                    case "capacity" -> capacity(vertx);
                     default -> flood(vertx);
                 }
             }
@@ -507,6 +515,15 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("rss_per_socket_ratio_to_netty_floor", ratio(tippen.get("rss_per_socket_kib"), floor.get("rss_per_socket_kib")));
             report(r);
         }
+    }
+
+    /** No ceiling: the targets are counts, from a server launched as the launcher does with no options. */
+    private void capacity(Vertx vertx) throws Exception {
+        Map<String, Object> r = scenario("capacity");
+        try (ChildServer server = ChildServer.tippen(CapacityScenario.LAUNCHER_JVM, List.of(), CapacityScenario.SITES)) {
+            r.put("tippen", measured(() -> CapacityScenario.run(vertx, server, capacityVisitors, capacitySockets)));
+        }
+        report(r);
     }
 
     private void realistic(Vertx vertx) throws Exception {

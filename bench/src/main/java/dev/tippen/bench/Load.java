@@ -1,6 +1,7 @@
 package dev.tippen.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -11,7 +12,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The load generator's side of the wire: non-blocking Vert.x clients, so one client event loop
@@ -91,11 +95,11 @@ final class Load {
      * Sends {@code total} requests over {@code connections} closed loops (each sends its next request
      * when the last is answered); resolves to how many were not answered 200.
      */
-    static Future<Long> closedLoop(int total, int connections, java.util.function.IntFunction<Future<Integer>> request) {
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(connections);
+    static Future<Long> closedLoop(int total, int connections, IntFunction<Future<Integer>> request) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger(connections);
         java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
-        io.vertx.core.Promise<Long> done = io.vertx.core.Promise.promise();
+        io.vertx.core.Promise<Long> done = Promise.promise();
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
             int n = next.getAndIncrement();
@@ -116,7 +120,7 @@ final class Load {
     static Future<WebSocket> open(WebSocketClient client, int port, String uri, Consumer<String> onMessage) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
         return client.connect(options).compose(ws -> {
-            io.vertx.core.Promise<WebSocket> greeted = io.vertx.core.Promise.promise();
+            io.vertx.core.Promise<WebSocket> greeted = Promise.promise();
             ws.textMessageHandler(m -> {
                 if (!greeted.future().isComplete()) greeted.tryComplete(ws);
                 else onMessage.accept(m);
@@ -126,5 +130,29 @@ final class Load {
                     + ws.closeStatusCode() + " " + ws.closeReason()));
             return greeted.future();
         });
+    }
+
+    /**
+     * Runs {@code count} steps, at most {@code inFlight} at once (each next one as one finishes), and
+     * waits ten minutes at most for all of them.
+     */
+    static void bounded(Vertx vertx, int count, int inFlight, IntFunction<Future<?>> step) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        Promise<Void> all = Promise.promise();
+        Runnable[] run = new Runnable[1];
+        run[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= count) return;
+            step.apply(i).onComplete(ar -> {
+                if (finished.incrementAndGet() == count) all.complete();
+                run[0].run();
+            });
+        };
+        if (count == 0) all.complete();
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < Math.min(inFlight, count); i++) run[0].run();
+        });
+        all.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
     }
 }

@@ -1,14 +1,12 @@
 package dev.tippen.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -43,30 +41,18 @@ final class VisitorSockets implements AutoCloseable {
             clients.add(Load.sockets(vertx, "127.0.0." + (2 + i), PER_SOURCE_ADDRESS));
         }
         ConcurrentLinkedQueue<WebSocket> open = new ConcurrentLinkedQueue<>();
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger finished = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        Promise<Void> all = Promise.promise();
-        Runnable[] step = new Runnable[1];
-        step[0] = () -> {
-            int i = next.getAndIncrement();
-            if (i >= count) return;
+        Load.bounded(vertx, count, IN_FLIGHT, i -> {
             String id = prefix + i;
-            prepare.apply(id)
+            return prepare.apply(id)
                     .compose(v -> Load.open(clients.get(i / PER_SOURCE_ADDRESS), server.port(),
                             "/ws/visitor?apiKey=" + server.publicKey + "&visitorId=" + id, onMessage))
-                    .onComplete(ar -> {
+                    .transform(ar -> {
                         if (ar.succeeded()) open.add(ar.result());
                         else failed.incrementAndGet();
-                        if (finished.incrementAndGet() == count) all.complete();
-                        step[0].run();
+                        return Future.succeededFuture();
                     });
-        };
-        if (count == 0) all.complete();
-        vertx.runOnContext(v -> {
-            for (int i = 0; i < Math.min(IN_FLIGHT, count); i++) step[0].run();
         });
-        all.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
         return new VisitorSockets(clients, open, failed.get());
     }
 

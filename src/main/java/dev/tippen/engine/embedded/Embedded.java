@@ -13,9 +13,12 @@ import java.time.Clock;
 
 /** The embedded default: one node, its state in memory and in one SQLite file under the data dir. */
 public final class Embedded {
-    /** Bounds of the writer: how many changes may wait for a commit, and how many go in one. */
-    public record Sizes(int queueCapacity, int maxBatch, int maxVisitors, int lockWaitMillis, long minFreeDiskBytes,
-                        long siteWriteBytesPerSecond) {}
+    /**
+     * Bounds of the writer (how many changes may wait for a commit, and how many go in one) and of
+     * what the visitors in memory may cost (bytes, node and site; an optional count cap, 0: none).
+     */
+    public record Sizes(int queueCapacity, int maxBatch, long visitorBytes, long visitorBytesPerSite, int maxVisitors,
+                        int lockWaitMillis, long minFreeDiskBytes, long siteWriteBytesPerSecond) {}
 
     private Embedded() {}
 
@@ -36,9 +39,12 @@ public final class Embedded {
             throw e;
         }
         MemoryBroker broker = new MemoryBroker(stream);
+        VisitorBudget budget = new VisitorBudget(sizes.visitorBytes(), sizes.visitorBytesPerSite(), sizes.maxVisitors());
+        metrics.gauge("tippen_visitor_memory_bytes", "What the visitors this node holds are charged against its memory budget", budget::bytes);
+        metrics.gauge("tippen_visitor_memory_budget_bytes", "The memory budget for visitors (half the heap unless set)", budget::maxBytes);
         LocalPresence presence = new LocalPresence(hub);
         EmbeddedEngine engine = new EmbeddedEngine(vertx, lanes, store, broker, presence, rules,
-                new VisitorBudget(sizes.maxVisitors()), DiskSpace.watch(dataDir, sizes.minFreeDiskBytes()), sizes.siteWriteBytesPerSecond(),
+                budget, DiskSpace.watch(dataDir, sizes.minFreeDiskBytes()), sizes.siteWriteBytesPerSecond(),
                 metrics, clock);
         SqliteOutbox outbox = new SqliteOutbox(db, store, engine);
         Backend backend = new Backend(engine, keys, broker, presence, outbox, new dev.tippen.call.LocalSignals(),

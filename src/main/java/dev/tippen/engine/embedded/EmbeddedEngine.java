@@ -1,5 +1,6 @@
 package dev.tippen.engine.embedded;
 
+import dev.tippen.config.Budgets;
 import dev.tippen.engine.NoticeCodec;
 import dev.tippen.engine.VisitorCodec;
 import dev.tippen.metrics.TippenMetrics;
@@ -71,12 +72,13 @@ public final class EmbeddedEngine implements Engine {
         List<Future<Void>> done = new ArrayList<>();
         stored.forEach((siteId, visitors) -> done.add(lanes.run(siteId, () -> {
             SiteState s = state(siteId);
+            long charged = 0;
             for (Visitor v : visitors) {
-                s.apply(rules, v.visitorId(), v);
+                charged += s.apply(rules, v.visitorId(), v, Budgets.visitorBytes(VisitorCodec.utf8(v).length));
                 if (v.live()) metrics.liveVisitors(1);
             }
             metrics.hiddenBots(s.hiddenBots);
-            budget.hold(visitors.size());
+            budget.hold(visitors.size(), charged);
             scheduleSweep(s);
             return Future.succeededFuture();
         })));
@@ -119,34 +121,29 @@ public final class EmbeddedEngine implements Engine {
         int connected = d.unlessConnected() ? presence.count(s.siteId, visitorId) : 0;
         if (connected > 0) return Future.succeededFuture(new Applied<>(d.result(), s.seq, connected));
         boolean creates = c.creates();
+        Visitor after = c.after();
+        boolean put = c.writes() && after != null && !c.activityOnly();
+        byte[] encoded = put ? VisitorCodec.utf8(after) : null;
+        int charge = put ? Budgets.visitorBytes(encoded.length) : SiteState.SAME_CHARGE;
         if (creates) {
-            if (s.visitors.size() + s.creating >= rules.settings().maxVisitors()) {
-                return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors()));
-            }
-            if (disk.low()) {
-                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.DISK_LOW, disk.refusal()));
-            }
-            if (!budget.take()) {
-                return Future.failedFuture(new SiteRefusal(SiteRefusal.Reason.SERVER_FULL,
-                        "this server holds as many visitors as it can (" + budget.max() + "); try again shortly"));
-            }
+            SiteRefusal refused = admit(s, charge);
+            if (refused != null) return Future.failedFuture(refused);
             s.creating++;
+            s.creatingBytes += charge;
         }
         List<Write> writes = new ArrayList<>(2);
-        Visitor after = c.after();
         List<Notice.Recorded> recorded = recording ? c.recorded() : List.of();
-        boolean put = c.writes() && after != null && !c.activityOnly();
         // Most changes are a page view: its notice is the visitor being stored, so the row says so instead.
         boolean viewed = put && recorded.size() == 1 && recorded.get(0) instanceof Notice.PageViewed p && p.visitor() == after;
         if (c.writes()) {
             if (after == null) writes.add(new Write.Remove(s.siteId, visitorId));
             else if (c.activityOnly()) writes.add(new Write.Touch(s.siteId, visitorId, after.lastActivity(), after.lastEvent(), after.clientTimestamp()));
             else {
-                byte[] encoded = VisitorCodec.utf8(after);
                 if (!mayWrite(s, encoded.length)) {
                     if (creates) {
                         s.creating--;
-                        budget.give(1);
+                        s.creatingBytes -= charge;
+                        budget.give(1, charge);
                     }
                     return Future.failedFuture(writeRateRefusal());
                 }
@@ -158,19 +155,23 @@ public final class EmbeddedEngine implements Engine {
         s.inFlight++;
         return stored.transform(ar -> {
             s.inFlight--;
-            if (creates) s.creating--;
+            if (creates) {
+                s.creating--;
+                s.creatingBytes -= charge;
+            }
             if (ar.failed()) {
-                if (creates) budget.give(1);
+                if (creates) budget.give(1, charge);
                 return Future.failedFuture(ar.cause());
             }
             if (c.writes()) {
                 boolean wasLive = current != null && current.live();
                 int bots = s.hiddenBots;
-                s.apply(rules, visitorId, after);
+                long moved = s.apply(rules, visitorId, after, charge);
+                if (after == null && current != null) budget.give(1, -moved);
+                else if (!creates) budget.resize(moved);
                 if (s.hiddenBots != bots) metrics.hiddenBots(s.hiddenBots - bots);
                 boolean isLive = after != null && after.live();
                 if (wasLive != isLive) metrics.liveVisitors(isLive ? 1 : -1);
-                if (after == null && current != null) budget.give(1);
             }
             long seq = ++s.seq;
             int reached = presence.count(s.siteId, visitorId);
@@ -256,12 +257,13 @@ public final class EmbeddedEngine implements Engine {
             }
             int live = 0;
             int bots = s.hiddenBots;
+            long freed = 0;
             for (Visitor v : expired) {
                 if (v.live()) live++;
-                s.apply(rules, v.visitorId(), null);
+                freed -= s.apply(rules, v.visitorId(), null, SiteState.SAME_CHARGE);
             }
             metrics.hiddenBots(s.hiddenBots - bots);
-            budget.give(expired.size());
+            budget.give(expired.size(), freed);
             metrics.liveVisitors(-live);
             metrics.expired(expired.size());
             if (live > 0) log.info("event=visitors_expired site={} count={}", s.siteId, live);
@@ -269,6 +271,24 @@ public final class EmbeddedEngine implements Engine {
             scheduleSweep(s);
             releaseIfIdle(s);
         });
+    }
+
+    /**
+     * On the site's lane: a new visitor charged {@code charge} takes its place in the site's share and
+     * the node's budget, or is refused. The site's count cap, where set, is checked first.
+     */
+    private SiteRefusal admit(SiteState s, int charge) {
+        int cap = rules.settings().maxVisitors();
+        if (cap > 0 && s.visitors.size() + s.creating >= cap) return SiteRefusal.siteFull(cap + " live visitors (--max-visitors-per-site)");
+        if (!budget.siteRoom(s.bytes + s.creatingBytes, charge)) {
+            return SiteRefusal.siteFull(dev.tippen.config.ByteSizes.approx(budget.siteBytes()) + " of live visitors (" + s.visitors.size() + " of them)");
+        }
+        if (disk.low()) return new SiteRefusal(SiteRefusal.Reason.DISK_LOW, disk.refusal());
+        if (!budget.take(charge)) {
+            return new SiteRefusal(SiteRefusal.Reason.SERVER_FULL, "this server holds as many visitors as it can ("
+                    + budget.describe() + "); try again shortly");
+        }
+        return null;
     }
 
     /** On the site's lane: takes {@code bytes} from the site's write allowance (bursts of four seconds' worth). */

@@ -32,8 +32,13 @@ final class SiteState {
     /** Visitors with something due besides expiry (an exit in its grace, a pending invite), by when. */
     private final TreeSet<Due> settling = new TreeSet<>();
     private final Map<String, Long> settleAt = new HashMap<>();
-    /** New visitors whose change is being stored: they count against the site's limit already. */
+    /** What each visitor is charged against the memory budgets (see VisitorBudget). */
+    private final Map<String, Integer> charges = new HashMap<>();
+    /** The sum of {@link #charges}. */
+    long bytes;
+    /** New visitors whose change is being stored: they count against the site's limits already. */
     int creating;
+    long creatingBytes;
     int inFlight;
     /** What the site may store a second (bytes of visitors written), made at its first write. */
     io.github.bucket4j.Bucket writes;
@@ -50,8 +55,12 @@ final class SiteState {
         this.siteId = siteId;
     }
 
-    /** A committed change: the visitor's new state (null: removed), its order and its due time kept right. */
-    void apply(SiteRules rules, String visitorId, Visitor after) {
+    /**
+     * A committed change: the visitor's new state (null: removed), its order, its due time and its
+     * charge kept right. {@code charge}: what the new state costs, or {@link #SAME_CHARGE} when only
+     * its times moved. Returns how far the site's bytes moved.
+     */
+    long apply(SiteRules rules, String visitorId, Visitor after, int charge) {
         Visitor before = visitors.get(visitorId);
         count(rules, before, -1);
         if (after == null) {
@@ -63,14 +72,22 @@ final class SiteState {
             visitors.put(visitorId, after);
         }
         count(rules, after, +1);
-        Long old = settleAt.remove(visitorId);
-        if (old != null) settling.remove(new Due(old, visitorId));
+        Long was = settleAt.remove(visitorId);
+        if (was != null) settling.remove(new Due(was, visitorId));
         long due = after == null ? Long.MAX_VALUE : rules.settleAt(after);
         if (due != Long.MAX_VALUE) {
             settleAt.put(visitorId, due);
             settling.add(new Due(due, visitorId));
         }
+        Integer old = after == null ? charges.remove(visitorId)
+                : charge == SAME_CHARGE ? null : charges.put(visitorId, charge);
+        long delta = (after == null || charge == SAME_CHARGE ? 0 : charge) - (old == null ? 0 : old);
+        bytes += delta;
+        return delta;
     }
+
+    /** See {@link #apply}: a change that kept the visitor's stored size. */
+    static final int SAME_CHARGE = -1;
 
     private void count(SiteRules rules, Visitor v, int sign) {
         if (v == null || !v.live()) return;

@@ -1,41 +1,88 @@
 package dev.tippen.engine.embedded;
 
+import dev.tippen.config.Budgets;
+import dev.tippen.config.ByteSizes;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many visitors this node holds in memory, across all sites, against the most its heap can take.
- * A new visitor takes a place before its change is stored and gives it back if the change fails or
- * when the visitor is removed; past the budget a new visitor is refused (503) while known visitors
- * keep working.
+ * What the visitors this node holds in memory cost, across all sites, against what its heap can
+ * give them: each visitor is charged what it holds ({@link Budgets#visitorBytes}), measured from
+ * its stored form, so a thousand typical visitors fit where a hundred hostile ones would. A new
+ * visitor takes its charge before its change is stored and gives it back if the change fails;
+ * a known visitor's change moves the charge with it and is never refused here (its size is
+ * bounded); a removed one gives its charge back. Past the budget, or past the optional count cap,
+ * a new visitor is refused (503) while known visitors keep working.
  */
 final class VisitorBudget {
-    private final int max;
-    private final AtomicInteger held = new AtomicInteger();
+    private final long maxBytes;
+    /** One site's share of {@link #maxBytes}. */
+    private final long siteBytes;
+    /** An operator's cap on the count on top of the bytes (0: none). */
+    private final int maxCount;
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicInteger count = new AtomicInteger();
 
-    VisitorBudget(int max) {
-        this.max = max;
+    VisitorBudget(long maxBytes, long siteBytes, int maxCount) {
+        this.maxBytes = maxBytes;
+        this.siteBytes = siteBytes;
+        this.maxCount = maxCount;
     }
 
-    boolean take() {
-        if (held.incrementAndGet() <= max) return true;
-        held.decrementAndGet();
-        return false;
+    /** A new visitor charged {@code charge} bytes: false (and nothing taken) past either bound. */
+    boolean take(int charge) {
+        if (count.incrementAndGet() > maxCount && maxCount > 0) {
+            count.decrementAndGet();
+            return false;
+        }
+        if (bytes.addAndGet(charge) > maxBytes) {
+            bytes.addAndGet(-charge);
+            count.decrementAndGet();
+            return false;
+        }
+        return true;
     }
 
-    void give(int n) {
-        held.addAndGet(-n);
+    /** A known visitor's new state: its charge moves by {@code delta}, whatever the budget. */
+    void resize(long delta) {
+        bytes.addAndGet(delta);
+    }
+
+    void give(int visitors, long charged) {
+        count.addAndGet(-visitors);
+        bytes.addAndGet(-charged);
     }
 
     /** At start: visitors restored from disk are held whatever the budget. */
-    void hold(int n) {
-        held.addAndGet(n);
+    void hold(int visitors, long charged) {
+        count.addAndGet(visitors);
+        bytes.addAndGet(charged);
     }
 
-    int held() {
-        return held.get();
+    /** Whether a site holding {@code held} bytes (with its visitors being stored) has room for one of {@code charge}. */
+    boolean siteRoom(long held, int charge) {
+        return held + charge <= siteBytes;
     }
 
-    int max() {
-        return max;
+    long siteBytes() {
+        return siteBytes;
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    int count() {
+        return count.get();
+    }
+
+    /** What a refusal says the node holds. */
+    String describe() {
+        return (maxCount > 0 && count.get() >= maxCount) ? maxCount + " visitors (--max-visitors)"
+                : ByteSizes.approx(maxBytes) + " of visitors, --visitor-memory";
     }
 }

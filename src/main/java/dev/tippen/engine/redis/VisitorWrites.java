@@ -164,7 +164,7 @@ final class VisitorWrites {
                 return Future.succeededFuture(new Engine.Applied<>(d.result(), -1, r.get(2).toInteger()));
             }
             if (status == -1) {
-                return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors()));
+                return Future.failedFuture(SiteRefusal.siteFull(rules.settings().maxVisitors() + " live visitors (--max-visitors-per-site)"));
             }
             metrics.conflict();
             Known current = parse(r.get(1).toString());
