@@ -163,7 +163,7 @@ public final class App implements AutoCloseable {
 
     private static SiteSettings settings(TippenConfig config) {
         return new SiteSettings(config.visitorTtl(), config.sweepInterval(), config.inviteTtl(),
-                config.limits().maxVisitorsPerSite(), config.enrich().showBots(), config.exitGrace(), config.visitGap());
+                config.limits().siteVisitorCap(config.redis() != null), config.enrich().showBots(), config.exitGrace(), config.visitGap());
     }
 
     private static App wire(TippenConfig config, TippenMetrics metrics, Backend backend, OfflineEnricher offline, Vertx vertx,

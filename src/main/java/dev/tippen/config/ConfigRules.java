@@ -130,12 +130,7 @@ public final class ConfigRules {
         long siteBytes = visitorBytesPerSite > 0 ? Math.min(visitorBytesPerSite, nodeBytes) : nodeBytes / 2;
         // Every idle socket holds about the same, so its budget is a count; what it may queue is --socket-write-budget.
         int sockets = o.maxSockets > 0 ? o.maxSockets : heap.maxSockets();
-        int perSite = o.maxVisitorsPerSite > 0 ? o.maxVisitorsPerSite : Limits.siteShare(o.maxVisitors);
-        if (perSite == 0 && o.redis != null && !o.redis.isBlank()) {
-            // Redis holds the visitors, not this heap: a site's share of what the heap would hold at the most each can cost.
-            perSite = Limits.siteShare((int) Math.min(Integer.MAX_VALUE, nodeBytes / Budgets.VISITOR_MOST_BYTES));
-        }
-        int siteVisitors = perSite;
+        int siteVisitors = o.maxVisitorsPerSite > 0 ? o.maxVisitorsPerSite : Limits.siteShare(o.maxVisitors);
         return heap.with(b -> {
             b.visitorBytes = nodeBytes;
             b.visitorBytesPerSite = siteBytes;

@@ -148,6 +148,16 @@ public record TippenConfig(
                     siteShare(sockets), 10_000, 0, 0, 0, 0, 0);
         }
 
+        /**
+         * The count one site's visitors may reach (0: no cap). With Redis the visitors live there, not
+         * in this heap, and a site's count is all that bounds them: unless set, a site's share of what
+         * the visitor memory would hold at the most a visitor can cost.
+         */
+        public int siteVisitorCap(boolean redis) {
+            if (maxVisitorsPerSite > 0 || !redis) return maxVisitorsPerSite;
+            return siteShare((int) Math.min(Integer.MAX_VALUE, visitorBytes / Budgets.VISITOR_MOST_BYTES));
+        }
+
         /** Count caps on the node's visitors and sockets, each site's share half of them. */
         public Limits withBudgets(int visitors, int sockets) {
             return with(b -> {

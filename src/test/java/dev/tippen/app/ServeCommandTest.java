@@ -64,8 +64,9 @@ class ServeCommandTest {
         assertThat(c.limits().maxVisitorsPerSite()).isZero();
         assertThat(config("--max-visitors", "100").limits().maxVisitorsPerSite()).isEqualTo(50);
         assertThat(config("--visitor-memory", "2GB", "--visitor-memory-per-site", "1TB").limits().visitorBytesPerSite()).isEqualTo(2L << 30);
-        assertThat(config("--redis", "redis://127.0.0.1:6379", "--visitor-memory", "240MB").limits().maxVisitorsPerSite())
+        assertThat(config("--visitor-memory", "240MB").limits().siteVisitorCap(true))
                 .as("Redis's per-site count from the worst case").isEqualTo(240 * 1024 / 24 / 2);
+        assertThat(config("--visitor-memory", "240MB").limits().siteVisitorCap(false)).as("no count cap in memory").isZero();
         assertThatThrownBy(() -> config("--visitor-memory", "100KB")).hasMessageContaining("at least 1MB");
         assertThat(c.limits().maxSocketsPerSite()).isEqualTo(c.limits().maxSockets() / 2);
         assertThat(c.limits().controlFramesPerSecond()).isEqualTo(10);
