@@ -9,7 +9,7 @@ public final class Budgets {
      * What a live visitor holds besides its fields' characters: its objects' headers, its place in
      * the site's maps and order, its trail's entries. With {@link #visitorBytes}'s eighth, a margin
      * of at least a sixth over what MemoryBudgetTest measures for typical visitors (2.0–2.8 KiB of heap
-     * for 1.9 KiB stored) and for the largest (15–19 KiB for 19 KiB stored).
+     * for 1.9 KiB stored) and for the largest (14–19 KiB for 19 KiB stored).
      */
     public static final int VISITOR_FIXED_BYTES = 1024;
     /**
