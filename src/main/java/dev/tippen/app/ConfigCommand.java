@@ -66,7 +66,7 @@ final class ConfigCommand implements Runnable {
             TippenConfig.Limits l = c.limits();
             return Map.of("visitor-memory", heap + ByteSizes.format(l.visitorBytes()),
                     "visitor-memory-per-site", heap + ByteSizes.format(l.visitorBytesPerSite()),
-                    "max-sockets", heap + l.maxSockets(), "max-sockets-per-site", heap + l.maxSocketsPerSite());
+                    "socket-memory", heap + l.maxSockets() + " sockets", "max-sockets-per-site", heap + l.maxSocketsPerSite());
         }
     }
 

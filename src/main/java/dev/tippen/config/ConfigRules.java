@@ -122,14 +122,18 @@ public final class ConfigRules {
         long siteWrites = ByteSizes.parse(o.trackBytesSite);
         long visitorBytes = ByteSizes.parse(o.visitorMemory);
         long visitorBytesPerSite = ByteSizes.parse(o.visitorMemoryPerSite);
-        if (visitorBytes != 0 && visitorBytes < (1 << 20) || visitorBytesPerSite != 0 && visitorBytesPerSite < (1 << 20)) {
-            throw new IllegalArgumentException("--visitor-memory and --visitor-memory-per-site must be 0 (sized to the heap) or at least 1MB");
+        long socketBytes = ByteSizes.parse(o.socketMemory);
+        if (visitorBytes != 0 && visitorBytes < (1 << 20) || visitorBytesPerSite != 0 && visitorBytesPerSite < (1 << 20)
+                || socketBytes != 0 && socketBytes < (1 << 20)) {
+            throw new IllegalArgumentException(
+                    "--visitor-memory, --visitor-memory-per-site and --socket-memory must be 0 (sized to the heap) or at least 1MB");
         }
         Limits heap = Limits.forHeapOnly(heapBytes);
         long nodeBytes = visitorBytes > 0 ? visitorBytes : heap.visitorBytes();
         long siteBytes = visitorBytesPerSite > 0 ? Math.min(visitorBytesPerSite, nodeBytes) : nodeBytes / 2;
-        // Every idle socket holds about the same, so its budget is a count; what it may queue is --socket-write-budget.
-        int sockets = o.maxSockets > 0 ? o.maxSockets : heap.maxSockets();
+        // Every idle socket holds about the same, so its bytes come to a count; what one may queue is --socket-write-budget.
+        int byBytes = socketBytes > 0 ? Limits.socketsIn(socketBytes) : heap.maxSockets();
+        int sockets = o.maxSockets > 0 ? Math.min(byBytes, o.maxSockets) : byBytes;
         int siteVisitors = o.maxVisitorsPerSite > 0 ? o.maxVisitorsPerSite : Limits.siteShare(o.maxVisitors);
         return heap.with(b -> {
             b.visitorBytes = nodeBytes;

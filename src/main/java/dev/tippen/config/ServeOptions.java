@@ -172,12 +172,17 @@ public final class ServeOptions {
                     + "(default 0: half --max-visitors if set, else none; with --redis, a share of what the heap would hold at the most a visitor costs).")
     int maxVisitorsPerSite;
 
+    @Option(names = "--socket-memory", defaultValue = "0",
+            description = "What the sockets this node holds open may cost, at what an idle one holds (see docs/operations.md); "
+                    + "past it new sockets get 503 (default 0: a quarter of the heap).")
+    String socketMemory;
+
     @Option(names = "--max-sockets", defaultValue = "0",
-            description = "Sockets this node holds open; past it new sockets get 503 (default 0: what a quarter of the heap holds).")
+            description = "A cap on the count of open sockets, on top of --socket-memory; past it new sockets get 503 (default 0: no cap).")
     int maxSockets;
 
     @Option(names = "--max-sockets-per-site", defaultValue = "0",
-            description = "Sockets one site may hold open; past it that site's new sockets get 503 (default 0: half the node's socket budget).")
+            description = "Sockets one site may hold open; past it that site's new sockets get 503 (default 0: half the node's sockets).")
     int maxSocketsPerSite;
 
     @Option(names = "--connections-per-ip", defaultValue = "1500",

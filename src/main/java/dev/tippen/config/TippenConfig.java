@@ -143,7 +143,7 @@ public record TippenConfig(
          */
         static Limits forHeapOnly(long heapBytes) {
             long visitorBytes = Math.max(16L << 20, heapBytes / 2);
-            int sockets = (int) Math.max(1_000, Math.min(Integer.MAX_VALUE, heapBytes / 4 / Budgets.SOCKET_BYTES));
+            int sockets = Math.max(1_000, socketsIn(heapBytes / 4));
             return new Limits(16 * 1024, 64 * 1024, 0, 100_000, 4_096, 0, 0, visitorBytes, visitorBytes / 2, sockets,
                     siteShare(sockets), 10_000, 0, 0, 0, 0, 0);
         }
@@ -156,6 +156,11 @@ public record TippenConfig(
         public int siteVisitorCap(boolean redis) {
             if (maxVisitorsPerSite > 0 || !redis) return maxVisitorsPerSite;
             return siteShare((int) Math.min(Integer.MAX_VALUE, visitorBytes / Budgets.VISITOR_MOST_BYTES));
+        }
+
+        /** The sockets {@code bytes} hold, at what an idle one costs. */
+        static int socketsIn(long bytes) {
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / Budgets.SOCKET_BYTES));
         }
 
         /** Count caps on the node's visitors and sockets, each site's share half of them. */

@@ -78,7 +78,7 @@ class ConfigFileTest {
                 "sweep-interval = \"5s\"  # default\n");
         // A budget left at 0 is sized to the heap, and says to what.
         assertThat(print.out()).containsPattern("visitor-memory = \"0\"  # default; this heap \\(\\d+ MB\\): \\d+[MG]B\n")
-                .containsPattern("max-sockets = 0  # default; this heap \\(\\d+ MB\\): \\d+\n");
+                .containsPattern("socket-memory = \"0\"  # default; this heap \\(\\d+ MB\\): \\d+ sockets\n");
     }
 
     @Test

@@ -141,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
      * one site may take the node's whole visitor memory (the default: half).
      */
     private static final List<String> NO_LIMITS = List.of("--track-limit-ip=off", "--track-limit-site=off",
-            "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--max-sockets=1000000",
+            "--upgrade-limit-ip=off", "--sockets-per-ip=0", "--invite-limit-site=off", "--socket-memory=1TB",
             "--visitor-memory-per-site=1TB", "--max-sockets-per-site=1000000",
             "--connections-per-ip=0", "--socket-message-limit=off", "--sign-in-limit-ip=off", "--sign-in-limit-site=off",
             "--min-free-disk=0", "--track-bytes-site=0");
