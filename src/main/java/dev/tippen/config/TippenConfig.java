@@ -137,9 +137,9 @@ public record TippenConfig(
 
         /**
          * What no option sets, and the node budgets sized to the heap: half of it for visitors, each
-         * charged what it holds; a quarter for sockets at what an idle socket costs; a site's share of each half the node's. No count caps on visitors.
-         * The limits options set are left at 0 for {@link ConfigRules} to fill. See docs/operations.md
-         * for the measured sizes behind these figures.
+         * charged what it holds; a quarter for sockets at what an idle socket costs; a site's share of
+         * each half the node's; no count caps on visitors. The limits options set are left at 0 for
+         * {@link ConfigRules} to fill. See docs/operations.md for the measured sizes behind these figures.
          */
         static Limits forHeapOnly(long heapBytes) {
             long visitorBytes = Math.max(16L << 20, heapBytes / 2);
