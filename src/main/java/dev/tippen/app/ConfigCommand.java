@@ -64,8 +64,8 @@ final class ConfigCommand implements Runnable {
         private static Map<String, String> derived(TippenConfig c) {
             String heap = "this heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB): ";
             TippenConfig.Limits l = c.limits();
-            return Map.of("visitor-memory", heap + ByteSizes.format(l.visitorBytes()),
-                    "visitor-memory-per-site", heap + ByteSizes.format(l.visitorBytesPerSite()),
+            return Map.of("visitor-memory", heap + ByteSizes.approx(l.visitorBytes()),
+                    "visitor-memory-per-site", heap + ByteSizes.approx(l.visitorBytesPerSite()),
                     "socket-memory", heap + l.maxSockets() + " sockets", "max-sockets-per-site", heap + l.maxSocketsPerSite());
         }
     }

@@ -77,7 +77,7 @@ class ConfigFileTest {
                 "invite-ttl = \"2m\"  # " + f + "\n", "trusted-proxy = [\"10.0.0.0/8\", \"192.168.0.0/16\"]  # " + f + "\n",
                 "sweep-interval = \"5s\"  # default\n");
         // A budget left at 0 is sized to the heap, and says to what.
-        assertThat(print.out()).containsPattern("visitor-memory = \"0\"  # default; this heap \\(\\d+ MB\\): \\d+[MG]B\n")
+        assertThat(print.out()).containsPattern("visitor-memory = \"0\"  # default; this heap \\(\\d+ MB\\): \\d+ [KM]B\n")
                 .containsPattern("socket-memory = \"0\"  # default; this heap \\(\\d+ MB\\): \\d+ sockets\n");
     }
 

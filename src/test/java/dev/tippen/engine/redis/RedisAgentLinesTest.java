@@ -1,11 +1,9 @@
 package dev.tippen.engine.redis;
 
+import static dev.tippen.engine.redis.TwoNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tippen.bench.RedisProcess;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +12,9 @@ class RedisAgentLinesTest {
 
     @Test
     void oneCallPerAgentAcrossNodes() throws Exception {
-        dev.tippen.Needs.present(RedisProcess.available(), "needs Debian's redis-server (apt-get install redis-server)");
-        Vertx vertx = Vertx.vertx();
-        try (RedisProcess redis = RedisProcess.start();
-             RedisLink a = RedisLink.connect(vertx, redis.url());
-             RedisLink b = RedisLink.connect(vertx, redis.url())) {
-            RedisAgentLines nodeA = new RedisAgentLines(a);
-            RedisAgentLines nodeB = new RedisAgentLines(b);
+        try (TwoNodes nodes = TwoNodes.start()) {
+            RedisAgentLines nodeA = new RedisAgentLines(nodes.a);
+            RedisAgentLines nodeB = new RedisAgentLines(nodes.b);
             AtomicInteger asked = new AtomicInteger();
             boolean[] on = {true};
             java.util.function.Function<String, Future<Boolean>> busy = pointer -> {
@@ -45,12 +39,6 @@ class RedisAgentLinesTest {
             nodeB.free("user:ann", "call-2");
             Thread.sleep(100);
             assertThat(await(nodeA.take("user:ann", "call-4", busy))).as("freed by its own end").isTrue();
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -1,10 +1,8 @@
 package dev.tippen.engine.redis;
 
+import static dev.tippen.engine.redis.TwoNodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tippen.bench.RedisProcess;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,13 +12,9 @@ class RedisSignalsTest {
 
     @Test
     void signalsCrossNodesAndSurviveARedisRestart() throws Exception {
-        dev.tippen.Needs.present(RedisProcess.available(), "needs Debian's redis-server (apt-get install redis-server)");
-        Vertx vertx = Vertx.vertx();
-        try (RedisProcess redis = RedisProcess.start();
-             RedisLink a = RedisLink.connect(vertx, redis.url());
-             RedisLink b = RedisLink.connect(vertx, redis.url())) {
-            RedisSignals nodeA = new RedisSignals(vertx, a);
-            RedisSignals nodeB = new RedisSignals(vertx, b);
+        try (TwoNodes nodes = TwoNodes.start()) {
+            RedisSignals nodeA = new RedisSignals(nodes.vertx, nodes.a);
+            RedisSignals nodeB = new RedisSignals(nodes.vertx, nodes.b);
             nodeA.start();
             nodeB.start();
             LinkedBlockingQueue<String> heardOnB = new LinkedBlockingQueue<>();
@@ -29,7 +23,7 @@ class RedisSignalsTest {
             assertThat(heardOnB.poll(5, TimeUnit.SECONDS)).isEqualTo("offer");
             nodeA.publish("call-2", "not for this call");
 
-            redis.restart();
+            nodes.redis.restart();
             // Subscribed again by itself once the subscriber connection is back: keep offering until heard.
             String heard = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -40,12 +34,6 @@ class RedisSignalsTest {
             assertThat(heard).isEqualTo("answer");
             nodeA.close();
             nodeB.close();
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }
