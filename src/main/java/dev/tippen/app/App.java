@@ -255,8 +255,9 @@ public final class App implements AutoCloseable {
         ConnectionGuard guard = new ConnectionGuard(vertx, clientAddress, metrics, config.rates().connectionsPerIp(),
                 limits.headerTimeoutMillis(), ConnectionGuard.descriptorLimit(),
                 java.util.Set.of("/healthz", "/readyz", "/metrics", "/console", "/api/", "/ws/dashboard", "/ws/call", "/openapi.json"));
-        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), rateLimits, clientAddress, wheel, guard,
-                limits.maxSockets(), limits.maxSocketsPerSite(), limits.controlFramesPerSecond(), config.rates().socketMessages());
+        SocketUpgrade upgrade = new SocketUpgrade(metrics, limits.socketWriteQueueBytes(), limits.maxFrameBytes(), rateLimits,
+                clientAddress, wheel, guard, limits.maxSockets(), limits.maxSocketsPerSite(), limits.controlFramesPerSecond(),
+                config.rates().socketMessages());
         VisitorTokens tokens = new VisitorTokens(backend.keys().tokenSecret());
         TrackHandler track = new TrackHandler(credentials, clientAddress, sites, rateLimits, enricher, errors, metrics,
                 limits.maxBodyBytes(), limits.headerTimeoutMillis(), tokens);

@@ -14,7 +14,7 @@ import dev.tippen.team.Role;
 import dev.tippen.visitor.InviteRecord;
 import dev.tippen.visitor.Sites;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
+import dev.tippen.socket.NettySocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -71,7 +71,7 @@ public final class CallSocket {
                 (ws, c) -> open(ws, c, t));
     }
 
-    private Runnable open(ServerWebSocket ws, Connection c, CallTickets.Ticket t) {
+    private Runnable open(NettySocket ws, Connection c, CallTickets.Ticket t) {
         ws.textMessageHandler(text -> {
             c.seen();
             if (!c.allowMessage()) {
@@ -93,7 +93,7 @@ public final class CallSocket {
                 lanes.execute(t.siteId(), () -> relay.said(c, t, m));
             }
         });
-        ws.binaryMessageHandler(b -> c.send(SocketMessages.error("binary messages are not supported; send JSON text")));
+        ws.binaryMessageHandler(() -> c.send(SocketMessages.error("binary messages are not supported; send JSON text")));
         lanes.execute(t.siteId(), () -> {
             hub.attach(c);
             sites.seen(t.siteId(), t.visitorId()).onComplete(ar -> lanes.execute(t.siteId(), () -> {

@@ -18,8 +18,12 @@ public final class Budgets {
      * the node does not hold the visitors.
      */
     public static final long VISITOR_MOST_BYTES = 24 * 1024;
-    /** An idle visitor socket's share of the heap: 17.6 KiB measured by MemoryBudgetTest, with room for its write buffers. */
-    public static final long SOCKET_BYTES = 24 * 1024;
+    /**
+     * An idle visitor socket's share of the heap: 3.0–3.7 KiB measured (MemoryBudgetTest, and the idle
+     * bench at 19,000 sockets), now that a socket is served on Netty directly; 17.6 KiB while it was
+     * Vert.x's. What it queues for a slow reader is bounded apart, by the socket write budget.
+     */
+    public static final long SOCKET_BYTES = 6 * 1024;
 
     private Budgets() {}
 

@@ -16,7 +16,7 @@ import dev.tippen.socket.Text;
 import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
+import dev.tippen.socket.NettySocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +70,14 @@ public final class DashboardSocket {
                 cleanupList, who.sessionHash(), false, removals, trails), (ws, c) -> open(ws, c, parts));
     }
 
-    private Runnable open(ServerWebSocket ws, Connection c, boolean parts) {
+    private Runnable open(NettySocket ws, Connection c, boolean parts) {
         ws.textMessageHandler(text -> {
             c.seen();
             // A console that stays open is in use: its pings keep its session from going idle.
             if (c.sessionId() != null) sessionUsed.accept(c.sessionId());
             onMessage(c, text);
         });
-        ws.binaryMessageHandler(b -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));
+        ws.binaryMessageHandler(() -> reply(c, SocketMessages.error("binary messages are not supported; send JSON text")));
         log.info("event=dashboard_connected site={}", c.siteId());
         // A dashboard that fell behind is brought up to date with the whole list, in order with the stream.
         c.onCaughtUp(() -> lanes.execute(c.siteId(), () -> feed.refresh(c, "VISITOR_LIST")));

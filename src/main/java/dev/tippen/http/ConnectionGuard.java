@@ -66,7 +66,8 @@ public final class ConnectionGuard {
 
     /** One accepted connection: the address it counts against and its deadline timer (-1: none running). */
     private final class Slot {
-        final HttpConnection conn;
+        /** Null once the connection is upgraded: its socket holds the slot, and must not hold Vert.x's connection too. */
+        HttpConnection conn;
         final String key;
         long timer = -1;
         /** Answered with a refusal that closes it: whatever else it sent is not read as a request. */
@@ -98,7 +99,8 @@ public final class ConnectionGuard {
         void release() {
             if (!released.compareAndSet(false, true)) return;
             stopClock();
-            slots.remove(conn, this);
+            HttpConnection c = conn;
+            if (c != null) slots.remove(c, this);
             open.decrementAndGet();
             if (key != null) perAddress.give(key);
         }
@@ -142,7 +144,8 @@ public final class ConnectionGuard {
             // Once answered, the clock runs for the next request; an upgraded connection has left the map by then.
             // HTTP/2 multiplexes requests on one connection, so it has no "between requests": its idle timeout serves.
             request.response().endHandler(v -> {
-                if (slots.get(slot.conn) == slot) slot.startClock();
+                HttpConnection c = slot.conn;
+                if (c != null && slots.get(c) == slot) slot.startClock();
             });
         }
         return true;
@@ -159,6 +162,7 @@ public final class ConnectionGuard {
         Slot slot = slots.remove(conn);
         if (slot == null) return () -> { };
         slot.stopClock();
+        slot.conn = null;
         return slot::release;
     }
 

@@ -72,9 +72,8 @@ public final class HttpServers {
         TippenConfig.Limits limits = config.limits();
         return new HttpServerOptions()
                 .setHost(config.host())
-                .setMaxWebSocketFrameSize(limits.maxFrameBytes())
-                .setMaxWebSocketMessageSize(limits.maxFrameBytes())
-                // A socket that answers nothing for three ping intervals is dead (or half-open): close it.
+                // A connection that sends nothing for three ping intervals is closed. (Sockets leave
+                // Vert.x at their upgrade, with this timer: the ping wheel ends a quiet one.)
                 .setReadIdleTimeout((int) Math.max(1, config.pingInterval().toSeconds() * 3))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setTcpNoDelay(true)
@@ -82,10 +81,6 @@ public final class HttpServers {
                 // its first moment, so its address limit and header deadline hold before it sends a byte.
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
-                // No deflate on sockets: each would hold a compressor's state, and with no extension
-                // offered, a frame with reserved bits set is the protocol error it is (1002).
-                .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxFormAttributeSize(limits.maxBodyBytes())
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(8 * 1024)

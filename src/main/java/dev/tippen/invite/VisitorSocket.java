@@ -17,7 +17,7 @@ import dev.tippen.visitor.Sites;
 import dev.tippen.visitor.VisitorIds;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
+import dev.tippen.socket.NettySocket;
 
 /**
  * GET /ws/visitor: a visitor's browser waiting for an invite. It hears only its own invites, including
@@ -61,7 +61,7 @@ public final class VisitorSocket {
                 this::open);
     }
 
-    private Runnable open(ServerWebSocket ws, Connection c) {
+    private Runnable open(NettySocket ws, Connection c) {
         ws.textMessageHandler(text -> {
             c.seen();
             if (!c.allowMessage()) {

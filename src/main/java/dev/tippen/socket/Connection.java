@@ -10,10 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,9 +30,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * one flush per socket per batch, where Vert.x's socket took a task, a promise and a flush for each.
  * So the budget is counted here: what waits for the next batch, plus what the channel still holds.
  *
- * <p>Control frames count too. Vert.x answers every PING with a PONG by itself, outside any budget,
- * so a peer that sends pings and never reads would pile pongs up in the channel until the heap is
- * gone. Each control frame the peer sends is therefore counted against a per-second allowance, and
+ * <p>Control frames count too. Every PING is answered with a PONG ({@link NettySocket}), outside any
+ * budget, so a peer that sends pings and never reads would pile pongs up in the channel until the
+ * heap is gone. Each control frame the peer sends is therefore counted against a per-second allowance, and
  * the channel's own backlog (pongs, closes, our messages alike) against the write budget; a peer over
  * either is cut off: reading stops at once, a 1008 close is offered, and the connection is dropped a
  * moment later whether or not the peer read it (a peer that does not read never takes the close).
@@ -74,7 +70,7 @@ public final class Connection {
     private static final AtomicLongFieldUpdater<Connection> QUEUED = AtomicLongFieldUpdater.newUpdater(Connection.class, "queuedBytes");
     private static final AtomicLongFieldUpdater<Connection> OVERSIZED = AtomicLongFieldUpdater.newUpdater(Connection.class, "oversized");
 
-    private final ServerWebSocket ws;
+    private final NettySocket ws;
     private final Spec spec;
     private final TippenMetrics metrics;
     private final long maxQueuedBytes;
@@ -84,7 +80,7 @@ public final class Connection {
     private volatile Bucket messages;
     private volatile long refusedNoticeAt;
     private final Channel channel;
-    /** Vert.x's handler in the channel: frames written here pass the WebSocket encoder before it. */
+    /** The socket's handler in the channel, its last: frames written here pass the WebSocket encoder. */
     private final ChannelHandlerContext ctx;
     private final LoopWriter writer;
     private final Queue<Queued> pending = new ConcurrentLinkedQueue<>();
@@ -121,7 +117,7 @@ public final class Connection {
      * {@code maxControlFramesPerSecond}: pings, pongs and closes the peer may send a second (0: no
      * limit); {@code messageRate}: the messages it may send (null: no limit).
      */
-    Connection(ServerWebSocket ws, Spec spec, long maxQueuedBytes, int maxControlFramesPerSecond, RateLimit messageRate,
+    Connection(NettySocket ws, Spec spec, long maxQueuedBytes, int maxControlFramesPerSecond, RateLimit messageRate,
                TippenMetrics metrics, LoopWriter.PerLoop writers) {
         this.ws = ws;
         this.spec = spec;
@@ -129,19 +125,18 @@ public final class Connection {
         this.maxControlFramesPerSecond = maxControlFramesPerSecond;
         this.messageRate = messageRate;
         this.metrics = metrics;
-        this.ctx = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
-        this.channel = ctx == null ? null : ctx.channel();
-        this.writer = channel == null ? null : writers.of(channel.eventLoop());
+        this.ctx = ws.context();
+        this.channel = ctx.channel();
+        this.writer = writers.of(channel.eventLoop());
+        ws.controlFrameHandler(this::controlFrame);
     }
 
     /**
-     * On the socket's event loop, for every frame the peer sends, after Vert.x has answered a PING.
-     * Data frames pass; a control frame over the allowance, or one whose answer leaves the channel
-     * with more unread bytes than the budget, cuts the peer off.
+     * On the socket's event loop, for every control frame the peer sends, after a PING is answered: one
+     * over the allowance, or one whose answer leaves the channel with more unread bytes than the
+     * budget, cuts the peer off.
      */
-    public void frame(io.vertx.core.http.WebSocketFrame frame) {
-        WebSocketFrameType type = frame.type();
-        if (type != WebSocketFrameType.PING && type != WebSocketFrameType.PONG && type != WebSocketFrameType.CLOSE) return;
+    private void controlFrame() {
         long second = System.nanoTime() / 1_000_000_000L;
         if (second != controlWindow) {
             controlWindow = second;
@@ -186,7 +181,6 @@ public final class Connection {
 
     /** Bytes waiting in the channel itself: our messages once handed over, and the pongs Vert.x wrote. */
     private long outboundBytes() {
-        if (channel == null) return 0;
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
@@ -197,19 +191,10 @@ public final class Connection {
         closing = true;
         cut = true; // what waits for the next batch is dropped: nothing may follow the close frame
         metrics.rateLimited(limit);
-        if (channel == null) {
-            ws.close(SLOW_CONSUMER, reason);
-            return;
-        }
         channel.config().setAutoRead(false);
         ws.close(SLOW_CONSUMER, reason);
-        // Closed from the head of the pipeline: Vert.x's own handler would turn a close into the
-        // closing handshake again, and wait for a peer that does not read.
-        channel.eventLoop().schedule(() -> {
-            var first = channel.pipeline().firstContext();
-            if (first != null) first.close();
-            else channel.unsafe().close(channel.voidPromise());
-        }, CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        // Not the closing handshake's wait: a peer that does not read never answers the close.
+        channel.eventLoop().schedule(ws::drop, CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** From any thread. Returns whether the message was queued for writing. */
@@ -246,16 +231,14 @@ public final class Connection {
         if (!admit(size)) return false;
         if (size > maxQueuedBytes) OVERSIZED.addAndGet(this, size);
         pending.offer(new Queued(wire, written));
-        if (writer == null) drain();
-        else if (markedFlag == 0 && MARKED.compareAndSet(this, 0, 1)) writer.mark(this);
+        if (markedFlag == 0 && MARKED.compareAndSet(this, 0, 1)) writer.mark(this);
         return true;
     }
 
     /**
      * On the socket's loop, once per batch: everything queued goes to the channel, then one flush.
-     * Written straight to Netty below Vert.x's socket (its frame classes and outbound queue cost a
-     * task and a flush per message), as framed bytes the WebSocket encoder passes through; Vert.x
-     * still answers pings and writes closes, which {@link #closing} orders after what was queued before it.
+     * Written to the channel as framed bytes the WebSocket encoder passes through; pongs and closes go
+     * as frames, and {@link #closing} orders a close after what was queued before it.
      */
     void drain() {
         MARKED.set(this, 0);
@@ -264,7 +247,7 @@ public final class Connection {
             int size = q.wire().length;
             QUEUED.addAndGet(this, -size);
             boolean big = size > maxQueuedBytes;
-            if (cut || ctx == null || !ctx.channel().isActive()) {
+            if (cut || !channel.isActive()) {
                 if (big) OVERSIZED.addAndGet(this, -size);
                 if (q.written() != null) q.written().tryFail("socket closed");
                 continue;
@@ -307,7 +290,7 @@ public final class Connection {
         if (!BEHIND.compareAndSet(this, 0, 1)) return true;
         metrics.dashboardBehind();
         progressAt = System.currentTimeMillis();
-        if (channel != null) channel.eventLoop().execute(() -> watchBacklog(handedBytes - outboundBytes()));
+        channel.eventLoop().execute(() -> watchBacklog(handedBytes - outboundBytes()));
         return true;
     }
 
@@ -338,7 +321,6 @@ public final class Connection {
      * taken none for {@link #STALLED_MILLIS} it has stopped, and is closed.
      */
     private void watchBacklog(long takenBefore) {
-        if (channel == null) return;
         channel.eventLoop().schedule(() -> {
             if (behindFlag != 1 || closing || ws.isClosed()) return;
             if (backlog() <= maxQueuedBytes / 4) {
@@ -404,13 +386,12 @@ public final class Connection {
 
     /**
      * Closes the socket after what was queued for it; completes once it is closed (at once when it
-     * was already closing). The close is Vert.x's (its handshake and handlers), written on the socket's
-     * loop once the messages before it have gone to the channel.
+     * was already closing). The closing handshake starts on the socket's loop once the messages
+     * before it have gone to the channel.
      */
     public Future<Void> closing(short code, String reason) {
         if (closing) return Future.succeededFuture();
         closing = true;
-        if (channel == null) return ws.close(code, reason);
         Promise<Void> closed = Promise.promise();
         try {
             channel.eventLoop().execute(() -> {
@@ -426,15 +407,20 @@ public final class Connection {
     /**
      * The socket's ping turn, once per interval (see {@link PingWheel}). A socket that sent a message
      * since its previous turn is not pinged; a pong does not count, so a silent socket is pinged every
-     * interval and its pongs keep it inside the read timeout.
+     * interval and its pongs keep it inside the read timeout. One that has sent no frame at all for
+     * {@code readTimeoutMillis} is dead, or half-open, and is dropped.
      */
-    void pingTurn(long now) {
+    void pingTurn(long now, long readTimeoutMillis) {
         boolean silent = lastSeen <= lastTurn;
         lastTurn = now;
+        if (now - ws.lastRead() > readTimeoutMillis && channel.isActive()) {
+            ws.drop();
+            return;
+        }
         if (!silent || closing || ws.isClosed()) return;
         if (behindFlag == 1 && stalled()) return;
         if (outboundBytes() > maxQueuedBytes + oversized) cutOff("socket_write_budget", "slow consumer: stopped reading");
-        else ws.writePing(Buffer.buffer());
+        else ws.ping();
     }
 
     /** Where the socket sits on the ping wheel: its event loop and its slot, chosen once as it opens. */

@@ -11,11 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * slot only. Sockets opened together (a reconnect storm, a deploy) spread over the interval, so no
  * tick pings them all at once; an idle node does 1/interval of its sockets' work per second. Slots
  * are kept per event loop, and each loop pings its own sockets in one task of its own, so a ping is
- * written by the thread that owns the socket instead of being handed to it.
+ * written by the thread that owns the socket instead of being handed to it. The turn also ends the
+ * sockets that have gone quiet, so no socket needs a read timer of its own.
  */
 public final class PingWheel {
     private final SiteLanes lanes;
     private final Set<Connection>[][] slots;
+    /** A socket that sends no frame for three turns (pongs included) is dead or half-open. */
+    private final long readTimeoutMillis;
     private int next;
 
     @SuppressWarnings("unchecked")
@@ -24,6 +27,7 @@ public final class PingWheel {
         int n = (int) Math.max(1, intervalMillis / 1000);
         int loops = lanes.count() + 1; // the last: sockets opened off the lanes, pinged from the ticking thread
         slots = new Set[loops][n];
+        readTimeoutMillis = 3 * Math.max(intervalMillis, n * 1000L);
         for (Set<Connection>[] loop : slots) for (int i = 0; i < n; i++) loop[i] = ConcurrentHashMap.newKeySet();
     }
 
@@ -50,8 +54,8 @@ public final class PingWheel {
         ping(slots[slots.length - 1][slot], now);
     }
 
-    private static void ping(Set<Connection> due, long now) {
-        for (Connection c : due) c.pingTurn(now);
+    private void ping(Set<Connection> due, long now) {
+        for (Connection c : due) c.pingTurn(now, readTimeoutMillis);
     }
 
     public int size() {

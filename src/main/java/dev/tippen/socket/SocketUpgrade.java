@@ -7,27 +7,23 @@ import dev.tippen.http.ConnectionGuard;
 import dev.tippen.http.CountsPerKey;
 import dev.tippen.http.RateLimits;
 import dev.tippen.metrics.TippenMetrics;
-import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
  * The shared part of opening a socket: refuse plain GETs with JSON, hold the node's socket budget,
- * the site's share of it and the address's limits, upgrade, size the write queue, bound the control
- * frames, and count the socket in /metrics and on the ping wheel for as long as it is open. Keys are checked by the caller first, so a bad key is
- * refused before the upgrade. Upgrades come straight from the server's request handler, not through
- * the router, so nothing of the routing is kept alive for the socket's life.
+ * the site's share of it and the address's limits, upgrade ({@link SocketHandshake}: the connection
+ * leaves Vert.x for Netty), size the write queue, bound the control frames, and count the socket in
+ * /metrics and on the ping wheel for as long as it is open. Keys are checked by the caller first, so
+ * a bad key is refused before the upgrade. Upgrades come straight from the server's request handler,
+ * not through the router, so nothing of the routing is kept alive for the socket's life.
  */
 public final class SocketUpgrade {
-    /** RFC 6455: a message too big to process. */
-    static final short MESSAGE_TOO_BIG = 1009;
-
     private final TippenMetrics metrics;
     private final int writeQueueBytes;
+    private final int maxFrameBytes;
     private final RateLimits limits;
     private final ClientAddress clientAddress;
     private final PingWheel wheel;
@@ -42,17 +38,18 @@ public final class SocketUpgrade {
     static final RateLimit CALL_MESSAGES = new RateLimit(50, 200);
 
     /**
-     * {@code maxSockets}: the node's socket budget (0: none); past it, new sockets get 503 while open
-     * ones keep working. {@code maxSocketsPerSite}: one site's share of it (0: none), so one public key
+     * {@code maxFrameBytes}: the largest frame, and message, a peer may send. {@code maxSockets}: the
+     * node's socket budget (0: none); past it, new sockets get 503 while open ones keep working. {@code maxSocketsPerSite}: one site's share of it (0: none), so one public key
      * cannot take every socket. {@code maxControlFramesPerSecond}: pings, pongs and closes a peer may send.
      */
-    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes, RateLimits limits, ClientAddress clientAddress,
+    public SocketUpgrade(TippenMetrics metrics, int writeQueueBytes, int maxFrameBytes, RateLimits limits, ClientAddress clientAddress,
                          PingWheel wheel, ConnectionGuard guard, int maxSockets, int maxSocketsPerSite, int maxControlFramesPerSecond,
                          RateLimit messageRate) {
         this.messageRate = messageRate;
         this.guard = guard;
         this.metrics = metrics;
         this.writeQueueBytes = writeQueueBytes;
+        this.maxFrameBytes = maxFrameBytes;
         this.limits = limits;
         this.clientAddress = clientAddress;
         this.wheel = wheel;
@@ -61,31 +58,17 @@ public final class SocketUpgrade {
         this.maxControlFramesPerSecond = maxControlFramesPerSecond;
     }
 
-    /** Vert.x reports an over-long fragmented message as an exception and leaves the socket open; we close it. */
-    private static boolean tooBig(Throwable err) {
-        String m = String.valueOf(err.getMessage());
-        return m.contains("max message size") || m.contains("Max frame length") || m.contains("too big");
-    }
-
-    /** Vert.x does not check frames beyond their size: {@link FrameViolations} does, right after the frame decoder. */
-    private void checkFrames(ServerWebSocket ws) {
-        if (!(ws instanceof WebSocketInternal internal)) return;
-        ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
-        if (pipeline.get("wsdecoder") != null && pipeline.get(FrameViolations.class) == null) {
-            pipeline.addAfter("wsdecoder", "tippen-frames", new FrameViolations(() -> metrics.rateLimited("socket_protocol")));
-        }
-    }
-
     /**
-     * {@code onOpen} wires the socket and returns what must happen when it closes. Vert.x keeps one close
-     * handler per socket, so this is the only place that sets it.
+     * {@code onOpen} wires the socket and returns what must happen when it closes; this is the only
+     * place that sets the socket's close handler.
      */
-    public void upgrade(HttpServerRequest req, Connection.Spec spec, BiFunction<ServerWebSocket, Connection, Runnable> onOpen) {
+    public void upgrade(HttpServerRequest req, Connection.Spec spec, BiFunction<NettySocket, Connection, Runnable> onOpen) {
         Connection.Kind kind = spec.kind();
         String upgrade = req.getHeader("Upgrade");
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new ApiError(400, "this route takes a WebSocket upgrade (Upgrade: websocket)");
         }
+        SocketHandshake.check(req);
         String siteId = spec.siteId();
         if (open.incrementAndGet() > maxSockets && maxSockets > 0) {
             open.decrementAndGet();
@@ -112,21 +95,15 @@ public final class SocketUpgrade {
         }
         String path = req.path();
         HttpConnection connection = req.connection();
-        req.toWebSocket().onSuccess(ws -> {
-            Runnable connectionClosed = guard.upgraded(connection);
+        Runnable connectionClosed = guard.upgraded(connection);
+        SocketHandshake.takeOver(req, maxFrameBytes, () -> metrics.rateLimited("socket_protocol")).onSuccess(ws -> {
             metrics.socketOpened(kind.label());
             metrics.request(path, 101);
-            checkFrames(ws);
-            // An over-long message is Vert.x's own error (its frames were each fine): closed here.
-            ws.exceptionHandler(err -> {
-                if (tooBig(err) && !ws.isClosed()) ws.close(MESSAGE_TOO_BIG, "message larger than 64 KiB");
-            });
             Connection c = new Connection(ws, spec, writeQueueBytes, maxControlFramesPerSecond,
                     kind == Connection.Kind.CALL ? CALL_MESSAGES : messageRate, metrics, writers);
-            ws.frameHandler(c::frame);
             Runnable onClose = onOpen.apply(ws, c);
             wheel.add(c);
-            ws.closeHandler(v -> {
+            ws.closeHandler(() -> {
                 connectionClosed.run();
                 metrics.socketClosed(kind.label());
                 open.decrementAndGet();
@@ -135,12 +112,10 @@ public final class SocketUpgrade {
                 onClose.run();
             });
         }).onFailure(err -> {
+            // The 101 could not be written: the connection is gone, and with it what it held.
+            connectionClosed.run();
             open.decrementAndGet();
             giveBack.run();
-            if (!req.response().ended()) {
-                req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-                        .end(new io.vertx.core.json.JsonObject().put("error", "WebSocket upgrade failed: " + err.getMessage()).encode());
-            }
         });
     }
 

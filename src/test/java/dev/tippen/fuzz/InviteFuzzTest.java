@@ -31,7 +31,7 @@ class InviteFuzzTest {
         server.close();
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     @DictionaryEntries({"\"apiKey\"", "\"visitorId\"", "\"guestUrl\"", "\"v1\"", "\"https://meet.example.com/r/1\"",
             "javascript:", "https://", "\"$SECRET\"", "null", "{}", "[]"})
     void inviteBody(FuzzedDataProvider data) {

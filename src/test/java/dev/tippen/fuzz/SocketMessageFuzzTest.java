@@ -42,7 +42,7 @@ class SocketMessageFuzzTest {
         server.close();
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     @DictionaryEntries({"\"type\"", "\"PING\"", "\"GET_VISITORS\"", "\"CALL_JOIN\"", "\"callId\"", "null", "{}", "[]", "\"\\u0000\""})
     void socketMessage(FuzzedDataProvider data) {
         FuzzClient.allowLoopbackOnly();

@@ -42,7 +42,7 @@ class TrackFuzzTest {
         return s == null ? 0 : s.length();
     }
 
-    @FuzzTest(maxDuration = "25s")
+    @FuzzTest(maxDuration = "15s")
     @DictionaryEntries({"\"event\"", "\"visitor\"", "\"visitorId\"", "\"website\"", "\"url\"", "\"timestamp\"",
             "\"pageview\"", "\"heartbeat\"", "\"exit\"", "\"video_accepted\"", "\"video_declined\"", "null", "{}", "[]"})
     void trackBody(FuzzedDataProvider data) {
