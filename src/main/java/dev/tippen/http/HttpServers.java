@@ -81,6 +81,12 @@ public final class HttpServers {
                 // its first moment, so its address limit and header deadline hold before it sends a byte.
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
+                // No deflate on sockets: each would hold a compressor's state, and with no extension
+                // offered, a frame with reserved bits set is the protocol error it is (1002). Vert.x
+                // would put its compression handler in every HTTP connection, which answers an upgrade's
+                // offer of permessage-deflate itself, around the handshake that SocketHandshake does.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setMaxFormAttributeSize(limits.maxBodyBytes())
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(8 * 1024)

@@ -40,9 +40,12 @@ final class RawSocket implements AutoCloseable {
         RawSocket raw = new RawSocket(s);
         raw.out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                // Offered as a browser offers it: the server takes no extension, so its frames and ours carry no RSV bits.
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         String head = raw.readHead();
         assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101");
+        assertThat(head.toLowerCase(java.util.Locale.ROOT)).as("no extension accepted").doesNotContain("sec-websocket-extensions");
         return raw;
     }
 
