@@ -22,8 +22,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Recorder implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
-    /** At most this many changes in hand: decoded, a worst-case one is about 15 KB of heap. */
-    static final int BATCH = 1_000;
+    /**
+     * At most this many changes in one transaction (the embedded outbox also stops at
+     * {@link Outbox#BATCH_BYTES} of them as stored). A page view rewrites its visit's row and adds a
+     * page row, each on a leaf page of its own B-tree: a larger batch writes each page it touches once
+     * for more rows, so catching up writes a fraction of the bytes per change (measured; see
+     * docs/performance.md), and slows tracking's commits on the same disk that much less.
+     */
+    static final int BATCH = 8_000;
     /**
      * A batch that was not full is followed by a rest until this long after it began: the history
      * then writes a few large transactions a second rather than one per change, which under a
@@ -126,7 +132,8 @@ final class Recorder implements Runnable {
                     failing = false;
                     log.info("event=history_recovered");
                 }
-                if (n < BATCH) {
+                // Behind: the batch was full, or stopped at its bytes with older changes than a pace's worth.
+                if (n < BATCH && lagMillis <= PACE_MILLIS) {
                     optimizeNowAndThen();
                     if (retention.step(connection(), db.dialect())) {
                         if (writer != null) {

@@ -91,11 +91,14 @@ final class SqliteOutbox implements Outbox {
             ps.setInt(2, max);
             try (ResultSet rs = ps.executeQuery()) {
                 int held = 0;
-                while (held < max && rs.next()) {
+                long bytes = 0;
+                while (held < max && bytes < BATCH_BYTES && rs.next()) {
                     long seq = rs.getLong(1);
-                    List<Notice.Recorded> notices = notices(seq, rs.getInt(3), rs.getBytes(5));
+                    byte[] data = rs.getBytes(5);
+                    List<Notice.Recorded> notices = notices(seq, rs.getInt(3), data);
                     out.add(new Entry(STREAM, Long.toString(seq), rs.getString(2), rs.getLong(4), notices));
                     held += Math.max(1, notices.size());
+                    bytes += data == null ? 0 : data.length;
                 }
             }
         }

@@ -76,6 +76,7 @@ final class RedisOutbox implements Outbox {
 
     @Override
     public synchronized List<Entry> read(Map<String, String> after, int max) {
+        max = Math.min(max, REDIS_MAX);
         List<Entry> out = new ArrayList<>();
         for (String siteId : sites()) {
             if (out.size() >= max) break;
