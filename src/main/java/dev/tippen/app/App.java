@@ -128,7 +128,7 @@ public final class App implements AutoCloseable {
             log.info("event=no_ip_data note=\"visitors get no company or place from their address; ./tippen fetch-ip-data fetches free data\"");
         }
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         Backend backend = null;
         try {
             SiteLanes lanes = await(SiteLanes.start(vertx, loops));
@@ -335,12 +335,12 @@ public final class App implements AutoCloseable {
             throw e;
         }
         log.info("event=started host={} port={} storage=\"{}\" visitor_ttl={} sweep={} sites_restored={} ip_data={} provider={} "
-                        + "heap_mb={} visitor_memory_mb={} max_visitors={} max_sockets={} transport={}",
+                        + "heap_mb={} visitor_memory_mb={} max_visitors={} max_sockets={}",
                 config.host(), servers.port(), backend.engine().describe(), Durations.format(config.visitorTtl()),
                 Durations.format(config.sweepInterval()), backend.engine().activeSites(), enricher.sources().size(),
                 es.provider() == null ? "none" : es.provider(), Runtime.getRuntime().maxMemory() >> 20,
                 config.limits().visitorBytes() >> 20, config.limits().maxVisitors() > 0 ? config.limits().maxVisitors() : "none",
-                config.limits().maxSockets(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+                config.limits().maxSockets());
         return new App(vertx, backend, history, webhooks, hub, joins, servers, routes(router, front), teamDb, audit);
     }
 

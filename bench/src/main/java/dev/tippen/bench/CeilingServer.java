@@ -32,8 +32,7 @@ public final class CeilingServer {
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        // The transport Tippen runs on (epoll where it loads), so the two differ only in what they do.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         Router router = new CeilingServer().router(vertx);
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override

@@ -34,14 +34,10 @@ public final class NettyFloorServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        // The transport the servers beside it run on: epoll where it loads.
-        boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory()
-                : NioIoHandler.newFactory());
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder().websocketPath("/ws/visitor")
                 .checkStartsWith(true).allowExtensions(false).build();
-        new ServerBootstrap().group(loops).channel(epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class
-                        : NioServerSocketChannel.class)
+        new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
