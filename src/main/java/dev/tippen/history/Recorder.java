@@ -132,8 +132,8 @@ final class Recorder implements Runnable {
                     failing = false;
                     log.info("event=history_recovered");
                 }
-                // Behind: the batch was full, or stopped at its bytes with older changes than a pace's worth.
-                if (n < BATCH && lagMillis <= PACE_MILLIS) {
+                // Behind when the read stopped at a bound (its count or its bytes): more waits.
+                if (n < BATCH && !outbox.filled()) {
                     optimizeNowAndThen();
                     if (retention.step(connection(), db.dialect())) {
                         if (writer != null) {

@@ -38,6 +38,11 @@ public interface Outbox {
      */
     List<Entry> read(Map<String, String> after, int max);
 
+    /** Whether the last {@link #read} stopped at a bound of its own (its bytes, its count) with more entries waiting. */
+    default boolean filled() {
+        return false;
+    }
+
     /** Every consumer has the entries up to these positions: the outbox may forget them. */
     void done(Map<String, String> upTo);
 

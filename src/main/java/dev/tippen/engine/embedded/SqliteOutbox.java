@@ -45,6 +45,8 @@ final class SqliteOutbox implements Outbox {
     private long busySampled;
     private boolean busy;
     private Connection conn;
+    /** The last read stopped at {@link #BATCH_BYTES}: the reader should not rest. */
+    private volatile boolean filled;
     /** Whether the earlier release's table may still hold something; null until looked. */
     private Boolean legacy;
 
@@ -100,6 +102,7 @@ final class SqliteOutbox implements Outbox {
                     held += Math.max(1, notices.size());
                     bytes += data == null ? 0 : data.length;
                 }
+                filled = bytes >= BATCH_BYTES && held < max;
             }
         }
         // Nothing left past a skip: an entry without notices still moves the reader's position.
@@ -195,6 +198,11 @@ final class SqliteOutbox implements Outbox {
         busySampled = spent;
         busySampledAt = now;
         return busy;
+    }
+
+    @Override
+    public boolean filled() {
+        return filled;
     }
 
     @Override

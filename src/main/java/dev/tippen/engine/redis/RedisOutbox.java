@@ -76,6 +76,7 @@ final class RedisOutbox implements Outbox {
 
     @Override
     public synchronized List<Entry> read(Map<String, String> after, int max) {
+        int asked = max;
         max = Math.min(max, REDIS_MAX);
         List<Entry> out = new ArrayList<>();
         for (String siteId : sites()) {
@@ -88,6 +89,7 @@ final class RedisOutbox implements Outbox {
             if (r == null) continue;
             for (int i = 0; i < r.size(); i++) out.add(entry(siteId, r.get(i)));
         }
+        filled = out.size() >= max && max < asked;
         return out;
     }
 
@@ -115,6 +117,14 @@ final class RedisOutbox implements Outbox {
             notices.addAll(Change.recordedOf(rules.expiry(removed, List.of(), at)));
         }
         return new Entry(siteId, id, siteId, at, notices);
+    }
+
+    /** The last read stopped at {@link #REDIS_MAX} entries, short of what was asked: more wait. */
+    private volatile boolean filled;
+
+    @Override
+    public boolean filled() {
+        return filled;
     }
 
     @Override
