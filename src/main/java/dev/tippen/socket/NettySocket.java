@@ -133,9 +133,7 @@ public final class NettySocket extends ChannelInboundHandlerAdapter {
         if (closeSent || !ctx.channel().isActive()) return;
         closeSent = true;
         ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        ctx.executor().schedule(() -> {
-            ctx.channel().close();
-        }, CLOSING_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(this::drop, CLOSING_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -55,8 +55,10 @@ final class SocketHandshake {
 
     /**
      * Answers an upgrade that passed {@link #check}, in the request's handler. Completes with the
-     * socket once the 101 has been written, on the connection's event loop. {@code violation} is told
-     * once per socket closed for a broken frame.
+     * socket once the 101 has been written, on the connection's event loop: usually before this
+     * returns, so what the caller attaches runs as it attaches it, still in the request's handler, with
+     * the socket in the pipeline and before any frame is read (a peer sends none before it has the
+     * 101). {@code violation} is told once per socket closed for a broken frame.
      */
     static Future<NettySocket> takeOver(HttpServerRequest req, int maxFrameBytes, Runnable violation) {
         var server = (io.vertx.core.http.impl.HttpServerConnection) req.connection();

@@ -31,7 +31,7 @@ class InviteFuzzTest {
         server.close();
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\"apiKey\"", "\"visitorId\"", "\"guestUrl\"", "\"v1\"", "\"https://meet.example.com/r/1\"",
             "javascript:", "https://", "\"$SECRET\"", "null", "{}", "[]"})
     void inviteBody(FuzzedDataProvider data) {

@@ -42,7 +42,7 @@ class SocketMessageFuzzTest {
         server.close();
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\"type\"", "\"PING\"", "\"GET_VISITORS\"", "\"CALL_JOIN\"", "\"callId\"", "null", "{}", "[]", "\"\\u0000\""})
     void socketMessage(FuzzedDataProvider data) {
         FuzzClient.allowLoopbackOnly();

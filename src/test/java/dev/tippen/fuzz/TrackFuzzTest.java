@@ -42,7 +42,7 @@ class TrackFuzzTest {
         return s == null ? 0 : s.length();
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     @DictionaryEntries({"\"event\"", "\"visitor\"", "\"visitorId\"", "\"website\"", "\"url\"", "\"timestamp\"",
             "\"pageview\"", "\"heartbeat\"", "\"exit\"", "\"video_accepted\"", "\"video_declined\"", "null", "{}", "[]"})
     void trackBody(FuzzedDataProvider data) {

@@ -93,6 +93,40 @@ class ProtocolEdgesTest {
         }
     }
 
+    @Test
+    void aMessageIsJoinedFromItsFragmentsWithinItsBoundAndAClosingHandshakeIsAnswered() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            KeyStore.CreatedSite site = server.createSite("Fragments");
+            String path = "/ws/dashboard?apiKey=" + site.secretKey();
+            try (RawSocket raw = RawSocket.open(server.app.port(), path, 0)) {
+                assertThat(raw.next(5_000).text()).contains("INITIAL_VISITORS");
+                // A PING in three frames, a ping between two of them: the message arrives whole, and is answered.
+                raw.write(RawSocket.frame(RawSocket.TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8)));
+                raw.write(RawSocket.ping(4));
+                raw.write(RawSocket.frame(0, "\"PI".getBytes(StandardCharsets.UTF_8)));
+                raw.write(RawSocket.frame(0x80, "NG\"}".getBytes(StandardCharsets.UTF_8)));
+                assertThat(raw.next(5_000).text()).contains("\"type\":\"PONG\"");
+                // The client closes: the server answers with the same status and ends the connection.
+                raw.write(RawSocket.frame(0x80 | RawSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}));
+                RawSocket.Message answer = raw.next(5_000);
+                assertThat(answer.opcode()).isEqualTo(RawSocket.CLOSE);
+                assertThat(answer.closeStatus()).isEqualTo(1000);
+                assertThat(raw.droppedWithin(5_000)).isTrue();
+            }
+            try (RawSocket raw = RawSocket.open(server.app.port(), path, 0)) {
+                raw.next(5_000);
+                // Fragments each well under the frame bound, together past the message bound (64 KiB).
+                byte[] part = "x".repeat(40 * 1024).getBytes(StandardCharsets.UTF_8);
+                raw.write(RawSocket.frame(RawSocket.TEXT, part));
+                raw.write(RawSocket.frame(0x80, part));
+                assertThat(raw.closeStatus(5_000)).isEqualTo(1009);
+            }
+            String old = exchange(server.app.port(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+            assertThat(old).startsWith("HTTP/1.1 426").contains("Sec-WebSocket-Version: 13").contains("{\"error\":");
+        }
+    }
+
     /** Writes one request (or several), and reads what comes back until the server closes or goes quiet. */
     private static String exchange(int port, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
