@@ -179,7 +179,7 @@ public final class Connection {
         return messageRate == null ? "no limit" : messageRate.perSecond() + " a second (bursts of " + messageRate.burst() + ")";
     }
 
-    /** Bytes waiting in the channel itself: our messages once handed over, and the pongs Vert.x wrote. */
+    /** Bytes waiting in the channel itself: our messages once handed over, and the pongs and closes the socket wrote. */
     private long outboundBytes() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();

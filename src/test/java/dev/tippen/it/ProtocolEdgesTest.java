@@ -127,6 +127,23 @@ class ProtocolEdgesTest {
         }
     }
 
+    @Test
+    void aPeerThatSendsNoFrameForThreePingIntervalsIsDroppedAndOneThatAnswersPingsStays() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.withPingInterval(java.time.Duration.ofSeconds(1)))) {
+            KeyStore.CreatedSite site = server.createSite("Quiet");
+            try (TestServer.Socket answering = server.dashboard(site.secretKey());
+                 RawSocket silent = RawSocket.open(server.app.port(), "/ws/visitor?apiKey=" + site.publicKey() + "&visitorId=quiet", 0)) {
+                answering.next("INITIAL_VISITORS");
+                long t0 = System.nanoTime();
+                // The raw socket reads the server's pings and answers none: a half-open peer, as the server sees it.
+                assertThat(silent.droppedWithin(10_000)).isTrue();
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("not before three intervals").isGreaterThanOrEqualTo(2_500);
+                answering.send("{\"type\":\"PING\"}");
+                assertThat(answering.next().getString("type")).as("the client that answers pings is still there").isEqualTo("PONG");
+            }
+        }
+    }
+
     /** Writes one request (or several), and reads what comes back until the server closes or goes quiet. */
     private static String exchange(int port, String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
