@@ -89,10 +89,6 @@ public final class NettySocket extends ChannelInboundHandlerAdapter {
         return ctx;
     }
 
-    Channel channel() {
-        return ctx.channel();
-    }
-
     /** When the peer last sent a whole frame (any frame: a pong says it is there). */
     long lastRead() {
         return lastRead;

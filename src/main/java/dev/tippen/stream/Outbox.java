@@ -18,12 +18,10 @@ public interface Outbox {
 
     /**
      * What one read may hold, about, as the entries are stored: decoded, an entry takes about as much
-     * heap again, so a read is bounded in memory whatever its count. (The Redis outbox bounds its reads
-     * by count alone, {@code max} at most {@value #REDIS_MAX}.)
+     * heap again, so a read is bounded in memory whatever its count. An outbox that cannot tell an
+     * entry's size before it reads it bounds its reads by a count of its own instead.
      */
     int BATCH_BYTES = 8 << 20;
-    /** The most entries one read of a Redis stream returns: an entry there may hold a sweep's removals. */
-    int REDIS_MAX = 1_000;
 
     /** One committed change's recorded notices, at {@code position} of {@code stream}. */
     record Entry(String stream, String position, String siteId, long at, List<Notice.Recorded> notices) {}

@@ -119,6 +119,11 @@ final class RedisOutbox implements Outbox {
         return new Entry(siteId, id, siteId, at, notices);
     }
 
+    /**
+     * The most entries one read returns: a stream cannot say an entry's size before it is read, and an
+     * entry may hold a sweep's removals (so not {@link #BATCH_BYTES}, but a count).
+     */
+    private static final int REDIS_MAX = 1_000;
     /** The last read stopped at {@link #REDIS_MAX} entries, short of what was asked: more wait. */
     private volatile boolean filled;
 
