@@ -233,9 +233,19 @@ final class ChildServer implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        keepLog();
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
+    }
+
+    /** With TIPPEN_BENCH_LOGS set to a directory, the server's log is kept there (as server-PID.log) before its data goes. */
+    private void keepLog() throws IOException {
+        String dir = System.getenv("TIPPEN_BENCH_LOGS");
+        Path log = dataDir.resolve("server.log");
+        if (dir == null || dir.isBlank() || !Files.exists(log)) return;
+        Files.createDirectories(Path.of(dir));
+        Files.copy(log, Path.of(dir, "server-" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void awaitReady(String path) throws IOException, InterruptedException {

@@ -49,6 +49,7 @@ final class FanoutScenario {
         int base = pacer.warmup(); // on the wire, seq + base: warm-up events carry numbers below base
         AtomicIntegerArray outcome = new AtomicIntegerArray(pacer.total);
         Latencies latencies = new Latencies();
+        Latencies acks = new Latencies(); // due to 200: what the tracking path takes before any fan-out
         LongAdder delivered = new LongAdder();
         LongAdder duplicates = new LongAdder();
         List<BitSet> seen = new ArrayList<>();
@@ -79,6 +80,7 @@ final class FanoutScenario {
             Load.post(client, "/track/visitor", server.publicKey, Load.track("pageview", "f_" + ((seq + base) % 1000), base + seq))
                     .onComplete(ar -> {
                         if (seq < 0) return;
+                        if (ar.succeeded() && ar.result() == 200) acks.recordNanos(System.nanoTime() - pacer.dueNanos(seq));
                         outcome.set(seq, ar.succeeded() && ar.result() == 200 ? ACKED : REFUSED);
                         answered.increment();
                     });
@@ -111,6 +113,7 @@ final class FanoutScenario {
         r.put("duplicates", duplicates.sum());
         r.put("dashboards_closed_early", closedBeforeEnd);
         r.putAll(latencies.summary("latency_"));
+        r.putAll(acks.summary("ack_"));
         r.put("server_cpu_cores", Latencies.round(serverCpu / 1000.0 / seconds));
         return r;
     }
