@@ -32,7 +32,7 @@ final class SqliteStore implements AutoCloseable {
         this.db = db;
         try {
             this.writer = new GroupCommitWriter(db, queueCapacity, maxBatch, metrics, keptForReader);
-            this.checkpointer = new WalCheckpointer(db);
+            this.checkpointer = new WalCheckpointer(db, writer);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open database " + db.file() + ": " + e.getMessage(), e);
         }
@@ -53,8 +53,12 @@ final class SqliteStore implements AutoCloseable {
         writer.inNextCommit(sql);
     }
 
-    /** An erasure was committed: the log is emptied while its rows leave the journal (see {@link WalCheckpointer#scrubSoon}). */
+    /**
+     * An erasure was committed: the free pages are overwritten and the journal's rows leave it zeroed
+     * ({@link GroupCommitWriter#erased}), and the log is emptied while they leave (see {@link WalCheckpointer#scrubSoon}).
+     */
     void scrubSoon() {
+        writer.erased();
         checkpointer.scrubSoon();
     }
 

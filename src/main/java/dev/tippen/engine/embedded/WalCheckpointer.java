@@ -1,5 +1,9 @@
 package dev.tippen.engine.embedded;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,16 +15,18 @@ import org.slf4j.LoggerFactory;
  * Copies the write-ahead log into the database file on a thread of its own, once a second. SQLite
  * would otherwise checkpoint inside whichever commit crossed 1,000 pages, and that commit, and every
  * acknowledgement waiting on it, would stall for the checkpoint's fsync (measured: p99 of tracking
- * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer.
+ * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer. Under traffic PASSIVE rarely
+ * copies every frame, and then SQLite does not sync the database file: this thread does, with no
+ * lock held, so the pages it copied never wait for a sync that holds the writer.
  *
  * <p>The log only starts again from the top when a write begins after every frame has been copied,
  * and under steady traffic a new commit usually lands while PASSIVE is copying. So once the log
- * passes {@link #RESTART_FRAMES}, the checkpoint is a RESTART: it waits for the writer's current
- * commit, copies the few frames the last PASSIVE left behind, and lets the next commit start the log
- * over, where {@code journal_size_limit} trims it. That briefly holds the writer, a bounded pause at
- * most once per 16 MB of log. Measured by ChurnTest (a day of visitors in 48 one-second waves):
- * database and log flat at about 10 MB; 16 MB without the RESTART step; 89 MB and growing before the
- * checkpoint read its result and the journal limit came down from 64 MB.
+ * passes {@link #RESTART_FRAMES}, the writer is asked to copy the last frames itself, between two
+ * commits ({@link GroupCommitWriter#restartLogSoon}), so the commit after starts the log over, where
+ * {@code journal_size_limit} trims it. A RESTART checkpoint from here did the same, but held the writer
+ * while it synced everything PASSIVE had copied since the last full sync (measured: 50 to 450 ms, every
+ * few seconds under 2,000 events/s; the tail of every acknowledgement). Measured by ChurnTest (a day
+ * of visitors in 48 one-second waves): database and log flat at about 10 MB.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
@@ -29,6 +35,8 @@ final class WalCheckpointer implements AutoCloseable {
     static final int RESTART_FRAMES = 4096;
 
     private final Connection conn;
+    private final Path file;
+    private final GroupCommitWriter writer;
     private final Thread thread;
     /** How long after an erasure the log is emptied every few seconds, and how often. */
     static final long SCRUB_FOR_MILLIS = 120_000;
@@ -39,8 +47,10 @@ final class WalCheckpointer implements AutoCloseable {
     private long scrubbedAt;
     private boolean failing;
 
-    WalCheckpointer(SqliteDatabase db) throws SQLException {
+    WalCheckpointer(SqliteDatabase db, GroupCommitWriter writer) throws SQLException {
         this.conn = db.connect();
+        this.file = db.file();
+        this.writer = writer;
         this.thread = new Thread(this::run, "tippen-store-checkpoint");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -60,13 +70,14 @@ final class WalCheckpointer implements AutoCloseable {
                 Thread.sleep(1000);
                 long started = System.nanoTime();
                 int frames = checkpoint("PASSIVE");
+                syncFile();
                 long now = System.currentTimeMillis();
                 if (now < scrubUntil && now - scrubbedAt >= SCRUB_EVERY_MILLIS) {
                     // The log still holds page images from before the erasure: copy them over and cut it to nothing.
                     checkpoint("TRUNCATE");
                     scrubbedAt = now;
                 } else if (frames > RESTART_FRAMES) {
-                    checkpoint("RESTART");
+                    writer.restartLogSoon();
                 }
                 long took = (System.nanoTime() - started) / 1_000_000;
                 if (took > 50) log.info("event=slow_checkpoint millis={} frames={}", took, frames);
@@ -74,7 +85,7 @@ final class WalCheckpointer implements AutoCloseable {
                 failing = false;
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException e) {
+            } catch (SQLException | IOException e) {
                 // Once per outage, not once a second: a full disk would otherwise flood the log.
                 if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
                 failing = true;
@@ -91,6 +102,13 @@ final class WalCheckpointer implements AutoCloseable {
     void scrubSoon() {
         scrubUntil = System.currentTimeMillis() + SCRUB_FOR_MILLIS;
         scrubbedAt = 0;
+    }
+
+    /** Flushes the pages checkpoints copied into the database file (an fsync of any descriptor of a file syncs its pages). */
+    private void syncFile() throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.force(false);
+        }
     }
 
     /** Runs one checkpoint; returns how many frames the log held. */
