@@ -209,8 +209,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private void applyJournal() throws SQLException {
         long from;
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0), coalesce(min(seq), 1), "
-                     + "(SELECT v FROM meta WHERE k = '" + APPLIED_BEFORE + "') FROM journal")) {
+             ResultSet rs = st.executeQuery("SELECT coalesce((SELECT max(seq) FROM journal), 0), coalesce((SELECT min(seq) FROM journal), 1), "
+                     + "(SELECT v FROM meta WHERE k = '" + APPLIED_BEFORE + "')")) {
             rs.next();
             lastSeq = rs.getLong(1);
             trimmedBefore = rs.getLong(2);

@@ -131,7 +131,10 @@ final class SqliteOutbox implements Outbox {
     private long checked(long from) throws SQLException {
         long first;
         long last;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM journal");
+        // One aggregate per SELECT: SQLite reads min() or max() of the key from one end of the tree only
+        // when it is the query's sole aggregate; both in one SELECT scanned the journal on every read.
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT coalesce((SELECT min(seq) FROM journal), 0), coalesce((SELECT max(seq) FROM journal), 0)");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             first = rs.getLong(1);

@@ -1,9 +1,5 @@
 package dev.tippen.engine.embedded;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,18 +11,17 @@ import org.slf4j.LoggerFactory;
  * Copies the write-ahead log into the database file on a thread of its own, once a second. SQLite
  * would otherwise checkpoint inside whichever commit crossed 1,000 pages, and that commit, and every
  * acknowledgement waiting on it, would stall for the checkpoint's fsync (measured: p99 of tracking
- * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer. Under traffic PASSIVE rarely
- * copies every frame, and then SQLite does not sync the database file: this thread does, with no
- * lock held, so the pages it copied never wait for a sync that holds the writer.
+ * at half load 250 ms, p50 2 ms). PASSIVE never blocks the writer (it syncs the file after what it
+ * copies, holding no lock the writer needs).
  *
  * <p>The log only starts again from the top when a write begins after every frame has been copied,
  * and under steady traffic a new commit usually lands while PASSIVE is copying. So once the log
  * passes {@link #RESTART_FRAMES}, the writer is asked to copy the last frames itself, between two
  * commits ({@link GroupCommitWriter#restartLogSoon}), so the commit after starts the log over, where
- * {@code journal_size_limit} trims it. A RESTART checkpoint from here did the same, but held the writer
- * while it synced everything PASSIVE had copied since the last full sync (measured: 50 to 450 ms, every
- * few seconds under 2,000 events/s; the tail of every acknowledgement). Measured by ChurnTest (a day
- * of visitors in 48 one-second waves): database and log flat at about 10 MB.
+ * {@code journal_size_limit} trims it. A RESTART checkpoint from here did the same, but it blocks new
+ * writers until it has copied, synced, and seen every reader of the log move on (the history reads
+ * all the time): 50 to 450 ms, every few seconds under 2,000 events/s, the tail of every acknowledgement
+ * (measured). ChurnTest (a day of visitors in 48 one-second waves) keeps the log under its bound.
  */
 final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
@@ -35,7 +30,6 @@ final class WalCheckpointer implements AutoCloseable {
     static final int RESTART_FRAMES = 4096;
 
     private final Connection conn;
-    private final Path file;
     private final GroupCommitWriter writer;
     private final Thread thread;
     /** How long after an erasure the log is emptied every few seconds, and how often. */
@@ -49,7 +43,6 @@ final class WalCheckpointer implements AutoCloseable {
 
     WalCheckpointer(SqliteDatabase db, GroupCommitWriter writer) throws SQLException {
         this.conn = db.connect();
-        this.file = db.file();
         this.writer = writer;
         this.thread = new Thread(this::run, "tippen-store-checkpoint");
         this.thread.setDaemon(true);
@@ -70,7 +63,6 @@ final class WalCheckpointer implements AutoCloseable {
                 Thread.sleep(1000);
                 long started = System.nanoTime();
                 int frames = checkpoint("PASSIVE");
-                syncFile();
                 long now = System.currentTimeMillis();
                 if (now < scrubUntil && now - scrubbedAt >= SCRUB_EVERY_MILLIS) {
                     // The log still holds page images from before the erasure: copy them over and cut it to nothing.
@@ -85,7 +77,7 @@ final class WalCheckpointer implements AutoCloseable {
                 failing = false;
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException | IOException e) {
+            } catch (SQLException e) {
                 // Once per outage, not once a second: a full disk would otherwise flood the log.
                 if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
                 failing = true;
@@ -102,13 +94,6 @@ final class WalCheckpointer implements AutoCloseable {
     void scrubSoon() {
         scrubUntil = System.currentTimeMillis() + SCRUB_FOR_MILLIS;
         scrubbedAt = 0;
-    }
-
-    /** Flushes the pages checkpoints copied into the database file (an fsync of any descriptor of a file syncs its pages). */
-    private void syncFile() throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ch.force(false);
-        }
     }
 
     /** Runs one checkpoint; returns how many frames the log held. */
