@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * one the server reads: an option's variable, or one of the few the launchers and files read.
  */
 class DocumentedVariablesTest {
-    /** Read by the launchers (JVM options, log level) or by the compose file, not options of serve. */
+    /** Read by the launchers (JVM options, log level), the bench or the compose file, not options of serve. */
     static final Set<String> OUTSIDE_OPTIONS = Set.of(ConfigSources.CONFIG_VARIABLE, "TIPPEN_JAVA_OPTS", "TIPPEN_BENCH_JAVA_OPTS",
-            "TIPPEN_LOG_LEVEL", "TIPPEN_VERSION");
+            "TIPPEN_BENCH_LOGS", "TIPPEN_LOG_LEVEL", "TIPPEN_VERSION");
 
     @Test
     void everyNamedVariableIsRead() throws Exception {
