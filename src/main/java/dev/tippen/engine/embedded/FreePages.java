@@ -20,7 +20,7 @@ final class FreePages {
     private FreePages() {
     }
 
-    /** On the writer's connection, inside its transaction, with {@code secure_delete=ON}. */
+    /** On the writer's connection, inside its transaction, with {@code secure_delete=ON}; the table is the schema's. */
     static void overwrite(Connection c) throws SQLException {
         long free;
         long pageSize;
@@ -28,7 +28,6 @@ final class FreePages {
             free = single(st, "PRAGMA freelist_count");
             pageSize = single(st, "PRAGMA page_size");
             if (free == 0) return;
-            st.execute("CREATE TABLE IF NOT EXISTS free_page_scrub (zeros BLOB)");
         }
         // Each row's zeros fill overflow pages, which SQLite takes from the free list before it grows the file.
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO free_page_scrub (zeros) VALUES (zeroblob(?))")) {

@@ -45,6 +45,10 @@ public final class SqliteDatabase {
         CREATE TABLE IF NOT EXISTS journal (
           seq INTEGER PRIMARY KEY, site_id TEXT NOT NULL, visitor_id TEXT NOT NULL, kind INTEGER NOT NULL,
           last_activity INTEGER, last_event TEXT, client_ts TEXT, data BLOB)""",
+        // Empty but for a moment after an erasure: zeros that take the file's free pages, so whatever an
+        // erased visitor left in them is overwritten (FreePages).
+        """
+        CREATE TABLE IF NOT EXISTS free_page_scrub (zeros BLOB)""",
     };
 
 

@@ -23,6 +23,7 @@ class FreePagesTest {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA secure_delete=FAST");
                 st.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, data BLOB)");
+                st.execute("CREATE TABLE free_page_scrub (zeros BLOB)");
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO rows (data) VALUES (?)")) {
                 byte[] row = (MARKER + " ".repeat(3000)).getBytes(StandardCharsets.UTF_8);
