@@ -47,7 +47,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
     /**
      * A visitor's changes wait this long in the journal before its row is caught up, so a busy
-     * visitor's many changes are written once (an idle writer catches up at once).
+     * visitor's many changes are written once (an idle writer catches up visitors of any age, {@link #CATCH_UP_MAX} a commit).
      */
     static final long CATCH_UP_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
     /**
