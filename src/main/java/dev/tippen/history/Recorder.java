@@ -72,6 +72,8 @@ final class Recorder implements Runnable {
     private Connection conn;
     private HistoryWriter writer;
     private Map<String, String> positions;
+    /** The outbox's {@link Outbox#version} when a read last came back empty: until it moves, there is nothing to read. */
+    private long emptyAt = -1;
     private boolean failing;
     private long optimizedAt = Long.MIN_VALUE / 2;
     private static final long OPTIMIZE_EVERY_MILLIS = 3_600_000;
@@ -168,9 +170,14 @@ final class Recorder implements Runnable {
      */
     int step() throws SQLException {
         Connection c = connection();
-        if (positions == null) positions = positions(c);
-        List<Outbox.Entry> entries = outbox.read(positions, BATCH);
+        if (positions == null) {
+            positions = positions(c);
+            emptyAt = -1;
+        }
+        long version = outbox.version();
+        List<Outbox.Entry> entries = version >= 0 && version == emptyAt ? List.of() : outbox.read(positions, BATCH);
         if (entries.isEmpty()) {
+            emptyAt = version;
             lagMillis = 0;
             lagMeasuredAt = System.currentTimeMillis();
             resting = false;

@@ -36,6 +36,15 @@ public interface Outbox {
      */
     List<Entry> read(Map<String, String> after, int max);
 
+    /**
+     * A number that moves whenever entries may have been added, told without touching storage, or -1
+     * when this outbox cannot tell without reading. A consumer whose last read came back empty need not
+     * read again while it stays the same: an idle node then polls nothing.
+     */
+    default long version() {
+        return -1;
+    }
+
     /** Whether the last {@link #read} stopped at a bound of its own (its bytes, its count) with more entries waiting. */
     default boolean filled() {
         return false;

@@ -143,7 +143,8 @@ final class Dispatcher implements AutoCloseable {
                 pause(1_000);
                 continue;
             }
-            pause(TICK_MILLIS);
+            // Nothing to deliver to: only new endpoints can change that, and a change here wakes the loop.
+            pause(endpoints.isEmpty() ? ENDPOINTS_REFRESH_MILLIS : TICK_MILLIS);
         }
     }
 

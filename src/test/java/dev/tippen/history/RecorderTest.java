@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RecorderTest {
 
     /** An outbox of entries in hand that says it is busy for as long as the test wants. */
-    static final class BusyOutbox implements Outbox {
+    static class BusyOutbox implements Outbox {
         final List<Entry> entries;
         final List<String> done = new CopyOnWriteArrayList<>();
         volatile boolean busy = true;
@@ -98,5 +98,46 @@ class RecorderTest {
         } finally {
             recorder.stop();
         }
+    }
+
+    /** An outbox that tells when it has something new, as the embedded journal does. */
+    static final class VersionedOutbox extends BusyOutbox {
+        volatile long version;
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+        VersionedOutbox() {
+            super(new CopyOnWriteArrayList<>());
+            busy = false;
+        }
+
+        @Override
+        public synchronized List<Entry> read(Map<String, String> after, int max) {
+            reads.incrementAndGet();
+            return super.read(after, max);
+        }
+
+        @Override
+        public long version() {
+            return version;
+        }
+    }
+
+    @Test
+    void anIdleNodeDoesNotReadAgainUntilTheOutboxHasSomethingNew() throws Exception {
+        VersionedOutbox outbox = new VersionedOutbox();
+        Recorder recorder = new Recorder(HistoryStores.sqlite(), outbox, new Retention(Duration.ofDays(400), Clock.systemUTC()), List.of(),
+                new TippenMetrics(), 60_000, 0);
+        assertThat(recorder.step()).isZero();
+        assertThat(recorder.step()).isZero();
+        assertThat(recorder.step()).isZero();
+        assertThat(outbox.reads).as("one read found it empty; the version did not move since").hasValue(1);
+
+        outbox.entries.addAll(visits(System.currentTimeMillis()));
+        outbox.version = 1;
+        assertThat(recorder.step()).as("the version moved: read, and applied").isPositive();
+        assertThat(outbox.done).contains("5");
+        assertThat(recorder.step()).isZero();
+        assertThat(recorder.step()).isZero();
+        assertThat(outbox.reads).as("after what it applied, one read to find nothing more").hasValue(3);
     }
 }

@@ -142,6 +142,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private long lastProbe;
     /** Time spent in commits of changes since start: how busy tracking keeps this writer. */
     private volatile long busyNanos;
+    /** {@link #lastSeq} as of the last commit, for readers on other threads. */
+    private volatile long newest;
     /** The log has grown past its bound (see {@link #restartLogSoon}). */
     private volatile boolean restartLog;
     /** An erasure was committed since the last commit (see {@link #erased}). */
@@ -213,6 +215,7 @@ final class GroupCommitWriter implements AutoCloseable {
                      + "(SELECT v FROM meta WHERE k = '" + APPLIED_BEFORE + "')")) {
             rs.next();
             lastSeq = rs.getLong(1);
+            newest = lastSeq;
             trimmedBefore = rs.getLong(2);
             from = rs.getString(3) == null ? 0 : Long.parseLong(rs.getString(3));
         }
@@ -302,6 +305,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     boolean healthy() {
         return healthy;
+    }
+
+    /** The sequence of the newest journal row committed: it moves exactly when the journal has something new. */
+    long newest() {
+        return newest;
     }
 
     /** Nanoseconds spent committing changes since start (only this writer's thread adds to it). */
@@ -450,6 +458,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         lastSeq = seq;
+        newest = seq;
         boolean trimmed = trimTo != trimmedBefore;
         trimmedBefore = trimTo;
         markedApplied = applied;

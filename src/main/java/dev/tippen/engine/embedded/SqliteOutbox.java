@@ -81,6 +81,12 @@ final class SqliteOutbox implements Outbox {
         }
     }
 
+    /** The journal's newest committed row: once the earlier release's table is known gone, nothing else feeds a read. */
+    @Override
+    public synchronized long version() {
+        return Boolean.FALSE.equals(legacy) ? store.newest() : -1;
+    }
+
     private List<Entry> readJournal(long from, int max) throws SQLException {
         long asked = from;
         from = checked(from);

@@ -70,6 +70,11 @@ final class SqliteStore implements AutoCloseable {
         return writer.busyNanos();
     }
 
+    /** The newest journal row committed (see {@link GroupCommitWriter#newest}). */
+    long newest() {
+        return writer.newest();
+    }
+
     SqliteDatabase database() {
         return db;
     }
