@@ -187,6 +187,31 @@ final class ChildServer implements AutoCloseable {
         return ticks * 10; // USER_HZ is 100 on Linux
     }
 
+    /**
+     * CPU time of the server's JIT compiler threads alone: on an idle server it is the compiler
+     * finishing what start and set-up gave it, a cost that ends, told apart from the steady one.
+     */
+    long compilerCpuMillis() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended between the listing and the read
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (!name.contains("CompilerThre")) continue;
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ticks * 10;
+    }
+
     /** Asks the server's JVM for a full collection, so heap figures compare live data only. */
     void collectGarbage() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
