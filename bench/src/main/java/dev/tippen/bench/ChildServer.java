@@ -182,17 +182,22 @@ final class ChildServer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        return cpuMillisOf(stat);
+    }
+
+    /** User and system time from a {@code /proc} stat line (a process's or a thread's). */
+    private static long cpuMillisOf(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 10; // USER_HZ is 100 on Linux
     }
 
     /**
-     * CPU time of the server's JIT compiler threads alone: on an idle server it is the compiler
-     * finishing what start and set-up gave it, a cost that ends, told apart from the steady one.
+     * CPU time of the server's JIT compiler threads alone: on an idle server, the compiler still at
+     * work on code that became hot after start, a cost that ends, told apart from the steady one.
      */
     long compilerCpuMillis() {
-        long ticks = 0;
+        long millis = 0;
         try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String stat;
@@ -202,14 +207,12 @@ final class ChildServer implements AutoCloseable {
                     continue; // the thread ended between the listing and the read
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (!name.contains("CompilerThre")) continue;
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                if (name.contains("CompilerThre")) millis += cpuMillisOf(stat);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return ticks * 10;
+        return millis;
     }
 
     /** Asks the server's JVM for a full collection, so heap figures compare live data only. */
