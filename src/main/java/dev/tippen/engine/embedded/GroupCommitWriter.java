@@ -117,7 +117,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final TippenMetrics metrics;
     /** Changes in the journal that the visitor tables do not have yet, oldest first; the writer thread's own. */
     private final LinkedHashMap<RowKey, Row> behind = new LinkedHashMap<>();
-    private long lastSeq;
+    /** The newest journal row committed; written by this writer's thread only, read by the outbox's reader too. */
+    private volatile long lastSeq;
     // Owned by the writer thread; replaced after a failed commit (see reopen()).
     private Connection conn;
     private PreparedStatement journal;
@@ -142,8 +143,6 @@ final class GroupCommitWriter implements AutoCloseable {
     private long lastProbe;
     /** Time spent in commits of changes since start: how busy tracking keeps this writer. */
     private volatile long busyNanos;
-    /** {@link #lastSeq} as of the last commit, for readers on other threads. */
-    private volatile long newest;
     /** The log has grown past its bound (see {@link #restartLogSoon}). */
     private volatile boolean restartLog;
     /** An erasure was committed since the last commit (see {@link #erased}). */
@@ -215,7 +214,6 @@ final class GroupCommitWriter implements AutoCloseable {
                      + "(SELECT v FROM meta WHERE k = '" + APPLIED_BEFORE + "')")) {
             rs.next();
             lastSeq = rs.getLong(1);
-            newest = lastSeq;
             trimmedBefore = rs.getLong(2);
             from = rs.getString(3) == null ? 0 : Long.parseLong(rs.getString(3));
         }
@@ -309,7 +307,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** The sequence of the newest journal row committed: it moves exactly when the journal has something new. */
     long newest() {
-        return newest;
+        return lastSeq;
     }
 
     /** Nanoseconds spent committing changes since start (only this writer's thread adds to it). */
@@ -458,7 +456,6 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         lastSeq = seq;
-        newest = seq;
         boolean trimmed = trimTo != trimmedBefore;
         trimmedBefore = trimTo;
         markedApplied = applied;
