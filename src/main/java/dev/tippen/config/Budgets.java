@@ -19,11 +19,11 @@ public final class Budgets {
      */
     public static final long VISITOR_MOST_BYTES = 24 * 1024;
     /**
-     * An idle visitor socket's share of the heap: 3.0–3.7 KiB measured (MemoryBudgetTest, and the idle
-     * bench at 19,000 sockets), now that a socket is served on Netty directly; 17.6 KiB while it was
+     * An idle visitor socket's share of the heap: 2.7–3.7 KiB measured (MemoryBudgetTest, and the idle
+     * bench at 19,000 sockets: 3.0), now that a socket is served on Netty directly; 17.6 KiB while it was
      * Vert.x's. What it queues for a slow reader is bounded apart, by the socket write budget.
      */
-    public static final long SOCKET_BYTES = 6 * 1024;
+    public static final long SOCKET_BYTES = 5 * 1024;
 
     private Budgets() {}
 

@@ -68,9 +68,9 @@ class ServeCommandTest {
                 .as("Redis's per-site count from the worst case").isEqualTo(240 * 1024 / 24 / 2);
         assertThat(config("--visitor-memory", "240MB").limits().siteVisitorCap(false)).as("no count cap in memory").isZero();
         assertThatThrownBy(() -> config("--visitor-memory", "100KB")).hasMessageContaining("at least 1MB");
-        assertThat(config("--socket-memory", "240MB").limits().maxSockets()).isEqualTo(240 * 1024 / 6);
+        assertThat(config("--socket-memory", "240MB").limits().maxSockets()).isEqualTo(240 * 1024 / 5);
         assertThat(config("--socket-memory", "240MB", "--max-sockets", "500").limits().maxSockets()).as("a count cap on top").isEqualTo(500);
-        assertThat(config("--socket-memory", "240MB", "--max-sockets", "50000").limits().maxSockets()).isEqualTo(240 * 1024 / 6);
+        assertThat(config("--socket-memory", "240MB", "--max-sockets", "50000").limits().maxSockets()).isEqualTo(240 * 1024 / 5);
         assertThat(c.limits().maxSocketsPerSite()).isEqualTo(c.limits().maxSockets() / 2);
         assertThat(c.limits().controlFramesPerSecond()).isEqualTo(10);
         assertThat(c.limits().headerTimeoutMillis()).isEqualTo(10_000);
