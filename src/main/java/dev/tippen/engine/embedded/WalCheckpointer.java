@@ -93,7 +93,7 @@ final class WalCheckpointer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException e) {
-                // Once per outage, not once a second: a full disk would otherwise flood the log.
+                // Once per outage, not at every attempt: a full disk would otherwise flood the log.
                 if (!failing) log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
                 failing = true;
             }
