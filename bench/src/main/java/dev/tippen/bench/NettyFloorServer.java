@@ -2,9 +2,12 @@ package dev.tippen.bench;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,16 +21,26 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The floor under the ceiling for idle sockets: WebSockets on Netty alone, without Vert.x (whose
  * connections each carry two message queues of 1,024 slots that cannot be sized from outside). What
  * an idle socket costs here is what a socket path written on Netty directly could get down to.
  * Answers /healthz and a /metrics line with the live heap, like the other servers the bench measures.
+ * Each socket is pinged once per {@link KeepAlive#INTERVAL_SECONDS}, as Tippen pings its silent
+ * sockets, so idle CPU here is what that keep-alive costs on Netty alone.
  */
 public final class NettyFloorServer {
     private NettyFloorServer() {}
@@ -49,11 +62,12 @@ public final class NettyFloorServer {
     }
 
     /** A socket is greeted, as the servers measured beside this one greet theirs. */
-    private static final class Greeting extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private static final class Greeting extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame("{\"type\":\"CONNECTED\"}"));
+                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"CONNECTED\"}"));
+                KeepAlive.of(ctx.channel().eventLoop()).add(ctx.channel());
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -75,6 +89,42 @@ public final class NettyFloorServer {
                     Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             res.headers().set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+    }
+
+    /**
+     * Per event loop, a wheel of as many slots as the interval has seconds; each second the loop pings
+     * one slot's sockets itself. Sockets land in a random slot, so those opened together are spread.
+     */
+    private static final class KeepAlive {
+        static final int INTERVAL_SECONDS = 30;
+        private static final Map<EventLoop, KeepAlive> WHEELS = new ConcurrentHashMap<>();
+        @SuppressWarnings("unchecked")
+        private final Set<Channel>[] slots = new Set[INTERVAL_SECONDS];
+        private int next;
+
+        private KeepAlive(EventLoop loop) {
+            for (int i = 0; i < slots.length; i++) slots[i] = new HashSet<>();
+            loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        }
+
+        static KeepAlive of(EventLoop loop) {
+            return WHEELS.computeIfAbsent(loop, KeepAlive::new);
+        }
+
+        /** On the channel's own loop, as the wheel's ticks are. */
+        void add(Channel ch) {
+            Set<Channel> slot = slots[ThreadLocalRandom.current().nextInt(slots.length)];
+            slot.add(ch);
+            ch.closeFuture().addListener(f -> slot.remove(ch));
+        }
+
+        private void tick() {
+            Set<Channel> due = slots[next];
+            next = (next + 1) % slots.length;
+            for (Channel ch : due) {
+                ch.writeAndFlush(new PingWebSocketFrame(), ch.voidPromise());
+            }
         }
     }
 }
