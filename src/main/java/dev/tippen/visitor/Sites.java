@@ -27,12 +27,12 @@ public final class Sites {
         this.metrics = metrics;
     }
 
-    /** Applies one event; completes once it is durable, with the visitor (null: the event changed nothing). */
     /** See {@link Engine#writesRefused}: the refusal {@link #track} would give, known before the event is read. */
     public SiteRefusal writesRefused(String siteId) {
         return engine.writesRefused(siteId);
     }
 
+    /** Applies one event; completes once it is durable, with the visitor (null: the event changed nothing). */
     public Future<Visitor> track(String siteId, VisitorEvent e) {
         return engine.change(siteId, e.visitorId(), (current, now) -> {
             Change c = rules.track(current, e, now, lookup);
