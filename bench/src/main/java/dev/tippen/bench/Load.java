@@ -80,11 +80,16 @@ final class Load {
     /** The sequence number in a pushed message of the given type, or -1 if it is another message. */
     static int seq(String message, String type) {
         if (!message.startsWith("{\"type\":\"" + type + "\"")) return -1;
-        int i = message.indexOf(SEQ_MARK);
+        return seqIn(message);
+    }
+
+    /** The first sequence number in {@code text} (a message, a URL), or -1 if it has none. */
+    static int seqIn(String text) {
+        int i = text == null ? -1 : text.indexOf(SEQ_MARK);
         if (i < 0) return -1;
         int n = 0;
-        for (int j = i + SEQ_MARK.length(); j < message.length(); j++) {
-            char c = message.charAt(j);
+        for (int j = i + SEQ_MARK.length(); j < text.length(); j++) {
+            char c = text.charAt(j);
             if (c < '0' || c > '9') break;
             n = n * 10 + (c - '0');
         }

@@ -122,7 +122,8 @@ public final class NettyFloorServer {
         private void tick() {
             Set<Channel> due = slots[next];
             next = (next + 1) % slots.length;
-            for (Channel ch : due) {
+            // A copy: a ping that fails closes its channel at once, which takes it out of the slot.
+            for (Channel ch : due.toArray(Channel[]::new)) {
                 ch.writeAndFlush(new PingWebSocketFrame(), ch.voidPromise());
             }
         }
