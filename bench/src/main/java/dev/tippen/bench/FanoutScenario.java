@@ -8,6 +8,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ final class FanoutScenario {
             BitSet received = new BitSet(pacer.total);
             seen.add(received);
             int[] latest = new int[VISITORS];
-            java.util.Arrays.fill(latest, -1);
+            Arrays.fill(latest, -1);
             listed.add(latest);
             open.add(await(Load.open(sockets, watched.port(), "/ws/dashboard?apiKey=" + server.secretKey + dashboardQuery, m -> {
                 if (m.startsWith(LIST)) {
