@@ -154,7 +154,7 @@ public final class VisitorCodec {
             str(g, "url", p.url());
             str(g, "title", p.title());
             g.writeNumberField("enteredAt", p.enteredAt());
-            num(g, "leftAt", p.leftAt());
+            if (p.hasLeft()) g.writeNumberField("leftAt", p.leftAt());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -257,7 +257,7 @@ public final class VisitorCodec {
         Page page = new Page(url, referrer, title);
         if (visit == null) {
             visit = new Visit(legacyVisitId(visitorId, firstSeen), firstSeen, url, referrer, Utm.of(url),
-                    List.of(new PageVisit(url, title, lastActivity, null)), null, null);
+                    List.of(new PageVisit(url, title, lastActivity, PageVisit.HERE)), null, null);
         }
         return new Visitor(visitorId, website, page, new Browser(userAgent, screen, language, timezone), clientTs, ip,
                 firstSeen, lastActivity, pageViews, status, lastEvent, new Enrichment(company, location, role, profile),
@@ -345,7 +345,7 @@ public final class VisitorCodec {
     private static PageVisit readPage(JsonParser p) throws IOException {
         String url = null, title = null;
         long enteredAt = 0;
-        Long leftAt = null;
+        long leftAt = PageVisit.HERE;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
@@ -353,7 +353,7 @@ public final class VisitorCodec {
                 case "url" -> url = text(p, t);
                 case "title" -> title = text(p, t);
                 case "enteredAt" -> enteredAt = p.getLongValue();
-                case "leftAt" -> leftAt = t == JsonToken.VALUE_NULL ? null : p.getLongValue();
+                case "leftAt" -> leftAt = t == JsonToken.VALUE_NULL ? PageVisit.HERE : p.getLongValue();
                 default -> p.skipChildren();
             }
         }

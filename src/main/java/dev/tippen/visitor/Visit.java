@@ -63,7 +63,7 @@ public record Visit(String visitId, long startedAt, String entryUrl, String entr
     }
 
     private static PageVisit entry(Page page, long now) {
-        return new PageVisit(cut(page.url(), TRAIL_URL_MAX), cut(page.title(), TRAIL_TITLE_MAX), now, null);
+        return new PageVisit(cut(page.url(), TRAIL_URL_MAX), cut(page.title(), TRAIL_TITLE_MAX), now, PageVisit.HERE);
     }
 
     private static String cut(String s, int max) {
