@@ -229,11 +229,13 @@ public final class TestServer implements AutoCloseable {
      * java.net.http client, which now and then fails a long fragmented message with "Invalid UTF-8
      * in frame CONTINUATION" although every byte it was sent is ASCII (seen on JDK 17 and 25, with the
      * bytes recorded between it and the server). No Origin header unless a test gives one, as from a
-     * tracker's or script's socket; messages as large as a big site's list.
+     * tracker's or script's socket; messages as large as a big site's list; as many sockets as a test opens.
      */
     private static final io.vertx.core.Vertx CLIENT_LOOPS = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     private static final io.vertx.core.http.WebSocketClient SOCKETS = CLIENT_LOOPS.createWebSocketClient(
-            new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(64 << 20).setMaxMessageSize(512 << 20));
+            new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(64 << 20).setMaxMessageSize(512 << 20)
+                    // Vert.x queues a socket past 50 to one server until one closes; tests hold thousands.
+                    .setMaxConnections(100_000));
 
     /** Waits up to 15 s for a client future; its failure is thrown as the cause of an unchecked exception. */
     private static <T> T await(io.vertx.core.Future<T> future) {
