@@ -243,7 +243,10 @@ public final class TestServer implements AutoCloseable {
             return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -366,8 +369,9 @@ public final class TestServer implements AutoCloseable {
             io.vertx.core.http.ClientWebSocket ws = SOCKETS.webSocket();
             s.open(ws);
             await(ws.connect(options));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open " + url + ": " + e.getCause(), e.getCause());
+        } catch (IllegalStateException e) {
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot open " + url + ": " + why, why);
         }
         return s;
     }
