@@ -279,7 +279,7 @@ public final class TestServer implements AutoCloseable {
         public JsonObject next() {
             try {
                 JsonObject m = messages.poll(10, TimeUnit.SECONDS);
-                assertThat(m).as("a message within 10 s").isNotNull();
+                if (m == null) throw new AssertionError("no message within 10 s" + (failure == null ? "" : "; the socket failed: " + failure), failure);
                 return m;
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
