@@ -8,8 +8,8 @@ public final class Budgets {
     /**
      * What a live visitor holds besides its fields' characters: its objects' headers, its place in
      * the site's maps and order, its trail's entries. With {@link #visitorBytes}'s eighth, above what
-     * MemoryBudgetTest measures for typical visitors (2.0–2.8 KiB of heap for 1.9 KiB stored, and 3.3
-     * KiB when they arrived eight at a time) and for the largest (14–19 KiB for 19 KiB stored).
+     * MemoryBudgetTest measures for typical visitors (2.6 KiB of live heap for 1.9 KiB stored) and
+     * for the largest (20.3 KiB for 19 KiB stored).
      */
     public static final int VISITOR_FIXED_BYTES = 1536;
     /**
@@ -19,9 +19,10 @@ public final class Budgets {
      */
     public static final long VISITOR_MOST_BYTES = 24 * 1024;
     /**
-     * An idle visitor socket's share of the heap: 2.7–3.7 KiB measured (MemoryBudgetTest, and the idle
-     * bench at 19,000 sockets: 3.0), now that a socket is served on Netty directly; 17.6 KiB while it was
-     * Vert.x's. What it queues for a slow reader is bounded apart, by the socket write budget.
+     * An idle visitor socket's share of the heap, now that a socket is served on Netty directly: 3.5
+     * KiB measured for the first thousand (MemoryBudgetTest), 2.9 for each thousand after, 3.0 in the
+     * idle bench at 19,000 sockets; 17.6 KiB while it was Vert.x's. What it queues for a slow reader
+     * is bounded apart, by the socket write budget.
      */
     public static final long SOCKET_BYTES = 5 * 1024;
 
