@@ -195,7 +195,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Saturating tracking load from both drivers (wrk when it is installed, and the Java client),
      * each against the ceiling and Tippen in the same run; then, once the history has caught up,
-     * Tippen at half wrk's rate, open loop, for latency (wrk has no open loop).
+     * Tippen at half wrk's rate, open loop, for latency (wrk has no open loop), and the ceiling at
+     * the same rate.
      */
     private void track(Vertx vertx) throws Exception {
         boolean wrk = WrkDriver.available();
@@ -209,6 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> tippen;
         Map<String, Object> tippenWrk = null;
         Map<String, Object> half;
+        int rate;
         try (ChildServer server = ChildServer.tippen(jvm(), serveArgs())) {
             if (preload) TrackScenario.preload(vertx, server, visitors);
             tippen = measured(() -> TrackScenario.saturate(vertx, server, connections, visitors, warmup, seconds));
@@ -216,8 +218,16 @@ public final class BenchCommand implements Callable<Integer> {
             // The half-rate run measures that rate alone, not it and the history catching up on the saturated runs.
             awaitHistory(server, tippenWrk != null ? tippenWrk : tippen);
             Map<String, Object> fastest = tippenWrk != null ? tippenWrk : tippen;
-            int rate = (int) Math.max(100, ((Number) fastest.get("requests_per_s")).longValue() / 2);
+            rate = (int) Math.max(100, ((Number) fastest.get("requests_per_s")).longValue() / 2);
+            String before = server.metrics();
             half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, warmup, seconds));
+            half.putAll(CommitTimes.between(before, server.metrics()));
+        }
+        // The same open-loop rate against the ceiling: what this machine, this client and a
+        // collector leave of the tail when the server does no work of its own.
+        Map<String, Object> ceilingHalf;
+        try (ChildServer server = ChildServer.ceiling(jvm())) {
+            ceilingHalf = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, warmup, seconds));
         }
         Map<String, Object> r = scenario("track");
         r.put("tippen", tippen);
@@ -229,6 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("wrk_ratio_to_ceiling", ratio(tippenWrk.get("requests_per_s"), ceilingWrk.get("requests_per_s")));
         }
         r.put("tippen_half_rate", half);
+        r.put("ceiling_half_rate", ceilingHalf);
         report(r);
     }
 

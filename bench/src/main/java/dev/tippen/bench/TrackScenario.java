@@ -78,6 +78,7 @@ final class TrackScenario {
                                      int seconds, String idPrefix) throws Exception {
         HttpClient client = Load.http(vertx, server.port(), 256);
         Latencies latencies = new Latencies();
+        LatencyTimeline timeline = new LatencyTimeline(seconds);
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
         LongAdder answered = new LongAdder();
@@ -89,7 +90,9 @@ final class TrackScenario {
                 if (seq < 0) return;
                 if (ar.succeeded() && ar.result() == 200) {
                     ok.increment();
-                    latencies.recordNanos(System.nanoTime() - due);
+                    long latency = System.nanoTime() - due;
+                    latencies.recordNanos(latency);
+                    timeline.record(due - pacer.dueNanos(0), latency);
                 } else {
                     failed.increment();
                 }
@@ -105,6 +108,7 @@ final class TrackScenario {
         r.put("ok", ok.sum());
         r.put("errors", failed.sum() + (pacer.total - answered.sum()));
         r.putAll(latencies.summary("latency_"));
+        r.putAll(timeline.worst(5, 10_000, pacer.dueNanos(0)));
         return r;
     }
 
