@@ -276,52 +276,48 @@ public final class TestServer implements AutoCloseable {
             ws.closeHandler(v -> closeCode.complete(ws.closeStatusCode() == null ? 1006 : (int) ws.closeStatusCode()));
         }
 
-        public JsonObject next() {
+        /** The next message within {@code millis}, or null; an interrupt is kept for the caller, as {@link #await} keeps it. */
+        private JsonObject poll(long millis) {
             try {
-                JsonObject m = messages.poll(10, TimeUnit.SECONDS);
-                if (m == null) throw new AssertionError("no message within 10 s" + (failure == null ? "" : "; the socket failed: " + failure), failure);
-                return m;
+                return messages.poll(Math.max(0, millis), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+
+        private String failed() {
+            return failure == null ? "" : "; the socket failed: " + failure;
+        }
+
+        public JsonObject next() {
+            JsonObject m = poll(10_000);
+            if (m == null) throw new AssertionError("no message within 10 s" + failed(), failure);
+            return m;
         }
 
         /** The next message of this type; messages of other types before it are skipped. */
         public JsonObject next(String type) {
             long deadline = System.currentTimeMillis() + 10_000;
             while (System.currentTimeMillis() < deadline) {
-                JsonObject m;
-                try {
-                    m = messages.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                JsonObject m = poll(deadline - System.currentTimeMillis());
                 if (m != null && type.equals(m.getString("type"))) return m;
             }
-            throw new AssertionError("no " + type + " within 10 s" + (failure == null ? "" : "; the socket failed: " + failure), failure);
+            throw new AssertionError("no " + type + " within 10 s" + failed(), failure);
         }
 
         /** No message of this type arrives for a while (others may). */
         public void assertNone(String type, long millis) {
             long deadline = System.currentTimeMillis() + millis;
             while (System.currentTimeMillis() < deadline) {
-                try {
-                    JsonObject m = messages.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-                    if (m != null) assertThat(m.getString("type")).as("no %s expected", type).isNotEqualTo(type);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+                JsonObject m = poll(Math.max(1, deadline - System.currentTimeMillis()));
+                if (m != null) assertThat(m.getString("type")).as("no %s expected", type).isNotEqualTo(type);
             }
         }
 
         /** Nothing arrives for a while. */
         public void assertQuiet(long millis) {
-            try {
-                JsonObject m = messages.poll(millis, TimeUnit.MILLISECONDS);
-                assertThat(m).as("no message expected").isNull();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            assertThat(poll(millis)).as("no message expected").isNull();
         }
 
         public void send(String text) {
