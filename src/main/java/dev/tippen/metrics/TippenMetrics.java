@@ -24,6 +24,7 @@ public final class TippenMetrics {
     private final Counter limited;
     private final Histogram commitSeconds;
     private final Histogram batchSize;
+    private final Histogram trackSeconds;
     private final Gauge sockets;
     private final Counter botEvents;
     private final Counter remoteLookups;
@@ -57,6 +58,11 @@ public final class TippenMetrics {
         batchSize = Histogram.builder().name("tippen_store_batch_rows")
                 .help("Rows written per commit").classicOnly()
                 .classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000).register(registry);
+        // From the request's head to its answer: what a tracker waits for a durable event, GC pauses and
+        // the commit included (time in the kernel's socket buffer before the head is read is not).
+        trackSeconds = Histogram.builder().name("tippen_track_seconds")
+                .help("Time from a tracking request's arrival to its 200 answer (the event durable)").classicOnly()
+                .classicUpperBounds(.001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5).register(registry);
         sockets = Gauge.builder().name("tippen_open_sockets")
                 .help("Open WebSockets by kind").labelNames("kind").register(registry);
         botEvents = Counter.builder().name("tippen_bot_events_total")
@@ -207,6 +213,11 @@ public final class TippenMetrics {
     public void storeCommit(long nanos, int rows) {
         commitSeconds.observe(nanos / 1e9);
         batchSize.observe(rows);
+    }
+
+    /** A tracking request answered 200, {@code nanos} after it arrived. */
+    public void tracked(long nanos) {
+        trackSeconds.observe(nanos / 1e9);
     }
 
     /** Called once a second by the server. */

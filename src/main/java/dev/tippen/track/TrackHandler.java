@@ -66,6 +66,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        long arrived = System.nanoTime();
         String ip;
         String siteId;
         try {
@@ -84,11 +85,11 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
         String visibleIp = enricher.visibleIp(ip);
         Bodies.read(req, maxBodyBytes, bodyTimeoutMillis).onComplete(ar -> {
             if (ar.failed()) fail(req, ar.cause());
-            else track(req, siteId, visibleIp, ar.result());
+            else track(req, siteId, visibleIp, ar.result(), arrived);
         });
     }
 
-    private void track(HttpServerRequest req, String siteId, String ip, Buffer body) {
+    private void track(HttpServerRequest req, String siteId, String ip, Buffer body, long arrived) {
         VisitorEvent parsed;
         try {
             parsed = TrackRequest.parse(body, ip);
@@ -115,6 +116,7 @@ public final class TrackHandler implements Handler<HttpServerRequest> {
             res.headers().add(HttpHeaders.CONTENT_TYPE, JSON).add(ALLOW_ORIGIN, ANY);
             res.end(answer(parsed.visitorId(), tokens.issue(siteId, parsed.visitorId())));
             metrics.request(PATH, 200);
+            metrics.tracked(System.nanoTime() - arrived);
         });
     }
 

@@ -219,9 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
             awaitHistory(server, tippenWrk != null ? tippenWrk : tippen);
             Map<String, Object> fastest = tippenWrk != null ? tippenWrk : tippen;
             rate = (int) Math.max(100, ((Number) fastest.get("requests_per_s")).longValue() / 2);
-            String before = server.metrics();
             half = measured(() -> TrackScenario.paced(vertx, server, rate, visitors, warmup, seconds));
-            half.putAll(CommitTimes.between(before, server.metrics()));
         }
         // The same open-loop rate against the ceiling: what this machine, this client and a
         // collector leave of the tail when the server does no work of its own.

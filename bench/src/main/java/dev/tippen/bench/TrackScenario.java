@@ -84,7 +84,7 @@ final class TrackScenario {
         LongAdder answered = new LongAdder();
         Pacer pacer = Pacer.of(rate, warmupSeconds, seconds);
         server.settle();
-        pacer.run(vertx, seq -> {
+        Future<Void> sending = pacer.run(vertx, seq -> {
             long due = pacer.dueNanos(seq);
             Load.post(client, "/track/visitor", server.publicKey, body(seq + pacer.warmup(), visitors, idPrefix)).onComplete(ar -> {
                 if (seq < 0) return;
@@ -98,7 +98,9 @@ final class TrackScenario {
                 }
                 answered.increment();
             });
-        }).toCompletionStage().toCompletableFuture().get(warmupSeconds + seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
+        });
+        String atMeasure = metricsAt(server, pacer.dueNanos(0));
+        sending.toCompletionStage().toCompletableFuture().get(warmupSeconds + seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (answered.sum() < pacer.total && System.nanoTime() < deadline) Thread.sleep(10);
         client.close();
@@ -109,7 +111,15 @@ final class TrackScenario {
         r.put("errors", failed.sum() + (pacer.total - answered.sum()));
         r.putAll(latencies.summary("latency_"));
         r.putAll(timeline.worst(5, 10_000, pacer.dueNanos(0)));
+        r.putAll(ServerTimes.between(atMeasure, server.metrics()));
         return r;
+    }
+
+    /** The server's metrics as the measured part of a run starts (warm-up left out), scraped from this thread. */
+    private static String metricsAt(ChildServer server, long atNanos) throws Exception {
+        long ms = (atNanos - System.nanoTime()) / 1_000_000;
+        if (ms > 0) Thread.sleep(ms);
+        return server.metrics();
     }
 
     private static void loop(HttpClient client, String key, Sender sender, long measureFrom, long end, LongAdder ok,
