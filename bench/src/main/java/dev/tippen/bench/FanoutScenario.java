@@ -93,6 +93,8 @@ final class FanoutScenario {
         open.forEach(ws -> ws.closeHandler(v -> closedEarly.increment()));
         HttpClient client = Load.http(vertx, server.port(), 128);
         LongAdder answered = new LongAdder();
+        // What each refused or failed POST got: its status, or the client's error.
+        java.util.concurrent.ConcurrentSkipListMap<String, LongAdder> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
         long[] cpu0 = {0};
         server.settle();
         await(pacer.run(vertx, seq -> {
@@ -102,6 +104,10 @@ final class FanoutScenario {
                         if (seq < 0) return;
                         if (ar.succeeded() && ar.result() == 200) acks.recordNanos(System.nanoTime() - pacer.dueNanos(seq));
                         outcome.set(seq, ar.succeeded() && ar.result() == 200 ? ACKED : REFUSED);
+                        if (ar.failed() || ar.result() != 200) {
+                            String why = ar.failed() ? ar.cause().getClass().getSimpleName() : Integer.toString(ar.result());
+                            refusals.computeIfAbsent(why, k -> new LongAdder()).increment();
+                        }
                         answered.increment();
                     });
         }));
@@ -135,6 +141,11 @@ final class FanoutScenario {
         r.put("sent", pacer.total);
         r.put("acked", acked);
         r.put("refused_or_failed", pacer.total - acked);
+        if (!refusals.isEmpty()) {
+            Map<String, Long> why = new LinkedHashMap<>();
+            refusals.forEach((k, n) -> why.put(k, n.sum()));
+            r.put("refused_or_failed_by", why);
+        }
         r.put("deliveries", delivered.sum());
         r.put("missed", missed);
         r.put("conflated", conflated);
