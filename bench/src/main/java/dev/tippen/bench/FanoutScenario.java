@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -94,7 +95,7 @@ final class FanoutScenario {
         HttpClient client = Load.http(vertx, server.port(), 128);
         LongAdder answered = new LongAdder();
         // What each refused or failed POST got: its status, or the client's error.
-        java.util.concurrent.ConcurrentSkipListMap<String, LongAdder> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+        ConcurrentSkipListMap<String, LongAdder> refusals = new ConcurrentSkipListMap<>();
         long[] cpu0 = {0};
         server.settle();
         await(pacer.run(vertx, seq -> {

@@ -30,9 +30,8 @@ final class ServerTimes {
     }
 
     /**
-     * Between the two scrapes: the commits and how many took longer than 5, 10 and 50 ms; the tracking
-     * requests answered and how many the server took longer than that over, with the bucket bound its
-     * 99th percentile lies under.
+     * Between the two scrapes: the commits, and the tracking requests answered 200; of each, how many
+     * took the server longer than 5, 10 and 50 ms, and the bucket bound its 99th percentile lies under.
      */
     static Map<String, Object> between(String before, String after) {
         Map<String, Object> m = new LinkedHashMap<>();
