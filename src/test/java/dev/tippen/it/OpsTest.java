@@ -68,20 +68,11 @@ class OpsTest {
         KeyStore.CreatedSite site = server.createSite("Track timing");
         assertThat(server.track(site.publicKey(), "pageview", "v_timed").status()).isEqualTo(200);
         assertThat(server.post("/track/visitor", "{not json", "X-Tippen-API-Key", site.publicKey()).status()).isEqualTo(400);
-        String metrics = server.get("/metrics").body();
-        double answered = sample(metrics, "tippen_http_requests_total{route=\"/track/visitor\",status=\"200\"}");
+        double answered = server.metric("tippen_http_requests_total{route=\"/track/visitor\",status=\"200\"}");
         assertThat(answered).isPositive();
-        assertThat(sample(metrics, "tippen_track_seconds_count")).isEqualTo(answered);
-        assertThat(sample(metrics, "tippen_track_seconds_bucket{le=\"+Inf\"}")).isEqualTo(answered);
-        assertThat(sample(metrics, "tippen_track_seconds_sum")).isPositive();
-    }
-
-    /** The value of the sample whose name and labels are exactly {@code series}. */
-    private static double sample(String metrics, String series) {
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
-        }
-        throw new AssertionError("no " + series + " in /metrics");
+        assertThat(server.metric("tippen_track_seconds_count")).isEqualTo(answered);
+        assertThat(server.metric("tippen_track_seconds_bucket{le=\"+Inf\"}")).isEqualTo(answered);
+        assertThat(server.metric("tippen_track_seconds_sum")).isPositive();
     }
 
     @Test

@@ -42,7 +42,8 @@ final class TrackScenario {
         running.add(connections);
         for (int c = 0; c < connections; c++) loop(client, server.publicKey, sender, measureFrom, end, ok, failed, latencies, running, all, 0);
         Future<Void> done = all.future();
-        long cpuAtMeasure = waitUntil(measureFrom, server);
+        sleepUntil(measureFrom);
+        long cpuAtMeasure = server.cpuMillis();
         done.toCompletionStage().toCompletableFuture().get(seconds + warmupSeconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
         long serverCpu = server.cpuMillis() - cpuAtMeasure;
         client.close();
@@ -99,7 +100,8 @@ final class TrackScenario {
                 answered.increment();
             });
         });
-        String atMeasure = metricsAt(server, pacer.dueNanos(0));
+        sleepUntil(pacer.dueNanos(0));
+        String atMeasure = server.metrics(); // as the measured seconds begin: the warm-up left out
         sending.toCompletionStage().toCompletableFuture().get(warmupSeconds + seconds + 30L, java.util.concurrent.TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (answered.sum() < pacer.total && System.nanoTime() < deadline) Thread.sleep(10);
@@ -113,13 +115,6 @@ final class TrackScenario {
         r.putAll(timeline.worst(5, 10_000, pacer.dueNanos(0)));
         r.putAll(ServerTimes.between(atMeasure, server.metrics()));
         return r;
-    }
-
-    /** The server's metrics as the measured part of a run starts (warm-up left out), scraped from this thread. */
-    private static String metricsAt(ChildServer server, long atNanos) throws Exception {
-        long ms = (atNanos - System.nanoTime()) / 1_000_000;
-        if (ms > 0) Thread.sleep(ms);
-        return server.metrics();
     }
 
     private static void loop(HttpClient client, String key, Sender sender, long measureFrom, long end, LongAdder ok,
@@ -153,10 +148,9 @@ final class TrackScenario {
         return Load.track(n % 5 == 0 ? "pageview" : "heartbeat", id, n);
     }
 
-    /** Sleeps until {@code at} and returns the server's CPU time then. */
-    private static long waitUntil(long at, ChildServer server) throws Exception {
-        long ms = (at - System.nanoTime()) / 1_000_000;
+    /** Sleeps this (non-event-loop) thread until {@code atNanos} on {@link System#nanoTime}. */
+    private static void sleepUntil(long atNanos) throws InterruptedException {
+        long ms = (atNanos - System.nanoTime()) / 1_000_000;
         if (ms > 0) Thread.sleep(ms);
-        return server.cpuMillis();
     }
 }
