@@ -1,7 +1,9 @@
 package dev.tippen.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,7 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
  * that arrives in one piece (the usual case) is used as it came, without a copy. A body still
  * coming {@code timeoutMillis} after its headers (the header deadline, {@code --header-timeout}) is
  * refused with 408 and its connection closed, so a client dripping bytes cannot hold a connection
- * and its buffer.
+ * and its buffer. The deadlines of one event loop share one timer ({@link BodyDeadlines}).
  */
 public final class Bodies {
     private Bodies() {}
@@ -62,15 +64,16 @@ public final class Bodies {
         req.exceptionHandler(e -> body.tryFail(e instanceof ApiError ? e
                 : new ApiError(400, "the request body could not be read: malformed framing")));
         req.endHandler(v -> body.tryComplete(parts.all()));
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        if (context != null && !req.isEnded()) {
-            long timer = context.owner().setTimer(timeoutMillis, id -> {
+        Context context = Vertx.currentContext();
+        if (context != null && context.isEventLoopContext() && !req.isEnded()) {
+            BodyDeadlines deadlines = BodyDeadlines.ofThisLoop();
+            BodyDeadlines.Reading reading = deadlines.start(context, timeoutMillis, () -> {
                 if (body.tryFail(new ApiError(408, "request body not received within " + timeoutMillis + " ms"))) {
                     req.response().putHeader(HttpHeaders.CONNECTION, "close");
                     req.response().endHandler(v -> req.connection().close());
                 }
             });
-            body.future().onComplete(done -> context.owner().cancelTimer(timer));
+            body.future().onComplete(done -> deadlines.arrived(reading));
         }
         return body.future();
     }

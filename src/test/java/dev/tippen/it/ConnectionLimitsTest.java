@@ -2,6 +2,7 @@ package dev.tippen.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tippen.app.App;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,6 +81,35 @@ class ConnectionLimitsTest {
                 // Idle past the deadline after its last answer: closed.
                 assertThat(RawSocket.closedWithin(s, 3_000)).isTrue();
             }
+        }
+    }
+
+    @Test
+    void bodiesThatDoNotArriveInTimeAre408AndTheirConnectionsClosedWhileOthersAreServed() throws Exception {
+        try (TestServer server = TestServer.start(c -> c.withLimits(c.limits().with(b -> b.headerTimeoutMillis = 1_000)))) {
+            String whole = TestServer.trackBody("pageview", "v-whole");
+            String head = "POST /track/visitor HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "X-Tippen-API-Key: " + App.DEMO_KEY + "\r\nContent-Length: ";
+            try (Socket first = new Socket("127.0.0.1", server.app.port()); Socket second = new Socket("127.0.0.1", server.app.port())) {
+                long started = System.currentTimeMillis();
+                for (Socket s : List.of(first, second)) {
+                    // A whole request first, on the same connection and so the same event loop: the loop's one
+                    // timer is armed for it, and must still catch the body that follows, due later.
+                    s.getOutputStream().write((head + whole.length() + "\r\n\r\n" + whole).getBytes(StandardCharsets.UTF_8));
+                    assertThat(readAnswer(s)).startsWith("HTTP/1.1 200");
+                    s.getOutputStream().write((head + "200\r\n\r\n{\"visitorId\":").getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(300);
+                }
+                // Bodies that do arrive, meanwhile, are served as usual.
+                for (int i = 0; i < 10; i++) assertThat(server.track(App.DEMO_KEY, "pageview", "v-" + i).status()).isEqualTo(200);
+                for (Socket s : List.of(first, second)) {
+                    String answer = readAnswer(s);
+                    assertThat(answer).startsWith("HTTP/1.1 408").contains("request body not received within 1000 ms");
+                    assertThat(RawSocket.closedWithin(s, 3_000)).as("its connection is closed").isTrue();
+                }
+                assertThat(System.currentTimeMillis() - started).isBetween(1_000L, 5_000L);
+            }
+            assertThat(server.metric("tippen_rate_limited_total{limit=\"body_timeout\"}")).isEqualTo(2);
         }
     }
 
