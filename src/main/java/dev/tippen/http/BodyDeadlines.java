@@ -42,7 +42,11 @@ final class BodyDeadlines {
         return LOOPS.get();
     }
 
-    /** Runs {@code expire} on this loop {@code millis} from now, unless {@link #arrived} comes first. */
+    /**
+     * Runs {@code expire} on this loop {@code millis} from now, unless {@link #arrived} comes first.
+     * Every reading of a loop must wait the same {@code millis} (the server's one {@code --header-timeout}):
+     * that alone keeps the list in the order its readings fall due.
+     */
     Reading start(Context context, long millis, Runnable expire) {
         Reading r = new Reading(System.nanoTime() + millis * 1_000_000L, expire);
         if (tail == null) {
