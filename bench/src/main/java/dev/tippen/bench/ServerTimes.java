@@ -48,6 +48,7 @@ final class ServerTimes {
         double total = z.lastEntry().getValue() - a.getOrDefault(z.lastKey(), 0.0);
         m.put(label, (long) total);
         for (double bound : OVER) {
+            if (!z.containsKey(bound)) continue; // not one of this histogram's bounds: no count to report
             double within = z.getOrDefault(bound, 0.0) - a.getOrDefault(bound, 0.0);
             m.put(label + "_over_" + (int) Math.round(bound * 1000) + "ms", (long) (total - within));
         }
